@@ -1,0 +1,42 @@
+// Package worker hosts connectors from Kafka Connect's own configuration
+// files, as connect-standalone does with
+//
+//	connect-standalone worker.properties connector1.properties connector2.json ...
+//
+// so that files written for Kafka Connect run unchanged. It reads those
+// files and finds the Go connector that each connector.class names; the
+// part that runs the connectors is to come.
+//
+// # Configuration files
+//
+// [LoadConfigFile] reads a worker or connector file in either format Kafka
+// Connect accepts: a Java .properties file, read by [ParseProperties] with
+// exactly the rules of java.util.Properties (comments, the three
+// separators, continuation lines, escapes), or JSON, either a flat object
+// of settings or the {"name": ..., "config": {...}} body of Kafka Connect's
+// REST API. Both give a map of string settings; checking them against the
+// worker's and the connector's [connect.ConfigDef] is the caller's next
+// step. A malformed file is reported as a [*SyntaxError] with its line.
+//
+// # Plugins
+//
+// A [Registry] maps connector.class values to [Plugin] values, each of
+// which makes a [connect.SinkConnector] or [connect.SourceConnector]. A
+// plugin is registered under its own name and aliases, usually the Java
+// class name of the Kafka Connect connector it replaces; like Kafka
+// Connect, [Registry.Lookup] also accepts the simple class name and that
+// name without its "Connector" suffix ("FileStreamSink" for
+// org.apache.kafka.connect.file.FileStreamSinkConnector). An unknown class
+// gets an error listing the registered plugins and suggesting a close
+// name, for the usual typo.
+//
+// # The Default registry
+//
+// Connector packages register into [Default] from an init function, as
+// database/sql drivers do, so that a connect-standalone program offers
+// every connector it imports and nothing more. Everything that looks
+// plugins up takes a *Registry, though, rather than reaching for Default:
+// tests build a registry holding just their fakes, a program that embeds
+// one connector need not carry the others, and two registries in one
+// process do not interfere. Default is only the conventional argument.
+package worker
