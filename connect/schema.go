@@ -167,7 +167,9 @@ func (s *Schema) OptionalCopy() *Schema {
 func ArraySchema(elem *Schema) *Schema { return &Schema{Type: Array, ValueSchema: elem} }
 
 // MapSchema returns a MAP schema from key to value.
-func MapSchema(key, value *Schema) *Schema { return &Schema{Type: Map, KeySchema: key, ValueSchema: value} }
+func MapSchema(key, value *Schema) *Schema {
+	return &Schema{Type: Map, KeySchema: key, ValueSchema: value}
+}
 
 // StructSchema returns a STRUCT schema with the given fields, numbering them.
 func StructSchema(name string, fields ...Field) *Schema {
