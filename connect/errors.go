@@ -27,6 +27,7 @@ func Retriable(err error) error {
 	return &RetriableError{Err: err}
 }
 
+// Error returns the cause, marked retriable.
 func (e *RetriableError) Error() string { return "retriable: " + e.Err.Error() }
 
 // Unwrap returns the cause.
@@ -50,6 +51,7 @@ type DataError struct {
 	Err error
 }
 
+// Error returns the cause, prefixed with Op when set.
 func (e *DataError) Error() string {
 	if e.Op == "" {
 		return e.Err.Error()
@@ -71,6 +73,7 @@ type RecordError struct {
 	Err    error
 }
 
+// Error names the record by its coordinates, never its content.
 func (e RecordError) Error() string { return fmt.Sprintf("record %s: %v", e.Record, e.Err) }
 
 // Unwrap returns the cause.
@@ -93,6 +96,8 @@ func (e *BatchError) Add(rec *SinkRecord, err error) {
 	e.Errors = append(e.Errors, RecordError{Record: rec, Err: err})
 }
 
+// Error counts the failures and shows the first three, so that one log
+// line stays readable however large the batch.
 func (e *BatchError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d record(s) failed", len(e.Errors))
@@ -127,6 +132,7 @@ type TaskError struct {
 	Stack     string // set when the failure was a recovered panic
 }
 
+// Error names the connector, task and method that failed.
 func (e *TaskError) Error() string {
 	return fmt.Sprintf("connector %s task %d: %s: %v", e.Connector, e.Task, e.Op, e.Err)
 }

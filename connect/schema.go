@@ -195,6 +195,9 @@ func (d Decimal) String() string {
 	}
 	s := d.Unscaled.String()
 	if d.Scale <= 0 {
+		if d.Unscaled.Sign() == 0 {
+			return s // Java prints 0E+2 as "0", not "000"
+		}
 		return s + zeros(int(-d.Scale))
 	}
 	neg := s[0] == '-'
@@ -256,6 +259,7 @@ func (st *Struct) Put(name string, v any) error {
 	if f == nil {
 		return DataErrorf("struct %s has no field %q", st.schema, name)
 	}
+	v = untypedNil(v)
 	if err := Validate(f.Schema, v); err != nil {
 		return &DataError{Op: "field " + name, Err: err}
 	}
@@ -293,11 +297,21 @@ func (st *Struct) At(i int) any {
 // Validate checks that every required field is set and each value fits.
 func (st *Struct) Validate() error { return Validate(st.schema, st) }
 
+// untypedNil turns a nil *Struct into nil, so that it means "no value" (and
+// the field's default) rather than a struct whose schema is a nil pointer.
+func untypedNil(v any) any {
+	if st, ok := v.(*Struct); ok && st == nil {
+		return nil
+	}
+	return v
+}
+
 // Validate reports whether v is a valid value for schema s.
 func Validate(s *Schema, v any) error {
 	if s == nil {
 		return nil
 	}
+	v = untypedNil(v)
 	if v == nil {
 		if s.Optional || s.Default != nil {
 			return nil
@@ -306,8 +320,13 @@ func Validate(s *Schema, v any) error {
 	}
 	switch s.Name {
 	case DecimalName:
-		if _, ok := v.(Decimal); !ok {
+		d, ok := v.(Decimal)
+		if !ok {
 			return DataErrorf("%T is not a connect.Decimal for %s", v, s)
+		}
+		if d.Unscaled == nil {
+			// The zero Decimal is not a number; converters would emit garbage.
+			return DataErrorf("connect.Decimal with no unscaled value for %s", s)
 		}
 		return nil
 	case DateName, TimeName, TimestampName:

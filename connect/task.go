@@ -140,12 +140,14 @@ type SinkConnector interface {
 // ConfigValidator is implemented by a connector that checks its
 // configuration beyond what its ConfigDef can express, such as keys that
 // depend on each other. Validate returns every problem found; the runtime
-// reports them together with the ConfigDef's.
+// reports them together with the ConfigDef's. Without it, the ConfigDef's
+// checks are all there is.
 type ConfigValidator interface {
 	Validate(config map[string]string) []error
 }
 
 // Versioned is implemented by a connector or task that reports a version.
+// Without it, no version is reported.
 type Versioned interface {
 	Version() string
 }
@@ -178,7 +180,8 @@ type SourceTask interface {
 }
 
 // RecordCommitter is implemented by a source task that wants to know when
-// each record was acknowledged by Kafka.
+// each record was acknowledged by Kafka. Without it the task is not told;
+// source offsets are stored all the same.
 type RecordCommitter interface {
 	CommitRecord(ctx context.Context, record *SourceRecord, meta RecordMetadata) error
 }
@@ -191,8 +194,10 @@ type RecordMetadata struct {
 	Timestamp time.Time
 }
 
-// SourceTaskContext is how a source task talks to the runtime.
+// SourceTaskContext is how a source task talks to the runtime. Its methods
+// are safe to call from any goroutine.
 type SourceTaskContext interface {
+	// Config returns the task's configuration.
 	Config() map[string]string
 	// Offset returns the last stored source offset for a source
 	// partition, or nil if there is none.
@@ -202,5 +207,6 @@ type SourceTaskContext interface {
 // SourceConnector is a Connector whose tasks are source tasks.
 type SourceConnector interface {
 	Connector
+	// NewTask returns a new, unstarted task.
 	NewTask() SourceTask
 }
