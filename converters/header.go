@@ -1,0 +1,298 @@
+package converters
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// SimpleHeaderConverter is Kafka Connect's default header converter
+// (org.apache.kafka.connect.storage.SimpleHeaderConverter). It writes
+// values as text, as Kafka's Values.convertToString does, and reads text
+// back inferring a schema, as a subset of Values.parseString does. It has
+// no settings; its zero value is ready to use.
+//
+// Writing:
+//
+//	string            as is
+//	numbers, booleans as Java prints them ("42", "1.5", "1.0E20", "true")
+//	[]byte            base64
+//	time.Time         "yyyy-MM-dd" at midnight UTC, "HH:mm:ss.SSSZ" before
+//	                  1970-01-02, else "yyyy-MM-ddTHH:mm:ss.SSSZ", in UTC
+//	[]any, maps       [1,"a",null] and {"k":1}, strings quoted within
+//	*connect.Struct   {"field":value,...}
+//
+// Reading, after trimming as Java's String.trim:
+//
+//	""                    STRING ""
+//	null                  no schema, nil value
+//	true, false           BOOLEAN
+//	integers              INT8, INT16, INT32 or INT64, the smallest that
+//	                      fits; "1.0" and "1e3" count as integers
+//	other numbers         FLOAT32 if finite as a float32, else FLOAT64,
+//	                      else a Decimal; integers beyond int64 are Decimals
+//	yyyy-MM-dd            Date
+//	HH:mm:ss.SSSZ         Time
+//	yyyy-MM-ddTHH:mm:ss.SSSZ  Timestamp
+//	anything else         STRING, the original text
+//
+// Kafka also parses arrays ("[1,2]") and maps ("{"a":1}") with schemas
+// inferred from their elements; this converter reads them as STRING.
+// Where Kafka reads only the first token of a longer text ("1,2" as the
+// INT8 1, "12:30" as 12), this one reads the whole text as a STRING. Dates
+// must be valid (Kafka's parser rolls "2024-13-45" over into 2025), times
+// are UTC (Kafka uses the worker's time zone), and only ASCII digits count
+// (Kafka also reads "１２" as 12).
+type SimpleHeaderConverter struct{}
+
+var _ HeaderConverter = (*SimpleHeaderConverter)(nil)
+
+// ToConnectHeader infers a schema and value from the header's UTF-8 text.
+// A nil value gives (nil, nil).
+func (*SimpleHeaderConverter) ToConnectHeader(_, _ string, value []byte) (*connect.Schema, any, error) {
+	if value == nil {
+		return nil, nil, nil
+	}
+	s, v := parseHeaderString(decodeUTF8(value))
+	return s, v, nil
+}
+
+// FromConnectHeader writes value as text in UTF-8. The schema is ignored, as
+// in Kafka. A nil value gives nil bytes.
+func (*SimpleHeaderConverter) FromConnectHeader(_, key string, _ *connect.Schema, value any) ([]byte, error) {
+	if value == nil {
+		return nil, nil
+	}
+	b, err := appendValuesString(nil, value, false)
+	if err != nil {
+		return nil, &connect.DataError{Op: "header " + strconv.Quote(key), Err: err}
+	}
+	return b, nil
+}
+
+// appendValuesString appends v as Kafka's Values.convertToString writes it;
+// embedded values (inside a list, map or struct) have their strings quoted.
+func appendValuesString(b []byte, v any, embedded bool) ([]byte, error) {
+	var err error
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		if !embedded {
+			return append(b, v...), nil
+		}
+		b = append(b, '"')
+		for i := 0; i < len(v); i++ {
+			if v[i] == '\\' || v[i] == '"' {
+				b = append(b, '\\')
+			}
+			b = append(b, v[i])
+		}
+		return append(b, '"'), nil
+	case []byte:
+		if embedded {
+			b = append(b, '"')
+		}
+		b = base64.StdEncoding.AppendEncode(b, v)
+		if embedded {
+			b = append(b, '"')
+		}
+		return b, nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case float32:
+		return appendJavaFloat(b, v), nil
+	case float64:
+		return appendJavaDouble(b, v), nil
+	case connect.Decimal:
+		if v.Unscaled == nil {
+			return append(b, "null"...), nil
+		}
+		return appendJavaDecimal(b, v), nil
+	case time.Time:
+		return appendValuesTime(b, v), nil
+	case []any:
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendValuesString(b, e, true); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		b = append(b, '{')
+		for i, k := range sortedStringKeys(v) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b, _ = appendValuesString(b, k, true)
+			b = append(b, ':')
+			if b, err = appendValuesString(b, v[k], true); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case map[any]any:
+		b = append(b, '{')
+		for i, k := range sortedKeys(v) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendValuesString(b, k, true); err != nil {
+				return nil, err
+			}
+			b = append(b, ':')
+			if b, err = appendValuesString(b, v[k], true); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case *connect.Struct:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '{')
+		for i, f := range v.Schema().Fields {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b, _ = appendValuesString(b, f.Name, true)
+			b = append(b, ':')
+			if b, err = appendValuesString(b, v.At(i), true); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	if n, ok := appendInteger(b, v); ok {
+		return n, nil
+	}
+	return nil, fmt.Errorf("cannot write a %T as a header value", v)
+}
+
+// appendValuesTime formats as Values.dateFormatFor chooses, in UTC.
+func appendValuesTime(b []byte, t time.Time) []byte {
+	ms := t.UnixMilli()
+	t = time.UnixMilli(ms).UTC()
+	switch {
+	case ms < millisPerDay:
+		return t.AppendFormat(b, "15:04:05.000Z")
+	case ms%millisPerDay == 0:
+		return t.AppendFormat(b, "2006-01-02")
+	}
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
+}
+
+// parseHeaderString infers a schema and value from text; see
+// SimpleHeaderConverter.
+func parseHeaderString(s string) (*connect.Schema, any) {
+	if s == "" {
+		return connect.StringSchema, s
+	}
+	t := trimJava(s)
+	switch t {
+	case "":
+		return connect.StringSchema, s
+	case "null":
+		return nil, nil
+	case "true":
+		return connect.BooleanSchema, true
+	case "false":
+		return connect.BooleanSchema, false
+	}
+	c := t[0]
+	if c >= '0' && c <= '9' {
+		if schema, v, ok := parseTemporal(strings.ReplaceAll(t, `\:`, ":")); ok {
+			return schema, v
+		}
+	}
+	if (c >= '0' && c <= '9') || c == '+' || c == '-' {
+		if d, err := parseJavaDecimal([]byte(t)); err == nil {
+			return inferNumber(t, d)
+		}
+	}
+	return connect.StringSchema, s
+}
+
+// inferNumber applies Values.parseAsNumber: a whole number of magnitude at
+// most 1e19 that fits int64 is the smallest integer type holding it;
+// otherwise a number with a fraction or exponent is FLOAT32 if finite as
+// one, else FLOAT64 if finite, else (like an integer beyond int64) a Decimal.
+func inferNumber(text string, d connect.Decimal) (*connect.Schema, any) {
+	if n, ok := exactInteger(d); ok {
+		switch {
+		case n >= math.MinInt8 && n <= math.MaxInt8:
+			return connect.Int8Schema, int8(n)
+		case n >= math.MinInt16 && n <= math.MaxInt16:
+			return connect.Int16Schema, int16(n)
+		case n >= math.MinInt32 && n <= math.MaxInt32:
+			return connect.Int32Schema, int32(n)
+		}
+		return connect.Int64Schema, n
+	}
+	if d.Scale != 0 {
+		f, _ := strconv.ParseFloat(text, 32)
+		if !math.IsInf(f, 0) {
+			return connect.Float32Schema, float32(f)
+		}
+		f, _ = strconv.ParseFloat(text, 64)
+		if !math.IsInf(f, 0) {
+			return connect.Float64Schema, f
+		}
+	}
+	return connect.DecimalSchema(d.Scale), d
+}
+
+// exactInteger is Values.parseAsExactDecimal: d as an int64 if it is a
+// whole number within int64 (Kafka's other bounds, 1e19 and fractions
+// below 1, follow).
+func exactInteger(d connect.Decimal) (int64, bool) {
+	if d.Unscaled.Sign() == 0 {
+		return 0, true
+	}
+	if d.Scale > 0 && int(d.Scale) >= len(new(big.Int).Abs(d.Unscaled).String()) {
+		return 0, false // a fraction below 1
+	}
+	return wholeInt64(d)
+}
+
+// parseTemporal reads the three ISO 8601 forms Values writes, strictly and
+// in UTC.
+func parseTemporal(t string) (*connect.Schema, any, bool) {
+	var layout string
+	var schema *connect.Schema
+	switch len(t) {
+	case len("2006-01-02"):
+		layout, schema = "2006-01-02", connect.DateSchema()
+	case len("15:04:05.000Z"):
+		layout, schema = "15:04:05.000Z", connect.TimeSchema()
+	case len("2006-01-02T15:04:05.000Z"):
+		layout, schema = "2006-01-02T15:04:05.000Z", connect.TimestampSchema()
+	default:
+		return nil, nil, false
+	}
+	for i := 0; i < len(t); i++ {
+		if isDigitPlace(layout[i]) != (t[i] >= '0' && t[i] <= '9') || (!isDigitPlace(layout[i]) && layout[i] != t[i]) {
+			return nil, nil, false
+		}
+	}
+	v, err := time.ParseInLocation(layout, t, time.UTC)
+	if err != nil {
+		return nil, nil, false
+	}
+	if schema.Name == connect.TimeName {
+		v = time.UnixMilli(int64(v.Hour()*3600000 + v.Minute()*60000 + v.Second()*1000 + v.Nanosecond()/1e6)).UTC()
+	}
+	return schema, v, true
+}
+
+func isDigitPlace(c byte) bool { return c >= '0' && c <= '9' }

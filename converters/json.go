@@ -1,0 +1,384 @@
+package converters
+
+import (
+	"container/list"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// JSONConverter reads and writes JSON as Kafka's
+// org.apache.kafka.connect.json.JsonConverter does, byte for byte.
+//
+// Settings, with Kafka's names and defaults:
+//
+//	schemas.enable            true    wrap each value in {"schema":...,"payload":...}
+//	decimal.format            BASE64  how Decimal values are written: BASE64 or NUMERIC
+//	replace.null.with.default true    write and read a null as the schema's default
+//	schemas.cache.size        1000    schemas remembered in each direction
+//
+// Reading accepts both decimal formats, whatever the setting. See the
+// package documentation for the Go values each schema type yields and for
+// where this converter is stricter than Kafka's.
+type JSONConverter struct {
+	schemasEnable  bool
+	decimalNumeric bool
+	replaceNull    bool
+	// Parsed schemas by their JSON text, and rendered schemas by pointer:
+	// both directions see the same few schemas over and over.
+	parsed   *lru[string, *connect.Schema]
+	rendered *lru[*connect.Schema, []byte]
+	// The schema read last, tried before the cache.
+	lastParsed atomic.Pointer[parsedSchema]
+	// The last output's size, to size the next buffer.
+	lastSize atomic.Int64
+}
+
+var (
+	_ Converter       = (*JSONConverter)(nil)
+	_ HeaderConverter = (*JSONConverter)(nil)
+)
+
+// NewJSONConverter returns a JSONConverter configured by config. isKey is
+// accepted for symmetry with [New]; it changes nothing, as in Kafka.
+func NewJSONConverter(config map[string]string, isKey bool) (*JSONConverter, error) {
+	s := newSettings(config)
+	c := &JSONConverter{
+		schemasEnable: s.boolean("schemas.enable", true),
+		replaceNull:   s.boolean("replace.null.with.default", true),
+	}
+	switch f := s.str("decimal.format", "BASE64"); strings.ToUpper(f) {
+	case "BASE64":
+	case "NUMERIC":
+		c.decimalNumeric = true
+	default:
+		s.fail("decimal.format", f, "is not one of BASE64, NUMERIC")
+	}
+	size := s.integer("schemas.cache.size", 1000)
+	if err := s.err("JsonConverter"); err != nil {
+		return nil, err
+	}
+	c.parsed = newLRU[string, *connect.Schema](size)
+	c.rendered = newLRU[*connect.Schema, []byte](size)
+	return c, nil
+}
+
+// errEnvelope is Kafka's complaint about JSON that lacks the envelope.
+var errEnvelope = errors.New(`JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields; to read plain JSON, set schemas.enable=false`)
+
+// ToConnectData decodes JSON. With schemas.enable it needs the envelope and
+// returns its schema and the payload as typed values; without, or when the
+// envelope's schema is null, it returns a nil schema and plain Go values:
+// map[string]any, []any, string, int64 for integral numbers, float64 for
+// others, bool and nil. Nil data, and without schemas.enable empty data,
+// give (nil, nil).
+func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, any, error) {
+	if data == nil {
+		return nil, nil, nil
+	}
+	d := jsonDecoder{data: data, conv: c}
+	var (
+		s   *connect.Schema
+		v   any
+		err error
+	)
+	if c.schemasEnable {
+		s, v, err = d.envelope()
+	} else {
+		d.skipWS()
+		if d.pos == len(data) {
+			return nil, nil, nil // Jackson reads no content as a missing node
+		}
+		if v, err = d.value(); err == nil {
+			err = d.end()
+		}
+	}
+	if err != nil {
+		return nil, nil, &connect.DataError{Op: "json", Err: err}
+	}
+	return s, v, nil
+}
+
+// envelope reads {"schema":...,"payload":...} in one pass when, as usual,
+// the schema comes first; otherwise the payload is revisited once the schema
+// is known.
+func (d *jsonDecoder) envelope() (*connect.Schema, any, error) {
+	d.skipWS()
+	if d.pos == len(d.data) {
+		return nil, nil, errEnvelope // no content at all
+	}
+	if d.data[d.pos] != '{' {
+		// Kafka parses first, so malformed JSON is reported as such.
+		if err := d.skipValue(); err != nil {
+			return nil, nil, err
+		}
+		if err := d.end(); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, errEnvelope
+	}
+	var (
+		schema                           *connect.Schema
+		schemaErr                        error
+		payload                          any
+		payloadErr                       error
+		haveSchema, havePayload, decoded bool
+		extra                            bool
+		payloadStart                     int
+	)
+	empty, err := d.openObject()
+	if err != nil {
+		return nil, nil, err
+	}
+	for !empty {
+		raw, _, err := d.key()
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := d.peek(); err != nil {
+			return nil, nil, err
+		}
+		start := d.pos
+		switch string(raw) {
+		case "schema":
+			haveSchema, decoded = true, false
+			// A schema seen before is valid; skip the checks on it. Most
+			// topics carry one schema, so try the last one first: if the
+			// text starts with it, it is that JSON value.
+			if last := d.conv.lastParsed.Load(); last != nil && len(d.data)-start >= len(last.text) &&
+				string(d.data[start:start+len(last.text)]) == last.text {
+				schema, schemaErr, d.pos = last.schema, nil, start+len(last.text)
+				break
+			}
+			if c := d.data[start]; c == '{' {
+				if end, ok := d.fastSkip(); ok {
+					if s, text, hit := lookupText(d.conv.parsed, d.data[start:end]); hit {
+						schema, schemaErr, d.pos = s, nil, end
+						d.conv.remember(text, s)
+						break
+					}
+				}
+			}
+			if err := d.skipValue(); err != nil {
+				return nil, nil, err
+			}
+			schema, schemaErr = d.conv.parseSchema(d.data, start, d.pos)
+		case "payload":
+			havePayload, payloadStart = true, start
+			if haveSchema && schemaErr == nil {
+				depth := d.depth
+				payload, payloadErr = d.payload(schema)
+				if payloadErr != nil {
+					var se *jsonSyntaxError
+					if errors.As(payloadErr, &se) {
+						return nil, nil, payloadErr
+					}
+					// Finish the envelope: its shape is checked first.
+					d.pos, d.depth = start, depth
+					if err := d.skipValue(); err != nil {
+						return nil, nil, err
+					}
+				}
+				decoded = true
+			} else if err := d.skipValue(); err != nil {
+				return nil, nil, err
+			}
+		default:
+			extra = true
+			if err := d.skipValue(); err != nil {
+				return nil, nil, err
+			}
+		}
+		more, err := d.next('}', "after object key:value pair")
+		if err != nil {
+			return nil, nil, err
+		}
+		if !more {
+			break
+		}
+	}
+	if err := d.end(); err != nil {
+		return nil, nil, err
+	}
+	if extra || !haveSchema || !havePayload {
+		return nil, nil, errEnvelope
+	}
+	if schemaErr != nil {
+		return nil, nil, wrapPath(schemaErr, "schema")
+	}
+	if !decoded {
+		end := d.pos
+		d.pos = payloadStart
+		payload, payloadErr = d.payload(schema)
+		d.pos = end
+	}
+	if payloadErr != nil {
+		return nil, nil, payloadErr
+	}
+	return schema, payload, nil
+}
+
+func (d *jsonDecoder) payload(s *connect.Schema) (any, error) {
+	if s == nil {
+		return d.value()
+	}
+	return d.typed(s)
+}
+
+// parseSchema parses the schema JSON at data[start:end], through the cache.
+func (c *JSONConverter) parseSchema(data []byte, start, end int) (*connect.Schema, error) {
+	text := data[start:end]
+	if string(text) == "null" {
+		return nil, nil
+	}
+	if s, key, ok := lookupText(c.parsed, text); ok {
+		c.remember(key, s)
+		return s, nil
+	}
+	d := jsonDecoder{data: data, pos: start, conv: c}
+	s, _, _, err := d.schema()
+	if err != nil {
+		return nil, err
+	}
+	key := string(text)
+	c.parsed.put(key, s)
+	c.remember(key, s)
+	return s, nil
+}
+
+type parsedSchema struct {
+	text   string
+	schema *connect.Schema
+}
+
+// remember makes s, read from text, the schema tried first.
+func (c *JSONConverter) remember(text string, s *connect.Schema) {
+	if c.parsed.max <= 0 || s == nil {
+		return
+	}
+	if last := c.lastParsed.Load(); last == nil || last.schema != s {
+		c.lastParsed.Store(&parsedSchema{text: text, schema: s})
+	}
+}
+
+// FromConnectData encodes value as JSON; with schemas.enable, inside the
+// envelope. A nil schema and nil value give nil bytes (a Kafka null); a nil
+// value with a schema gives the schema's default, JSON null (with
+// schemas.enable=false, the 4 bytes "null") or, for a required schema
+// without default, an error.
+func (c *JSONConverter) FromConnectData(_ string, schema *connect.Schema, value any) ([]byte, error) {
+	if schema == nil && value == nil {
+		return nil, nil
+	}
+	e := jsonEncoder{buf: make([]byte, 0, c.lastSize.Load()+64), conv: c}
+	if c.schemasEnable {
+		e.buf = append(e.buf, `{"schema":`...)
+		rendered, err := c.renderSchema(schema)
+		if err != nil {
+			return nil, &connect.DataError{Op: "json", Err: wrapPath(err, "schema")}
+		}
+		e.buf = append(e.buf, rendered...)
+		e.buf = append(e.buf, `,"payload":`...)
+	}
+	if err := e.value(schema, value); err != nil {
+		return nil, &connect.DataError{Op: "json", Err: err}
+	}
+	if c.schemasEnable {
+		e.buf = append(e.buf, '}')
+	}
+	c.lastSize.Store(int64(len(e.buf)))
+	return e.buf, nil
+}
+
+func (c *JSONConverter) renderSchema(s *connect.Schema) ([]byte, error) {
+	if s == nil {
+		return []byte("null"), nil
+	}
+	if b, ok := c.rendered.get(s); ok {
+		return b, nil
+	}
+	e := jsonEncoder{conv: c}
+	if err := e.appendSchema(s); err != nil {
+		return nil, err
+	}
+	c.rendered.put(s, e.buf)
+	return e.buf, nil
+}
+
+// ToConnectHeader is ToConnectData.
+func (c *JSONConverter) ToConnectHeader(topic, _ string, value []byte) (*connect.Schema, any, error) {
+	return c.ToConnectData(topic, value)
+}
+
+// FromConnectHeader is FromConnectData.
+func (c *JSONConverter) FromConnectHeader(topic, _ string, schema *connect.Schema, value any) ([]byte, error) {
+	return c.FromConnectData(topic, schema, value)
+}
+
+// lru is a small least-recently-used cache, safe for concurrent use. A
+// capacity of zero or less caches nothing, as Kafka's LRUCache.
+type lru[K comparable, V any] struct {
+	mu    sync.Mutex
+	max   int
+	items map[K]*list.Element
+	order list.List // front is most recent
+}
+
+type lruEntry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+func newLRU[K comparable, V any](max int) *lru[K, V] {
+	return &lru[K, V]{max: max, items: make(map[K]*list.Element)}
+}
+
+func (c *lru[K, V]) get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hit(c.items[k])
+}
+
+func (c *lru[K, V]) hit(el *list.Element) (V, bool) {
+	if el == nil {
+		var zero V
+		return zero, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*lruEntry[K, V]).val, true
+}
+
+func (c *lru[K, V]) put(k K, v V) {
+	if c.max <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[k]; ok {
+		el.Value.(*lruEntry[K, V]).val = v
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[k] = c.order.PushFront(&lruEntry[K, V]{key: k, val: v})
+	if c.order.Len() > c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.items, oldest.Value.(*lruEntry[K, V]).key)
+	}
+}
+
+// lookupText looks text up without copying it into a string, and returns
+// the cache's copy of it.
+func lookupText[V any](c *lru[string, V], text []byte) (V, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el := c.items[string(text)]
+	v, ok := c.hit(el)
+	if !ok {
+		return v, "", false
+	}
+	return v, el.Value.(*lruEntry[string, V]).key, true
+}

@@ -1,0 +1,517 @@
+package converters
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Limits on hostile input, as Jackson's StreamReadConstraints defaults.
+const (
+	maxJSONDepth    = 1000
+	maxNumberLength = 1000
+)
+
+const millisPerDay = 24 * 60 * 60 * 1000
+
+// jsonSyntaxError is malformed JSON. Offset is the index of the offending
+// byte (the input's length when it ended early).
+type jsonSyntaxError struct {
+	msg    string
+	offset int
+}
+
+func (e *jsonSyntaxError) Error() string { return e.msg + " at byte " + strconv.Itoa(e.offset) }
+
+// jsonValueError is well-formed JSON that does not fit the schema.
+type jsonValueError struct {
+	msg    string
+	offset int
+}
+
+func (e *jsonValueError) Error() string { return e.msg + " at byte " + strconv.Itoa(e.offset) }
+
+// jsonDecoder reads JSON text in one pass, straight into connect values:
+// typed ones when a schema guides it, plain Go ones otherwise. It never
+// builds an intermediate tree.
+type jsonDecoder struct {
+	data  []byte
+	pos   int
+	depth int
+	conv  *JSONConverter
+}
+
+func (d *jsonDecoder) syntaxErr(msg string) error { return &jsonSyntaxError{msg: msg, offset: d.pos} }
+
+func (d *jsonDecoder) valueErr(format string, args ...any) error {
+	return &jsonValueError{msg: fmt.Sprintf(format, args...), offset: d.pos}
+}
+
+// errAt reports the byte at d.pos as unexpected, or the end of input.
+func (d *jsonDecoder) errAt(context string) error {
+	if d.pos >= len(d.data) {
+		return d.syntaxErr("unexpected end of JSON input")
+	}
+	return d.syntaxErr("invalid character " + quoteChar(d.data[d.pos]) + " " + context)
+}
+
+func quoteChar(c byte) string {
+	switch {
+	case c == '\'':
+		return `'\''`
+	case c == '"':
+		return `'"'`
+	case c >= 0x20 && c < 0x7f:
+		return "'" + string(rune(c)) + "'"
+	}
+	s := strconv.Quote(string([]byte{c}))
+	return "'" + s[1:len(s)-1] + "'"
+}
+
+func (d *jsonDecoder) skipWS() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek skips white space and returns the next byte, failing at the end.
+func (d *jsonDecoder) peek() (byte, error) {
+	d.skipWS()
+	if d.pos >= len(d.data) {
+		return 0, d.syntaxErr("unexpected end of JSON input")
+	}
+	return d.data[d.pos], nil
+}
+
+// end checks that nothing but white space follows the value. (Jackson stops
+// reading after the first value; a record with trailing text is corrupt, so
+// it goes to the dead-letter queue here instead.)
+func (d *jsonDecoder) end() error {
+	d.skipWS()
+	if d.pos < len(d.data) {
+		return d.errAt("after top-level value")
+	}
+	return nil
+}
+
+func (d *jsonDecoder) enter() error {
+	d.depth++
+	if d.depth > maxJSONDepth {
+		return d.syntaxErr(fmt.Sprintf("nesting deeper than %d", maxJSONDepth))
+	}
+	return nil
+}
+
+func (d *jsonDecoder) literal(word string) error {
+	for i := 0; i < len(word); i++ {
+		if d.pos >= len(d.data) || d.data[d.pos] != word[i] {
+			return d.errAt("in literal " + word + " (expecting " + quoteChar(word[i]) + ")")
+		}
+		d.pos++
+	}
+	return nil
+}
+
+// scanString reads the string starting at d.pos (a quote). It returns the
+// raw bytes between the quotes, which alias the input, and whether they hold
+// escapes. UTF-8 is validated, as Jackson does.
+func (d *jsonDecoder) scanString() (raw []byte, escaped bool, err error) {
+	start := d.pos + 1
+	ascii := true
+	for i := start; i < len(d.data); {
+		c := d.data[i]
+		if plainStringByte[c] {
+			i++
+			continue
+		}
+		switch {
+		case c == '"':
+			raw = d.data[start:i]
+			if !ascii && !utf8.Valid(raw) {
+				for j := 0; j < len(raw); {
+					r, n := utf8.DecodeRune(raw[j:])
+					if r == utf8.RuneError && n == 1 {
+						d.pos = start + j
+						return nil, false, d.syntaxErr("invalid UTF-8 in string")
+					}
+					j += n
+				}
+			}
+			d.pos = i + 1
+			return raw, escaped, nil
+		case c == '\\':
+			escaped = true
+			i++
+			if i >= len(d.data) {
+				d.pos = i
+				return nil, false, d.syntaxErr("unexpected end of JSON input")
+			}
+			switch d.data[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				i++
+				for k := 0; k < 4; k++ {
+					if i >= len(d.data) {
+						d.pos = i
+						return nil, false, d.syntaxErr("unexpected end of JSON input")
+					}
+					if unhex(d.data[i]) < 0 {
+						d.pos = i
+						return nil, false, d.errAt("in \\u hexadecimal character escape")
+					}
+					i++
+				}
+			default:
+				d.pos = i
+				return nil, false, d.errAt("in string escape code")
+			}
+		case c < 0x20:
+			d.pos = i
+			return nil, false, d.errAt("in string literal")
+		default:
+			if c >= utf8.RuneSelf {
+				ascii = false
+			}
+			i++
+		}
+	}
+	d.pos = len(d.data)
+	return nil, false, d.syntaxErr("unexpected end of JSON input")
+}
+
+// plainStringByte marks the bytes a string holds as they are: printable
+// ASCII but '"' and '\'.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// fastSkip finds the end of the object or array at d.pos without checking
+// it, only tracking strings and nesting. The caller must validate what it
+// has not seen before.
+func (d *jsonDecoder) fastSkip() (end int, ok bool) {
+	depth := 0
+	for i := d.pos; i < len(d.data); i++ {
+		switch d.data[i] {
+		case '"':
+			for i++; i < len(d.data) && d.data[i] != '"'; i++ {
+				if d.data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// unescape decodes a string's raw bytes, already checked by scanString. A
+// lone surrogate escape becomes U+FFFD.
+func unescape(raw []byte) string {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch raw[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(raw[i+1:])
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if r < 0xdc00 && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					r2 = hex4(raw[i+3:])
+				}
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					r = dec
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default: // '"', '\\', '/'
+			out = append(out, raw[i])
+		}
+	}
+	return string(out)
+}
+
+func hex4(b []byte) rune {
+	return rune(unhex(b[0])<<12 | unhex(b[1])<<8 | unhex(b[2])<<4 | unhex(b[3]))
+}
+
+func (d *jsonDecoder) str() (string, error) {
+	raw, esc, err := d.scanString()
+	if err != nil {
+		return "", err
+	}
+	if esc {
+		return unescape(raw), nil
+	}
+	return string(raw), nil
+}
+
+// scanNumber reads a number literal. Leading zeros are allowed, as Kafka
+// configures Jackson to allow them. integral is false when the literal has a
+// fraction or exponent.
+func (d *jsonDecoder) scanNumber() (lit []byte, integral bool, err error) {
+	start := d.pos
+	integral = true
+	if d.pos < len(d.data) && d.data[d.pos] == '-' {
+		d.pos++
+	}
+	if !d.digits() {
+		return nil, false, d.errAt("in numeric literal")
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		integral = false
+		d.pos++
+		if !d.digits() {
+			return nil, false, d.errAt("after decimal point in numeric literal")
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		integral = false
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if !d.digits() {
+			return nil, false, d.errAt("in exponent of numeric literal")
+		}
+	}
+	if d.pos-start > maxNumberLength {
+		d.pos = start
+		return nil, false, d.syntaxErr(fmt.Sprintf("number longer than %d characters", maxNumberLength))
+	}
+	return d.data[start:d.pos], integral, nil
+}
+
+func (d *jsonDecoder) digits() bool {
+	start := d.pos
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+	}
+	return d.pos > start
+}
+
+// parseInt64 parses an integral literal, reporting overflow.
+func parseInt64(lit []byte) (int64, bool) {
+	neg := lit[0] == '-'
+	if neg {
+		lit = lit[1:]
+	}
+	var n uint64
+	for _, c := range lit {
+		if n > (math.MaxUint64-9)/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if neg {
+		if n > 1<<63 {
+			return 0, false
+		}
+		return -int64(n), true
+	}
+	if n > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// float parses a number literal as Jackson's BigDecimal.doubleValue (or
+// floatValue): correctly rounded, ±Inf beyond range, and -0 read as 0
+// because BigDecimal has no negative zero.
+func parseFloatLit(lit []byte, bits int) float64 {
+	f, err := strconv.ParseFloat(string(lit), bits)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return math.NaN() // unreachable: scanNumber checked the syntax
+	}
+	if f == 0 {
+		return 0
+	}
+	return f
+}
+
+// skipValue checks and skips one value.
+func (d *jsonDecoder) skipValue() error {
+	c, err := d.peek()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case '{':
+		empty, err := d.openObject()
+		if err != nil || empty {
+			return err
+		}
+		for {
+			if _, _, err := d.key(); err != nil {
+				return err
+			}
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			more, err := d.next('}', "after object key:value pair")
+			if err != nil {
+				return err
+			}
+			if !more {
+				return nil
+			}
+		}
+	case '[':
+		empty, err := d.openArray()
+		if err != nil || empty {
+			return err
+		}
+		for {
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			more, err := d.next(']', "after array element")
+			if err != nil {
+				return err
+			}
+			if !more {
+				return nil
+			}
+		}
+	case '"':
+		_, _, err := d.scanString()
+		return err
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			_, _, err := d.scanNumber()
+			return err
+		}
+		return d.errAt("looking for beginning of value")
+	}
+}
+
+func (d *jsonDecoder) colon() error {
+	c, err := d.peek()
+	if err != nil {
+		return err
+	}
+	if c != ':' {
+		return d.errAt("after object key")
+	}
+	d.pos++
+	return nil
+}
+
+// next consumes the ',' between members or the closing byte, which ends the
+// level open entered; more is false after the closing byte.
+func (d *jsonDecoder) next(closing byte, context string) (more bool, err error) {
+	c, err := d.peek()
+	if err != nil {
+		return false, err
+	}
+	switch c {
+	case ',':
+		d.pos++
+		return true, nil
+	case closing:
+		d.pos++
+		d.depth--
+		return false, nil
+	}
+	return false, d.errAt(context)
+}
+
+// open consumes '{' or '[' and reports whether the object or array is
+// empty, that is, whether closing follows.
+func (d *jsonDecoder) open(closing byte) (empty bool, err error) {
+	if err := d.enter(); err != nil {
+		return false, err
+	}
+	d.pos++
+	c, err := d.peek()
+	if err != nil {
+		return false, err
+	}
+	if c == closing {
+		d.pos++
+		d.depth--
+		return true, nil
+	}
+	return false, nil
+}
+
+func (d *jsonDecoder) openObject() (empty bool, err error) { return d.open('}') }
+func (d *jsonDecoder) openArray() (empty bool, err error)  { return d.open(']') }
+
+// key reads an object key and the ':' after it.
+func (d *jsonDecoder) key() (raw []byte, escaped bool, err error) {
+	c, err := d.peek()
+	if err != nil {
+		return nil, false, err
+	}
+	if c != '"' {
+		return nil, false, d.errAt("looking for beginning of object key string")
+	}
+	if raw, escaped, err = d.scanString(); err != nil {
+		return nil, false, err
+	}
+	return raw, escaped, d.colon()
+}
+
+// keyString is key, as a string.
+func (d *jsonDecoder) keyString() (string, error) {
+	raw, esc, err := d.key()
+	if err != nil || !esc {
+		return string(raw), err
+	}
+	return unescape(raw), nil
+}

@@ -1,0 +1,298 @@
+package converters
+
+import (
+	"fmt"
+	"math/big"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// StringConverter converts values to and from text, as Kafka's
+// org.apache.kafka.connect.storage.StringConverter does.
+//
+// Its one setting, converter.encoding (default UTF-8), names a Java
+// character set. UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE and UTF-16LE
+// are supported, under Java's names and common aliases; others are a
+// configuration error. As in Kafka, where the setting is given as
+// key.converter.encoding or value.converter.encoding, the runtime strips the
+// prefix before calling [New]. Kafka's serializer-level overrides,
+// key.serializer.encoding or value.serializer.encoding (for writing) and
+// key.deserializer.encoding or value.deserializer.encoding (for reading),
+// chosen by isKey, win over converter.encoding here too.
+type StringConverter struct {
+	enc, dec *charset
+}
+
+var (
+	_ Converter       = (*StringConverter)(nil)
+	_ HeaderConverter = (*StringConverter)(nil)
+)
+
+// NewStringConverter returns a StringConverter configured by config.
+func NewStringConverter(config map[string]string, isKey bool) (*StringConverter, error) {
+	s := newSettings(config)
+	name := s.str("converter.encoding", "UTF-8")
+	role := "value"
+	if isKey {
+		role = "key"
+	}
+	failed := map[string]bool{}
+	pick := func(key, name string) *charset {
+		if v, ok := config[key]; ok {
+			name = strings.TrimSpace(v)
+		} else {
+			key = "converter.encoding"
+		}
+		c, ok := lookupCharset(name)
+		if !ok && !failed[key] {
+			failed[key] = true
+			s.fail(key, name, "is not a supported encoding (UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE)")
+		}
+		return c
+	}
+	c := &StringConverter{
+		enc: pick(role+".serializer.encoding", name),
+		dec: pick(role+".deserializer.encoding", name),
+	}
+	if err := s.err("StringConverter"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ToConnectData decodes data into a string with the optional string schema;
+// nil data gives a nil value, as in Kafka. Bytes the encoding cannot map
+// become U+FFFD, as in Java.
+func (c *StringConverter) ToConnectData(_ string, data []byte) (*connect.Schema, any, error) {
+	if data == nil {
+		return connect.OptionalStringSchema, nil, nil
+	}
+	return connect.OptionalStringSchema, c.dec.decode(data), nil
+}
+
+// FromConnectData encodes value's text form and ignores schema, as Kafka
+// does. The text form follows Java's toString: numbers as Java prints them
+// ("1.0", "1.0E20"), lists as "[1, a]", maps as "{a=1}" (keys sorted),
+// structs as "Struct{a=1}" (unset fields omitted), decimals as BigDecimal
+// prints them and times as java.util.Date prints them in UTC ("Thu Jan 01
+// 00:00:00 UTC 1970"). A []byte is written as is (Kafka writes the array's
+// identity, "[B@1b6d3586").
+func (c *StringConverter) FromConnectData(_ string, _ *connect.Schema, value any) ([]byte, error) {
+	switch v := value.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return v, nil
+	case string:
+		return c.enc.encode(v), nil
+	}
+	return c.enc.encode(string(appendJavaString(nil, value))), nil
+}
+
+// ToConnectHeader is ToConnectData.
+func (c *StringConverter) ToConnectHeader(topic, _ string, value []byte) (*connect.Schema, any, error) {
+	return c.ToConnectData(topic, value)
+}
+
+// FromConnectHeader is FromConnectData.
+func (c *StringConverter) FromConnectHeader(topic, _ string, schema *connect.Schema, value any) ([]byte, error) {
+	return c.FromConnectData(topic, schema, value)
+}
+
+// appendJavaString appends v as Java's String.valueOf would print the
+// equivalent Java object.
+func appendJavaString(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return append(b, v...)
+	case []byte:
+		return append(b, v...)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case float32:
+		return appendJavaFloat(b, v)
+	case float64:
+		return appendJavaDouble(b, v)
+	case connect.Decimal:
+		if v.Unscaled == nil {
+			return append(b, "null"...)
+		}
+		return appendJavaDecimal(b, v)
+	case *big.Int:
+		return append(b, v.String()...)
+	case time.Time:
+		return v.UTC().AppendFormat(b, "Mon Jan 02 15:04:05 UTC 2006")
+	case *connect.Struct:
+		b = append(b, "Struct{"...)
+		first := true
+		for i, f := range v.Schema().Fields {
+			fv := v.At(i)
+			if fv == nil {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = append(b, f.Name...)
+			b = append(b, '=')
+			b = appendJavaString(b, fv)
+		}
+		return append(b, '}')
+	case []any:
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendJavaString(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		b = append(b, '{')
+		for i, k := range sortedStringKeys(v) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, k...)
+			b = append(b, '=')
+			b = appendJavaString(b, v[k])
+		}
+		return append(b, '}')
+	case map[any]any:
+		b = append(b, '{')
+		for i, k := range sortedKeys(v) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendJavaString(b, k)
+			b = append(b, '=')
+			b = appendJavaString(b, v[k])
+		}
+		return append(b, '}')
+	}
+	if n, ok := appendInteger(b, v); ok {
+		return n
+	}
+	return fmt.Append(b, v)
+}
+
+// appendInteger appends v if it is of an integer kind.
+func appendInteger(b []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case int8:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int16:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int32:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case int64:
+		return strconv.AppendInt(b, v, 10), true
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), true
+	case uint8:
+		return strconv.AppendUint(b, uint64(v), 10), true
+	case uint16:
+		return strconv.AppendUint(b, uint64(v), 10), true
+	case uint32:
+		return strconv.AppendUint(b, uint64(v), 10), true
+	case uint64:
+		return strconv.AppendUint(b, v, 10), true
+	case uint:
+		return strconv.AppendUint(b, uint64(v), 10), true
+	}
+	return b, false
+}
+
+func sortedStringKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sortedKeys orders a map's keys deterministically (Go maps have no order;
+// Kafka's follows the Java map it is given): numbers by value, strings
+// lexically, then other kinds by type name and text.
+func sortedKeys(m map[any]any) []any {
+	keys := make([]any, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+	return keys
+}
+
+func keyLess(a, b any) bool {
+	ra, rb := rankKey(a), rankKey(b)
+	if ra.class != rb.class {
+		return ra.class < rb.class
+	}
+	switch ra.class {
+	case keyInt:
+		if ra.i != rb.i {
+			return ra.i < rb.i
+		}
+	case keyFloat:
+		if ra.f != rb.f {
+			return ra.f < rb.f
+		}
+	case keyString:
+		return ra.s < rb.s
+	}
+	ta, tb := reflect.TypeOf(a).String(), reflect.TypeOf(b).String()
+	if ta != tb {
+		return ta < tb
+	}
+	return fmt.Sprint(a) < fmt.Sprint(b)
+}
+
+const (
+	keyInt = iota
+	keyFloat
+	keyString
+	keyOther
+)
+
+type keyRank struct {
+	class int
+	i     int64
+	f     float64
+	s     string
+}
+
+func rankKey(v any) keyRank {
+	switch v := v.(type) {
+	case int8:
+		return keyRank{class: keyInt, i: int64(v)}
+	case int16:
+		return keyRank{class: keyInt, i: int64(v)}
+	case int32:
+		return keyRank{class: keyInt, i: int64(v)}
+	case int64:
+		return keyRank{class: keyInt, i: v}
+	case int:
+		return keyRank{class: keyInt, i: int64(v)}
+	case float32:
+		return keyRank{class: keyFloat, f: float64(v)}
+	case float64:
+		return keyRank{class: keyFloat, f: v}
+	case string:
+		return keyRank{class: keyString, s: v}
+	}
+	return keyRank{class: keyOther}
+}
+
+// trimJava trims as Java's String.trim: every character up to U+0020.
+func trimJava(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+}
