@@ -1,0 +1,31 @@
+// Package bundled lists the connectors that ship with the module, for the
+// connect-standalone example and the docs generator.
+package bundled
+
+import (
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/sink/filesink"
+	"github.com/connectkit/connectkit/worker"
+)
+
+// Plugins returns the bundled connectors, each under the Kafka Connect class
+// name of the connector it replaces.
+func Plugins() []worker.Plugin {
+	return []worker.Plugin{
+		{
+			Name:    "FileStreamSink",
+			Aliases: []string{filesink.ClassName},
+			New:     func() connect.Connector { return &filesink.Connector{} },
+			Doc:     "Appends record values to a file, one per line (Kafka's FileStreamSinkConnector).",
+		},
+	}
+}
+
+// Registry returns a registry holding the bundled connectors.
+func Registry() *worker.Registry {
+	r := worker.NewRegistry()
+	for _, p := range Plugins() {
+		r.Register(p)
+	}
+	return r
+}

@@ -1,0 +1,130 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
+)
+
+// defaultMaxPollRecords is Kafka's max.poll.records default, used as the
+// largest batch handed to Put.
+const defaultMaxPollRecords = 500
+
+// consumerConfig builds the librdkafka configuration of task id's consumer,
+// with the settings Kafka Connect's worker forces on sink consumers.
+func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.Warning, error) {
+	mapped, err := clientconfig.Map(clientconfig.Consumer, s.consumerProps)
+	if err != nil {
+		return nil, 0, mapped.Warnings, fmt.Errorf("consumer settings: %w", err)
+	}
+	cfg := kafka.ConfigMap{
+		"bootstrap.servers":             s.bootstrapServers,
+		"client.id":                     "connector-consumer-" + s.name + "-" + strconv.Itoa(id),
+		"auto.offset.reset":             "earliest",
+		"partition.assignment.strategy": "cooperative-sticky",
+	}
+	for k, v := range mapped.Config {
+		cfg[k] = v
+	}
+	// The runtime decides what is committed and when.
+	cfg["group.id"] = "connect-" + s.name
+	cfg["enable.auto.commit"] = false
+	cfg["enable.auto.offset.store"] = false
+	cfg["go.logs.channel.enable"] = true
+	maxBatch := defaultMaxPollRecords
+	if mapped.MaxPollRecords > 0 {
+		maxBatch = mapped.MaxPollRecords
+	}
+	return &cfg, maxBatch, mapped.Warnings, nil
+}
+
+// producerConfig builds the librdkafka configuration of a producer the
+// runtime owns (the dead-letter queue's): durable by default.
+func producerConfig(s *settings, clientID string) (*kafka.ConfigMap, []clientconfig.Warning, error) {
+	mapped, err := clientconfig.Map(clientconfig.Producer, s.producerProps)
+	if err != nil {
+		return nil, mapped.Warnings, fmt.Errorf("producer settings: %w", err)
+	}
+	cfg := kafka.ConfigMap{
+		"bootstrap.servers":  s.bootstrapServers,
+		"client.id":          clientID,
+		"acks":               "all",
+		"enable.idempotence": true,
+	}
+	for k, v := range mapped.Config {
+		cfg[k] = v
+	}
+	cfg["go.logs.channel.enable"] = true
+	return &cfg, mapped.Warnings, nil
+}
+
+// checkClients validates the client settings when the connector is
+// configured, so a bad one is reported with the other configuration
+// problems instead of when a task starts, and logs once each setting that
+// was dropped or adjusted.
+func checkClients(s *settings, log *slog.Logger) error {
+	_, _, warnings, err := consumerConfig(s, 0)
+	if s.dlqTopic != "" {
+		_, pw, perr := producerConfig(s, "check")
+		warnings = append(warnings, pw...)
+		err = errors.Join(err, perr)
+	}
+	for _, w := range warnings {
+		log.Warn("client setting has no librdkafka equivalent", "connector", s.name, "key", w.Key, "note", w.Message)
+	}
+	return err
+}
+
+// checkConverters builds the configured converters once, so an unknown class
+// or a bad converter setting fails at configuration time.
+func checkConverters(s *settings) error {
+	if _, err := converters.New(s.keyConverter, s.converterConfigs[KeyConverterConfig], true); err != nil {
+		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
+	}
+	if _, err := converters.New(s.valueConverter, s.converterConfigs[ValueConverterConfig], false); err != nil {
+		return fmt.Errorf("%s: %w", ValueConverterConfig, err)
+	}
+	if s.headerConverter != "" {
+		if _, err := converters.NewHeaderConverter(s.headerConverter, s.converterConfigs[HeaderConverterConfig]); err != nil {
+			return fmt.Errorf("%s: %w", HeaderConverterConfig, err)
+		}
+	}
+	return nil
+}
+
+// ensureTopic creates the dead-letter queue topic if it does not exist, with
+// one partition, as Kafka Connect does.
+func ensureTopic(p *kafka.Producer, topic string, replication int, timeout time.Duration) error {
+	admin, err := kafka.NewAdminClientFromProducer(p)
+	if err != nil {
+		return fmt.Errorf("dead-letter queue: admin client: %w", err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	md, err := admin.GetMetadata(&topic, false, int(timeout/time.Millisecond))
+	if err == nil {
+		if tm, ok := md.Topics[topic]; ok && tm.Error.Code() == kafka.ErrNoError {
+			return nil
+		}
+	}
+	res, err := admin.CreateTopics(ctx, []kafka.TopicSpecification{{Topic: topic, NumPartitions: 1, ReplicationFactor: replication}})
+	if err != nil {
+		return fmt.Errorf("dead-letter queue: create topic %s: %w", topic, err)
+	}
+	for _, r := range res {
+		if c := r.Error.Code(); c != kafka.ErrNoError && c != kafka.ErrTopicAlreadyExists {
+			return fmt.Errorf("dead-letter queue: create topic %s (replication factor %d, set by %s): %w",
+				topic, replication, DLQReplicationConfig, r.Error)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package sink
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// taskContext implements connect.SinkTaskContext. Tasks may call it from any
+// goroutine, so it only records requests; the task's runner applies them
+// between calls.
+type taskContext struct {
+	config   map[string]string
+	reporter connect.ErrantRecordReporter
+
+	mu            sync.Mutex
+	assignment    []connect.TopicPartition
+	paused        map[connect.TopicPartition]bool
+	pauseReq      []connect.TopicPartition
+	resumeReq     []connect.TopicPartition
+	rewinds       map[connect.TopicPartition]int64
+	commitRequest bool
+	timeout       time.Duration
+}
+
+var _ connect.SinkTaskContext = (*taskContext)(nil)
+
+func newTaskContext(config map[string]string) *taskContext {
+	return &taskContext{config: config, paused: map[connect.TopicPartition]bool{}, rewinds: map[connect.TopicPartition]int64{}}
+}
+
+func (c *taskContext) Config() map[string]string { return c.config }
+
+func (c *taskContext) Assignment() []connect.TopicPartition {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.assignment)
+}
+
+func (c *taskContext) Pause(tps ...connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tp := range tps {
+		c.paused[tp] = true
+	}
+	c.pauseReq = append(c.pauseReq, tps...)
+}
+
+func (c *taskContext) Resume(tps ...connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tp := range tps {
+		delete(c.paused, tp)
+	}
+	c.resumeReq = append(c.resumeReq, tps...)
+}
+
+func (c *taskContext) Offset(tp connect.TopicPartition, offset int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rewinds[tp] = offset
+}
+
+func (c *taskContext) RequestCommit() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.commitRequest = true
+}
+
+func (c *taskContext) Timeout(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.timeout = d
+}
+
+func (c *taskContext) ErrantRecordReporter() connect.ErrantRecordReporter { return c.reporter }
+
+func (c *taskContext) setAssignment(tps []connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.assignment = tps
+}
+
+// forget drops pause state and pending rewinds of partitions the task lost.
+func (c *taskContext) forget(tps []connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tp := range tps {
+		delete(c.paused, tp)
+		delete(c.rewinds, tp)
+	}
+}
+
+func (c *taskContext) isPaused(tp connect.TopicPartition) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.paused[tp]
+}
+
+func (c *taskContext) takeRequests() (rewinds map[connect.TopicPartition]int64, pause, resume []connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.rewinds) > 0 {
+		rewinds = c.rewinds
+		c.rewinds = map[connect.TopicPartition]int64{}
+	}
+	pause, resume = c.pauseReq, c.resumeReq
+	c.pauseReq, c.resumeReq = nil, nil
+	return rewinds, pause, resume
+}
+
+func (c *taskContext) takeRewinds() map[connect.TopicPartition]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.rewinds
+	c.rewinds = map[connect.TopicPartition]int64{}
+	return r
+}
+
+func (c *taskContext) takeCommitRequest() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.commitRequest
+	c.commitRequest = false
+	return r
+}
+
+func (c *taskContext) takeTimeout() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := c.timeout
+	c.timeout = 0
+	return d
+}

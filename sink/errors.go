@@ -1,0 +1,365 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// Stages of the record pipeline, as Kafka Connect names them in
+// __connect.errors.stage.
+const (
+	stageKeyConverter    = "KEY_CONVERTER"
+	stageValueConverter  = "VALUE_CONVERTER"
+	stageHeaderConverter = "HEADER_CONVERTER"
+	stageTaskPut         = "TASK_PUT"
+)
+
+// The dead-letter queue context headers, as Kafka Connect's
+// DeadLetterQueueReporter writes them.
+const (
+	HeaderErrorTopic            = "__connect.errors.topic"
+	HeaderErrorPartition        = "__connect.errors.partition"
+	HeaderErrorOffset           = "__connect.errors.offset"
+	HeaderErrorConnectorName    = "__connect.errors.connector.name"
+	HeaderErrorTaskID           = "__connect.errors.task.id"
+	HeaderErrorStage            = "__connect.errors.stage"
+	HeaderErrorClassName        = "__connect.errors.class.name"
+	HeaderErrorExceptionClass   = "__connect.errors.exception.class.name"
+	HeaderErrorExceptionMessage = "__connect.errors.exception.message"
+	HeaderErrorExceptionTrace   = "__connect.errors.exception.stacktrace"
+)
+
+// errorHandler applies errors.tolerance, errors.log.* and the dead-letter
+// queue for one task. Tasks may report records from any goroutine, so its
+// state is guarded by mu.
+type errorHandler struct {
+	t *taskRunner
+
+	mu       sync.Mutex
+	inFlight []*kafka.Message // raw messages of the batch in Put, for reports
+	producer *kafka.Producer
+	reports  chan kafka.Event
+	pending  int
+	failure  error // a DLQ write failed or an intolerable record was reported
+
+	// Counters, named as Kafka Connect's task-error-metrics.
+	TotalRecordErrors   int64
+	TotalRecordsSkipped int64
+	TotalRetries        int64
+	DLQProduceRequests  int64
+	DLQProduceFailures  int64
+}
+
+var _ connect.ErrantRecordReporter = (*errorHandler)(nil)
+
+func newErrorHandler(t *taskRunner) *errorHandler { return &errorHandler{t: t} }
+
+func (h *errorHandler) retried() {
+	h.mu.Lock()
+	h.TotalRetries++
+	h.mu.Unlock()
+}
+
+// conversionFailed handles a record that a converter rejected.
+func (h *errorHandler) conversionFailed(m *kafka.Message, stage string, err error) error {
+	return h.handle(m, nil, stage, err)
+}
+
+// putFailed handles a record the task named in a BatchError.
+func (h *errorHandler) putFailed(rec *connect.SinkRecord, err error) error {
+	return h.handle(h.rawFor(rec), rec, stageTaskPut, err)
+}
+
+// Report implements connect.ErrantRecordReporter.
+func (h *errorHandler) Report(ctx context.Context, rec *connect.SinkRecord, err error) error {
+	return h.handle(h.rawFor(rec), rec, stageTaskPut, err)
+}
+
+// handle logs and dead-letters one failed record, or, when errors are not
+// tolerated, returns the error that fails the task, naming the record.
+func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage string, cause error) error {
+	s := h.t.s
+	var coords string
+	if m != nil {
+		coords = fmt.Sprintf("%s-%d@%d", *m.TopicPartition.Topic, m.TopicPartition.Partition, m.TopicPartition.Offset)
+	} else {
+		coords = rec.String()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.TotalRecordErrors++
+	if !s.tolerateAll {
+		err := &connect.TaskError{Connector: s.name, Task: h.t.id, Op: stage,
+			Err: fmt.Errorf("record %s: %w (errors.tolerance=none)", coords, cause)}
+		if h.failure == nil {
+			h.failure = err
+		}
+		return err
+	}
+	h.TotalRecordsSkipped++
+	if s.logErrors {
+		attrs := []any{"stage", stage, "record", coords, "err", cause}
+		if s.logMessages && m != nil {
+			attrs = append(attrs, "key", string(m.Key), "value", string(m.Value))
+		}
+		h.t.log.Error("tolerated error", attrs...)
+	}
+	if s.dlqTopic == "" {
+		return nil
+	}
+	if m == nil {
+		var err error
+		if m, err = h.reconvert(rec); err != nil {
+			h.failure = fmt.Errorf("dead-letter queue: cannot serialize record %s: %w", coords, err)
+			return h.failure
+		}
+	}
+	return h.sendLocked(m, stage, cause)
+}
+
+// sendLocked queues m for the dead-letter queue. Deliveries are awaited in
+// flushDLQ, before any offset past m is committed.
+func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) error {
+	if h.producer == nil {
+		if err := h.startProducerLocked(); err != nil {
+			h.failure = err
+			return err
+		}
+	}
+	s := h.t.s
+	topic := s.dlqTopic
+	out := &kafka.Message{
+		TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+		Key:            m.Key, Value: m.Value,
+		Headers:   append([]kafka.Header(nil), m.Headers...),
+		Timestamp: m.Timestamp,
+	}
+	if out.Timestamp.IsZero() {
+		out.Timestamp = time.Now()
+	}
+	if s.dlqContextHeaders {
+		str := func(k, v string) { out.Headers = append(out.Headers, kafka.Header{Key: k, Value: []byte(v)}) }
+		str(HeaderErrorTopic, *m.TopicPartition.Topic)
+		str(HeaderErrorPartition, strconv.Itoa(int(m.TopicPartition.Partition)))
+		str(HeaderErrorOffset, strconv.FormatInt(int64(m.TopicPartition.Offset), 10))
+		str(HeaderErrorConnectorName, s.name)
+		str(HeaderErrorTaskID, strconv.Itoa(h.t.id))
+		str(HeaderErrorStage, stage)
+		str(HeaderErrorClassName, h.stageClass(stage))
+		str(HeaderErrorExceptionClass, errorClass(cause))
+		str(HeaderErrorExceptionMessage, cause.Error())
+		str(HeaderErrorExceptionTrace, errorChain(cause))
+	}
+	h.DLQProduceRequests++
+	for {
+		err := h.producer.Produce(out, h.reports)
+		if err == nil {
+			h.pending++
+			break
+		}
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull && h.pending > 0 {
+			h.awaitOneLocked(time.Second)
+			continue
+		}
+		h.DLQProduceFailures++
+		h.failure = fmt.Errorf("dead-letter queue %s: %w", topic, err)
+		return h.failure
+	}
+	// Collect reports that are already in, so the channel never fills.
+	for h.pending > 0 {
+		select {
+		case ev := <-h.reports:
+			h.deliveredLocked(ev)
+		default:
+			return h.failure
+		}
+	}
+	return h.failure
+}
+
+func (h *errorHandler) stageClass(stage string) string {
+	switch stage {
+	case stageKeyConverter:
+		return h.t.s.keyConverter
+	case stageValueConverter:
+		return h.t.s.valueConverter
+	case stageHeaderConverter:
+		return h.t.s.headerConverter
+	default:
+		return fmt.Sprintf("%T", h.t.task)
+	}
+}
+
+// errorClass names the innermost typed error, the nearest Go equivalent of
+// Kafka's exception class name.
+func errorClass(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return fmt.Sprintf("%T", err)
+		}
+		var de *connect.DataError
+		if errors.As(err, &de) && err == error(de) {
+			return fmt.Sprintf("%T", err)
+		}
+		err = next
+	}
+}
+
+// errorChain lists the messages of err's chain, one per line: Go errors carry
+// no stack trace, so this stands in for Kafka's.
+func errorChain(err error) string {
+	var out string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		out += fmt.Sprintf("%T: %v\n", e, e)
+	}
+	return out
+}
+
+func (h *errorHandler) startProducerLocked() error {
+	cfg, _, err := producerConfig(h.t.s, "connector-dlq-producer-"+h.t.s.name+"-"+strconv.Itoa(h.t.id))
+	if err != nil {
+		return err
+	}
+	p, err := kafka.NewProducer(cfg)
+	if err != nil {
+		return fmt.Errorf("dead-letter queue producer: %w", err)
+	}
+	h.t.forwardLogs(p.Logs(), "dlq-producer")
+	if err := ensureTopic(p, h.t.s.dlqTopic, h.t.s.dlqReplication, h.t.s.flushTimeout); err != nil {
+		p.Close()
+		return err
+	}
+	h.producer = p
+	h.reports = make(chan kafka.Event, 4096)
+	return nil
+}
+
+func (h *errorHandler) deliveredLocked(ev kafka.Event) {
+	m, ok := ev.(*kafka.Message)
+	if !ok {
+		return
+	}
+	h.pending--
+	if m.TopicPartition.Error != nil {
+		h.DLQProduceFailures++
+		if h.failure == nil {
+			h.failure = fmt.Errorf("dead-letter queue %s: write failed: %w", h.t.s.dlqTopic, m.TopicPartition.Error)
+		}
+	}
+}
+
+func (h *errorHandler) awaitOneLocked(d time.Duration) bool {
+	select {
+	case ev := <-h.reports:
+		h.deliveredLocked(ev)
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// flushDLQ waits until every dead-lettered record is acknowledged, and
+// reports any failure: offsets must not pass a record that is neither
+// handled nor safely in the dead-letter queue.
+func (h *errorHandler) flushDLQ(ctx context.Context, timeout time.Duration) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	deadline := time.Now().Add(timeout)
+	for h.pending > 0 {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("%d dead-letter queue write(s) not acknowledged within %v", h.pending, timeout)
+		}
+		h.awaitOneLocked(min(left, 100*time.Millisecond))
+	}
+	return h.failure
+}
+
+// err returns the failure that must stop the task, if any.
+func (h *errorHandler) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failure
+}
+
+func (h *errorHandler) setInFlight(msgs []*kafka.Message) {
+	h.mu.Lock()
+	h.inFlight = msgs
+	h.mu.Unlock()
+}
+
+// rawFor finds the consumed message of a record in the batch being put.
+func (h *errorHandler) rawFor(rec *connect.SinkRecord) *kafka.Message {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, m := range h.inFlight {
+		if int64(m.TopicPartition.Offset) == rec.Offset && m.TopicPartition.Partition == rec.Partition && *m.TopicPartition.Topic == rec.Topic {
+			return m
+		}
+	}
+	return nil
+}
+
+// reconvert serializes a record that is no longer in the current batch (a
+// task reported it after buffering it) with the task's converters, as Kafka
+// Connect's errant record reporter does.
+func (h *errorHandler) reconvert(rec *connect.SinkRecord) (*kafka.Message, error) {
+	t := h.t
+	key, err := t.keyConv.FromConnectData(rec.Topic, rec.KeySchema, rec.Key)
+	if err != nil {
+		return nil, err
+	}
+	val, err := t.valueConv.FromConnectData(rec.Topic, rec.ValueSchema, rec.Value)
+	if err != nil {
+		return nil, err
+	}
+	topic := rec.Topic
+	m := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: rec.Partition, Offset: kafka.Offset(rec.Offset)},
+		Key: key, Value: val, Timestamp: rec.Timestamp}
+	for _, hd := range rec.Headers {
+		b, err := t.hdrConv.FromConnectHeader(rec.Topic, hd.Key, hd.Schema, hd.Value)
+		if err != nil {
+			return nil, err
+		}
+		m.Headers = append(m.Headers, kafka.Header{Key: hd.Key, Value: b})
+	}
+	return m, nil
+}
+
+func (h *errorHandler) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.producer != nil {
+		h.producer.Close()
+		h.producer = nil
+	}
+}
+
+// forwardLogs copies librdkafka's log lines to slog until the client closes
+// the channel.
+func forwardLogs(logs chan kafka.LogEvent, log *slog.Logger) {
+	for ev := range logs {
+		level := slog.LevelDebug
+		switch {
+		case ev.Level <= 3:
+			level = slog.LevelError
+		case ev.Level == 4:
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
+	}
+}

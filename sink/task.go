@@ -1,0 +1,761 @@
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
+)
+
+// Retry delays grow from retryMinDelay, as in Kafka Connect's
+// RetryWithToleranceOperator.
+const retryMinDelay = 300 * time.Millisecond
+
+// pollTimeout bounds how long the loop waits for the first record of a batch,
+// so commits and shutdown are noticed promptly when the topic is idle.
+const pollTimeout = 100 * time.Millisecond
+
+// taskRunner drives one SinkTask. All its fields except status are owned by
+// the goroutine running run; the rebalance callback runs inside
+// consumer.Poll on that same goroutine.
+type taskRunner struct {
+	rt     *Runtime
+	id     int
+	config map[string]string
+	log    *slog.Logger
+	s      *settings
+
+	task         connect.SinkTask
+	flusher      connect.Flusher
+	preCommitter connect.PreCommitter
+	opener       connect.PartitionOpener
+	closer       connect.PartitionCloser
+
+	consumer  *kafka.Consumer
+	keyConv   converters.Converter
+	valueConv converters.Converter
+	hdrConv   converters.HeaderConverter
+	maxBatch  int
+	tc        *taskContext
+	errs      *errorHandler
+
+	taskCtx context.Context // cancelled after the graceful timeout once shutdown began
+
+	assigned      map[connect.TopicPartition]bool
+	current       map[connect.TopicPartition]int64 // next offset after what Put accepted
+	committed     map[connect.TopicPartition]int64 // last committed next offsets
+	pausedByRetry bool
+	msgs          []*kafka.Message
+	batch         []connect.SinkRecord
+	batchEnd      map[connect.TopicPartition]int64 // next offset after the current batch, per partition, including skipped records
+	lastCommit    time.Time
+	closing       bool
+	fatal         error // set inside callbacks; checked by the loop
+
+	bg sync.WaitGroup // log forwarders of the task's clients
+
+	mu   sync.Mutex
+	st   connect.TaskStatus
+	busy string // task method in progress, for shutdown diagnostics
+}
+
+func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	return &taskRunner{
+		rt: rt, id: id, config: config, s: rt.settings,
+		log:       rt.log.With("task", id),
+		assigned:  map[connect.TopicPartition]bool{},
+		current:   map[connect.TopicPartition]int64{},
+		committed: map[connect.TopicPartition]int64{},
+		batchEnd:  map[connect.TopicPartition]int64{},
+		st:        connect.TaskStatus{ID: id, State: connect.StateUnassigned},
+	}
+}
+
+func (t *taskRunner) status() connect.TaskStatus {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.st
+}
+
+func (t *taskRunner) busyIn() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.busy
+}
+
+func (t *taskRunner) setState(s connect.State, err error) {
+	t.mu.Lock()
+	t.st = connect.TaskStatus{ID: t.id, State: s, Err: err}
+	st := t.st
+	t.mu.Unlock()
+	if t.rt.opts.observer != nil {
+		t.rt.opts.observer(st)
+	}
+}
+
+// fail records err as the task's failure cause.
+func (t *taskRunner) fail(op string, err error) error {
+	var te *connect.TaskError
+	if !errors.As(err, &te) {
+		te = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op, Err: err}
+	}
+	t.log.Error("task failed", "op", te.Op, "err", te.Err, "stack", te.Stack)
+	t.setState(connect.StateFailed, te)
+	return te
+}
+
+// call runs a task method, turning a panic into a TaskError with its stack so
+// that one broken task cannot take the process down.
+func (t *taskRunner) call(op string, fn func() error) (err error) {
+	t.mu.Lock()
+	t.busy = op
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.busy = ""
+		t.mu.Unlock()
+		if p := recover(); p != nil {
+			err = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op,
+				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}
+		}
+	}()
+	return fn()
+}
+
+// run is the task's whole life: start, consume until ctx is done or the task
+// fails, then a final commit, close and stop.
+func (t *taskRunner) run(ctx context.Context) (err error) {
+	taskCtx, cancelTask := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTask()
+	t.taskCtx = taskCtx
+	stopGrace := context.AfterFunc(ctx, func() {
+		time.AfterFunc(t.s.shutdownTimeout, cancelTask)
+	})
+	defer stopGrace()
+
+	defer t.bg.Wait()
+	if err := t.setup(); err != nil {
+		return t.fail("start", err)
+	}
+	defer t.errs.close()
+
+	t.task = t.rt.connector.NewTask()
+	t.flusher, _ = t.task.(connect.Flusher)
+	t.preCommitter, _ = t.task.(connect.PreCommitter)
+	t.opener, _ = t.task.(connect.PartitionOpener)
+	t.closer, _ = t.task.(connect.PartitionCloser)
+	if err := t.call("Start", func() error { return t.task.Start(taskCtx, t.config, t.tc) }); err != nil {
+		t.consumer.Close()
+		return t.fail("Start", err)
+	}
+	t.setState(connect.StateRunning, nil)
+	t.log.Info("task started")
+
+	loopErr := t.loop(ctx)
+	shutdownErr := t.shutdown(loopErr == nil)
+	if loopErr != nil {
+		return t.fail("", loopErr)
+	}
+	if shutdownErr != nil {
+		return t.fail("shutdown", shutdownErr)
+	}
+	t.setState(connect.StateStopped, nil)
+	t.log.Info("task stopped")
+	return nil
+}
+
+func (t *taskRunner) setup() error {
+	var err error
+	if t.keyConv, err = converters.New(t.s.keyConverter, t.s.converterConfigs[KeyConverterConfig], true); err != nil {
+		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
+	}
+	if t.valueConv, err = converters.New(t.s.valueConverter, t.s.converterConfigs[ValueConverterConfig], false); err != nil {
+		return fmt.Errorf("%s: %w", ValueConverterConfig, err)
+	}
+	hc := t.s.headerConverter
+	if hc == "" {
+		hc = converters.SimpleHeaderConverterClass
+	}
+	if t.hdrConv, err = converters.NewHeaderConverter(hc, t.s.converterConfigs[HeaderConverterConfig]); err != nil {
+		return fmt.Errorf("%s: %w", HeaderConverterConfig, err)
+	}
+	cfg, maxBatch, _, err := consumerConfig(t.s, t.id)
+	if err != nil {
+		return err
+	}
+	t.maxBatch = maxBatch
+	t.msgs = make([]*kafka.Message, 0, maxBatch)
+	t.batch = make([]connect.SinkRecord, 0, maxBatch)
+	if t.consumer, err = kafka.NewConsumer(cfg); err != nil {
+		return fmt.Errorf("create consumer: %w", err)
+	}
+	t.forwardLogs(t.consumer.Logs(), "consumer")
+	t.tc = newTaskContext(t.config)
+	t.errs = newErrorHandler(t)
+	t.tc.reporter = t.errs
+	if t.s.topicsRegex != "" {
+		err = t.consumer.SubscribeTopics([]string{anchorRegex(t.s.topicsRegex)}, t.rebalance)
+	} else {
+		err = t.consumer.SubscribeTopics(t.s.topics, t.rebalance)
+	}
+	if err != nil {
+		t.consumer.Close()
+		return fmt.Errorf("subscribe: %w", err)
+	}
+	return nil
+}
+
+// forwardLogs copies a client's librdkafka log lines to the task's logger
+// until the client is closed.
+func (t *taskRunner) forwardLogs(logs chan kafka.LogEvent, client string) {
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		forwardLogs(logs, t.log.With("client", client))
+	}()
+}
+
+// anchorRegex turns Kafka Connect's topics.regex, which must match a whole
+// topic name, into a librdkafka subscription pattern.
+func anchorRegex(re string) string { return "^(" + re + ")$" }
+
+func (t *taskRunner) loop(ctx context.Context) error {
+	t.lastCommit = time.Now()
+	for ctx.Err() == nil {
+		if err := t.pollBatch(); err != nil {
+			return err
+		}
+		if t.fatal != nil {
+			return t.fatal
+		}
+		if len(t.msgs) > 0 {
+			if err := t.convertBatch(); err != nil {
+				return err
+			}
+			if err := t.deliver(ctx); err != nil {
+				return err
+			}
+			if t.fatal != nil {
+				return t.fatal
+			}
+		}
+		if err := t.applyRequests(); err != nil {
+			return err
+		}
+		if t.tc.takeCommitRequest() || time.Since(t.lastCommit) >= t.s.flushInterval {
+			if err := t.commit(nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pollBatch fills t.msgs with up to maxBatch messages: it waits up to
+// pollTimeout for the first and then takes what is already buffered.
+func (t *taskRunner) pollBatch() error {
+	t.msgs = t.msgs[:0]
+	timeout := int(pollTimeout / time.Millisecond)
+	for len(t.msgs) < t.maxBatch {
+		ev := t.consumer.Poll(timeout)
+		if ev == nil {
+			return nil
+		}
+		switch e := ev.(type) {
+		case *kafka.Message:
+			if e.TopicPartition.Error != nil {
+				t.log.Warn("consume error", "partition", e.TopicPartition.String(), "err", e.TopicPartition.Error)
+				continue
+			}
+			t.msgs = append(t.msgs, e)
+			timeout = 0
+		case kafka.Error:
+			if e.IsFatal() {
+				return fmt.Errorf("consumer: %w", e)
+			}
+			t.log.Debug("consumer error", "err", e)
+		}
+	}
+	return nil
+}
+
+// convertBatch converts t.msgs into t.batch. A record that fails conversion
+// is handled by the error handler: under errors.tolerance=all it is reported
+// and skipped, otherwise the task fails naming it.
+func (t *taskRunner) convertBatch() error {
+	t.batch = t.batch[:0]
+	clear(t.batchEnd)
+	for _, m := range t.msgs {
+		tp := connect.TopicPartition{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition}
+		t.batchEnd[tp] = int64(m.TopicPartition.Offset) + 1
+		t.batch = append(t.batch, connect.SinkRecord{})
+		rec := &t.batch[len(t.batch)-1]
+		stage, err := t.convert(m, tp, rec)
+		if err != nil {
+			t.batch = t.batch[:len(t.batch)-1]
+			if err := t.errs.conversionFailed(m, stage, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (t *taskRunner) convert(m *kafka.Message, tp connect.TopicPartition, rec *connect.SinkRecord) (string, error) {
+	rec.Topic, rec.Partition, rec.Offset = tp.Topic, tp.Partition, int64(m.TopicPartition.Offset)
+	switch m.TimestampType {
+	case kafka.TimestampCreateTime:
+		rec.Timestamp, rec.TimestampType = m.Timestamp, connect.CreateTime
+	case kafka.TimestampLogAppendTime:
+		rec.Timestamp, rec.TimestampType = m.Timestamp, connect.LogAppendTime
+	}
+	var err error
+	if rec.KeySchema, rec.Key, err = t.keyConv.ToConnectData(tp.Topic, m.Key); err != nil {
+		return stageKeyConverter, err
+	}
+	if rec.ValueSchema, rec.Value, err = t.valueConv.ToConnectData(tp.Topic, m.Value); err != nil {
+		return stageValueConverter, err
+	}
+	if len(m.Headers) > 0 {
+		rec.Headers = make(connect.Headers, len(m.Headers))
+		for i, h := range m.Headers {
+			s, v, err := t.hdrConv.ToConnectHeader(tp.Topic, h.Key, h.Value)
+			if err != nil {
+				return stageHeaderConverter, fmt.Errorf("header %q: %w", h.Key, err)
+			}
+			rec.Headers[i] = connect.Header{Key: h.Key, Schema: s, Value: v}
+		}
+	}
+	return "", nil
+}
+
+// deliver calls Put with the batch, retrying retriable failures with backoff
+// for up to errors.retry.timeout while the consumer is paused, and then
+// advances the current offsets past every record of the batch.
+func (t *taskRunner) deliver(ctx context.Context) error {
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		var err error
+		if len(t.batch) > 0 {
+			t.errs.setInFlight(t.msgs)
+			err = t.call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
+			t.errs.setInFlight(nil)
+		}
+		if ferr := t.errs.err(); ferr != nil {
+			// The task reported a record that may not be skipped, or the
+			// dead-letter queue failed: nothing past it may be committed.
+			return ferr
+		}
+		if err == nil {
+			t.resumeAfterRetry()
+			t.advance()
+			return nil
+		}
+		var be *connect.BatchError
+		if errors.As(err, &be) && !connect.IsRetriable(err) {
+			for _, re := range be.Errors {
+				if rerr := t.errs.putFailed(re.Record, re.Err); rerr != nil {
+					return rerr
+				}
+			}
+			t.resumeAfterRetry()
+			t.advance()
+			return nil
+		}
+		if !connect.IsRetriable(err) {
+			return t.wrap("Put", err)
+		}
+		t.errs.retried()
+		if t.s.retryTimeout >= 0 && time.Since(start) >= t.s.retryTimeout {
+			return t.wrap("Put", fmt.Errorf("giving up after %d attempt(s) in %v (errors.retry.timeout=%v): %w",
+				attempt+1, time.Since(start).Round(time.Millisecond), t.s.retryTimeout, err))
+		}
+		delay := t.backoff(attempt, err)
+		t.log.Warn("Put failed with a retriable error; retrying", "attempt", attempt+1, "backoff", delay, "err", err)
+		t.pauseForRetry()
+		if err := t.waitPolling(ctx, delay); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			// Shutting down: the batch was not accepted, so its offsets are
+			// not committed and the next owner reads it again.
+			t.resumeAfterRetry()
+			return nil
+		}
+		if t.fatal != nil {
+			return t.fatal
+		}
+	}
+}
+
+func (t *taskRunner) wrap(op string, err error) error {
+	var te *connect.TaskError
+	if errors.As(err, &te) {
+		return err
+	}
+	return &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op, Err: err}
+}
+
+// backoff returns the delay before retry attempt+1: the task's hint if it
+// gave one, otherwise exponential from retryMinDelay with full jitter,
+// capped at errors.retry.delay.max.ms.
+func (t *taskRunner) backoff(attempt int, err error) time.Duration {
+	if d := t.tc.takeTimeout(); d > 0 {
+		return d
+	}
+	var re *connect.RetriableError
+	if errors.As(err, &re) && re.Backoff > 0 {
+		return re.Backoff
+	}
+	d := retryMinDelay << min(attempt, 20)
+	if d > t.s.retryMaxDelay {
+		d = t.s.retryMaxDelay
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// waitPolling sleeps for d while still polling the consumer, so that the
+// group sees the member alive and rebalances are served. Partitions are
+// paused, so no records should arrive; if one does, its partition is sought
+// back to it so nothing is skipped.
+func (t *taskRunner) waitPolling(ctx context.Context, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for ctx.Err() == nil {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil
+		}
+		ev := t.consumer.Poll(int(min(left, pollTimeout) / time.Millisecond))
+		switch e := ev.(type) {
+		case *kafka.Message:
+			if err := t.consumer.Seek(e.TopicPartition, -1); err != nil {
+				return fmt.Errorf("seek %s back to %d: %w", e.TopicPartition, e.TopicPartition.Offset, err)
+			}
+		case kafka.Error:
+			if e.IsFatal() {
+				return fmt.Errorf("consumer: %w", e)
+			}
+		}
+		if t.fatal != nil {
+			return t.fatal
+		}
+	}
+	return nil
+}
+
+func (t *taskRunner) pauseForRetry() {
+	if t.pausedByRetry {
+		return
+	}
+	if err := t.consumer.Pause(toKafka(t.assignedList())); err != nil {
+		t.log.Warn("pause", "err", err)
+	}
+	t.pausedByRetry = true
+}
+
+func (t *taskRunner) resumeAfterRetry() {
+	if !t.pausedByRetry {
+		return
+	}
+	t.pausedByRetry = false
+	var resume []connect.TopicPartition
+	for tp := range t.assigned {
+		if !t.tc.isPaused(tp) {
+			resume = append(resume, tp)
+		}
+	}
+	if err := t.consumer.Resume(toKafka(resume)); err != nil {
+		t.log.Warn("resume", "err", err)
+	}
+}
+
+// advance marks the whole batch, skipped records included, as accepted.
+func (t *taskRunner) advance() {
+	for tp, next := range t.batchEnd {
+		if t.assigned[tp] {
+			t.current[tp] = next
+		}
+	}
+	clear(t.batchEnd)
+	t.batch = t.batch[:0]
+}
+
+// applyRequests carries out what the task asked for through its context
+// during the last call: rewinds, pauses and resumes.
+func (t *taskRunner) applyRequests() error {
+	rewinds, pause, resume := t.tc.takeRequests()
+	for tp, off := range rewinds {
+		if !t.assigned[tp] {
+			t.log.Warn("ignoring rewind of a partition not assigned to the task", "partition", tp.String())
+			continue
+		}
+		err := t.consumer.Seek(kafka.TopicPartition{Topic: &tp.Topic, Partition: tp.Partition, Offset: kafka.Offset(off)}, -1)
+		if err != nil {
+			return fmt.Errorf("rewind %s to %d: %w", tp, off, err)
+		}
+		t.current[tp] = off
+		delete(t.committed, tp)
+	}
+	if len(pause) > 0 {
+		if err := t.consumer.Pause(toKafka(pause)); err != nil {
+			t.log.Warn("pause", "err", err)
+		}
+	}
+	if len(resume) > 0 && !t.pausedByRetry {
+		if err := t.consumer.Resume(toKafka(resume)); err != nil {
+			t.log.Warn("resume", "err", err)
+		}
+	}
+	return nil
+}
+
+// commit asks the task what is durable (PreCommit, or Flush) for the given
+// partitions (nil: all assigned) and commits that, never past what Put
+// accepted, and never for a record reported to the dead-letter queue before
+// the queue acknowledged it.
+func (t *taskRunner) commit(only []connect.TopicPartition) error {
+	t.lastCommit = time.Now()
+	offsets := map[connect.TopicPartition]int64{}
+	if only == nil {
+		for tp, off := range t.current {
+			if t.assigned[tp] {
+				offsets[tp] = off
+			}
+		}
+	} else {
+		for _, tp := range only {
+			if off, ok := t.current[tp]; ok {
+				offsets[tp] = off
+			}
+		}
+	}
+	if len(offsets) == 0 && t.preCommitter == nil && t.flusher == nil {
+		return nil
+	}
+	if err := t.errs.flushDLQ(t.taskCtx, t.s.flushTimeout); err != nil {
+		return t.wrap("dead-letter queue", err)
+	}
+	ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
+	defer cancel()
+	safe := offsets
+	var err error
+	switch {
+	case t.preCommitter != nil:
+		err = t.call("PreCommit", func() error {
+			var perr error
+			safe, perr = t.preCommitter.PreCommit(ctx, clonedOffsets(offsets))
+			return perr
+		})
+	case t.flusher != nil:
+		err = t.call("Flush", func() error { return t.flusher.Flush(ctx, clonedOffsets(offsets)) })
+	}
+	if err != nil {
+		if connect.IsRetriable(err) {
+			t.log.Warn("flush failed; offsets not committed this time", "err", err)
+			return nil
+		}
+		return t.wrap("Flush", err)
+	}
+	var toCommit []kafka.TopicPartition
+	for tp, off := range safe {
+		cur, ok := offsets[tp]
+		switch {
+		case !ok:
+			t.log.Warn("ignoring offset for a partition not being committed", "partition", tp.String(), "offset", off)
+			continue
+		case off > cur:
+			t.log.Warn("ignoring offset past what Put received", "partition", tp.String(), "offset", off, "current", cur)
+			continue
+		}
+		if prev, ok := t.committed[tp]; ok && prev == off {
+			continue
+		}
+		topic := tp.Topic
+		toCommit = append(toCommit, kafka.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: kafka.Offset(off)})
+	}
+	if len(toCommit) == 0 {
+		return nil
+	}
+	if _, err := t.consumer.CommitOffsets(toCommit); err != nil {
+		// A failed commit loses nothing: the records are read again.
+		t.log.Warn("offset commit failed; will retry", "err", err)
+		return nil
+	}
+	for _, p := range toCommit {
+		t.committed[connect.TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(p.Offset)
+	}
+	t.log.Debug("committed offsets", "partitions", len(toCommit))
+	return nil
+}
+
+func clonedOffsets(m map[connect.TopicPartition]int64) map[connect.TopicPartition]int64 {
+	c := make(map[connect.TopicPartition]int64, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// rebalance is the consumer's rebalance callback. It runs inside Poll, on the
+// task's goroutine.
+func (t *taskRunner) rebalance(c *kafka.Consumer, ev kafka.Event) error {
+	switch e := ev.(type) {
+	case kafka.AssignedPartitions:
+		t.onAssigned(e.Partitions)
+	case kafka.RevokedPartitions:
+		t.onRevoked(e.Partitions, c.AssignmentLost())
+	}
+	return nil
+}
+
+func (t *taskRunner) onAssigned(parts []kafka.TopicPartition) {
+	if len(parts) == 0 {
+		// Cooperative rebalancing hands out empty increments; they change
+		// nothing, so the task does not hear of them.
+		return
+	}
+	tps := fromKafka(parts)
+	for _, tp := range tps {
+		t.assigned[tp] = true
+		delete(t.current, tp)
+		delete(t.committed, tp)
+	}
+	t.tc.setAssignment(t.assignedList())
+	if t.opener != nil && !t.closing && t.fatal == nil {
+		if err := t.call("Open", func() error { return t.opener.Open(t.taskCtx, tps) }); err != nil {
+			t.fatal = t.wrap("Open", err)
+		}
+	}
+	// Rewinds requested in Open become the starting offsets.
+	rewinds := t.tc.takeRewinds()
+	for i := range parts {
+		tp := connect.TopicPartition{Topic: *parts[i].Topic, Partition: parts[i].Partition}
+		if off, ok := rewinds[tp]; ok {
+			parts[i].Offset = kafka.Offset(off)
+			t.current[tp] = off
+		}
+	}
+	if err := t.consumer.IncrementalAssign(parts); err != nil {
+		t.fatal = t.wrap("assign", fmt.Errorf("incremental assign: %w", err))
+		return
+	}
+	if t.pausedByRetry {
+		_ = t.consumer.Pause(parts)
+	}
+	t.log.Info("partitions assigned", "partitions", tpStrings(tps))
+}
+
+func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
+	if len(parts) == 0 {
+		return
+	}
+	tps := fromKafka(parts)
+	// Records of revoked partitions still waiting in a batch belong to the
+	// next owner now; they were not accepted, so they are not committed.
+	revoked := map[connect.TopicPartition]bool{}
+	for _, tp := range tps {
+		revoked[tp] = true
+	}
+	t.batch = filterRecords(t.batch, revoked)
+	for tp := range revoked {
+		delete(t.batchEnd, tp)
+	}
+	if !lost && !t.closing && t.fatal == nil {
+		if err := t.commit(tps); err != nil {
+			t.fatal = err
+		}
+	}
+	if t.closer != nil && !t.closing {
+		if err := t.call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil && t.fatal == nil {
+			t.fatal = t.wrap("Close", err)
+		}
+	}
+	for _, tp := range tps {
+		delete(t.assigned, tp)
+		delete(t.current, tp)
+		delete(t.committed, tp)
+	}
+	t.tc.forget(tps)
+	t.tc.setAssignment(t.assignedList())
+	if err := t.consumer.IncrementalUnassign(parts); err != nil {
+		t.log.Warn("incremental unassign", "err", err)
+	}
+	t.log.Info("partitions revoked", "partitions", tpStrings(tps), "lost", lost)
+}
+
+func filterRecords(batch []connect.SinkRecord, drop map[connect.TopicPartition]bool) []connect.SinkRecord {
+	out := batch[:0]
+	for _, r := range batch {
+		if !drop[r.TopicPartition()] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// shutdown does the final commit (only when the loop ended cleanly), closes
+// the partitions, stops the task and closes the consumer.
+func (t *taskRunner) shutdown(clean bool) error {
+	var errs []error
+	if clean {
+		if err := t.commit(nil); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	t.closing = true
+	if t.closer != nil && len(t.assigned) > 0 {
+		tps := t.assignedList()
+		if err := t.call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil {
+			errs = append(errs, t.wrap("Close", err))
+		}
+	}
+	if err := t.call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
+		errs = append(errs, t.wrap("Stop", err))
+	}
+	if err := t.consumer.Close(); err != nil {
+		t.log.Warn("close consumer", "err", err)
+	}
+	return errors.Join(errs...)
+}
+
+func (t *taskRunner) assignedList() []connect.TopicPartition {
+	out := make([]connect.TopicPartition, 0, len(t.assigned))
+	for tp := range t.assigned {
+		out = append(out, tp)
+	}
+	return out
+}
+
+func toKafka(tps []connect.TopicPartition) []kafka.TopicPartition {
+	out := make([]kafka.TopicPartition, len(tps))
+	for i, tp := range tps {
+		topic := tp.Topic
+		out[i] = kafka.TopicPartition{Topic: &topic, Partition: tp.Partition}
+	}
+	return out
+}
+
+func fromKafka(parts []kafka.TopicPartition) []connect.TopicPartition {
+	out := make([]connect.TopicPartition, len(parts))
+	for i, p := range parts {
+		out[i] = connect.TopicPartition{Topic: *p.Topic, Partition: p.Partition}
+	}
+	return out
+}
+
+func tpStrings(tps []connect.TopicPartition) []string {
+	out := make([]string, len(tps))
+	for i, tp := range tps {
+		out[i] = tp.String()
+	}
+	return out
+}
