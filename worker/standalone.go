@@ -1,0 +1,168 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/sink"
+)
+
+// Options configure [Run] and [RunFiles] beyond what the files say.
+type Options struct {
+	// Registry resolves connector.class; nil means [Default].
+	Registry *Registry
+	// Logger receives the runtime's logs; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// workerPrefixes are the worker keys that configure clients or converters
+// rather than naming a setting of their own.
+var workerPrefixes = []string{
+	sink.ConsumerPrefix, sink.ProducerPrefix, sink.AdminPrefix,
+	sink.KeyConverterConfig + ".", sink.ValueConverterConfig + ".", sink.HeaderConverterConfig + ".",
+}
+
+// RunFiles is connect-standalone: it loads the worker file and each
+// connector file (.properties or JSON) and calls [Run].
+func RunFiles(ctx context.Context, workerFile string, connectorFiles []string, opts Options) error {
+	if len(connectorFiles) == 0 {
+		return errors.New("worker: no connector configuration files given")
+	}
+	wcfg, err := LoadConfigFile(workerFile)
+	if err != nil {
+		return err
+	}
+	var problems []error
+	var connectors []map[string]string
+	for _, f := range connectorFiles {
+		c, err := LoadConfigFile(f)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		connectors = append(connectors, c)
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+	return Run(ctx, wcfg, connectors, opts)
+}
+
+// Run hosts the given connectors, each configured by one map in Kafka
+// Connect's keys (name, connector.class, tasks.max, ...), with the worker
+// settings wcfg (bootstrap.servers, converters, consumer.*, ...), until ctx
+// is cancelled. Every connector is validated before any is started: an
+// unknown class or an invalid configuration returns an error listing every
+// problem of every connector, each prefixed with the connector's name.
+//
+// Cancelling ctx stops all connectors gracefully: each task finishes its
+// batch, flushes, commits its offsets and stops. A task that fails keeps
+// the others running, as in Kafka Connect; Run logs it and returns the
+// failures when it stops.
+func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]string, opts Options) error {
+	reg := opts.Registry
+	if reg == nil {
+		reg = Default
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	warnUnusedWorkerKeys(wcfg, log)
+
+	var problems []error
+	var runtimes []*sink.Runtime
+	names := map[string]bool{}
+	for i, cfg := range connectors {
+		name := cfg[sink.NameConfig]
+		label := name
+		if label == "" {
+			label = fmt.Sprintf("connector #%d", i+1)
+		}
+		if name != "" && names[name] {
+			problems = append(problems, fmt.Errorf("%s: a connector with this name is already configured", label))
+			continue
+		}
+		names[name] = true
+		class := cfg[sink.ConnectorClassConfig]
+		if class == "" {
+			problems = append(problems, fmt.Errorf("%s: %s is required", label, sink.ConnectorClassConfig))
+			continue
+		}
+		p, err := reg.Lookup(class)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", label, err))
+			continue
+		}
+		switch c := p.New().(type) {
+		case connect.SinkConnector:
+			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log),
+				sink.WithStatusObserver(func(st connect.TaskStatus) {
+					if st.State == connect.StateFailed {
+						log.Error("task failed", "connector", name, "task", st.ID, "err", st.Err)
+					}
+				}))
+			if err != nil {
+				problems = append(problems, fmt.Errorf("%s: %w", label, err))
+				continue
+			}
+			runtimes = append(runtimes, rt)
+		case connect.SourceConnector:
+			problems = append(problems, fmt.Errorf("%s: %s is a source connector; this runner hosts sink connectors only so far", label, class))
+		default:
+			problems = append(problems, fmt.Errorf("%s: plugin %s makes neither a sink nor a source connector", label, p.Name))
+		}
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+
+	var wg sync.WaitGroup
+	errs := make([]error, len(runtimes))
+	for i, rt := range runtimes {
+		log.Info("starting connector", "connector", rt.Name())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = rt.Run(ctx)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// warnUnusedWorkerKeys logs, once, each worker setting this runner does not
+// use, such as Kafka Connect's REST and plugin.path settings, so that none
+// is ignored silently.
+func warnUnusedWorkerKeys(wcfg map[string]string, log *slog.Logger) {
+	known := map[string]bool{}
+	for _, n := range sink.ConfigDef().Names() {
+		known[n] = true
+	}
+	var unused []string
+	for k := range wcfg {
+		if known[k] {
+			continue
+		}
+		used := false
+		for _, p := range workerPrefixes {
+			if strings.HasPrefix(k, p) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			unused = append(unused, k)
+		}
+	}
+	sort.Strings(unused)
+	for _, k := range unused {
+		log.Warn("worker setting is not used by this runner", "key", k)
+	}
+}
