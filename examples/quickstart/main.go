@@ -90,7 +90,7 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(runCtx) }()
 
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": cluster.BootstrapServers()})
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": cluster.BootstrapServers(), "log_level": 3})
 	if err != nil {
 		return err
 	}
