@@ -3,6 +3,7 @@ package sink_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
 	"sync"
 	"testing"
@@ -579,3 +580,5 @@ func TestShutdownCommitsAndStops(t *testing.T) {
 	defer rec.mu.Unlock()
 	require.NotEmpty(t, rec.closed[0], "partitions are closed at shutdown")
 }
+
+var discardLogger = slog.New(slog.DiscardHandler)

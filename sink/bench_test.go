@@ -1,0 +1,205 @@
+package sink_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/sink"
+)
+
+// The benchmark reads benchRecords records of about 100 bytes, in
+// benchPartitions partitions, from an embedded cluster that runs in a child
+// process, so that the broker's CPU time and allocations are not counted.
+const (
+	benchRecords    = 200_000
+	benchPartitions = 4
+	benchTopic      = "bench"
+	clusterEnv      = "CONNECTKIT_BENCH_CLUSTER"
+)
+
+// TestBenchCluster is the child process of BenchmarkSinkVsBareConsumer: it
+// serves a cluster holding the benchmark topic until its stdin closes.
+func TestBenchCluster(t *testing.T) {
+	if os.Getenv(clusterEnv) == "" {
+		t.Skip("started by BenchmarkSinkVsBareConsumer")
+	}
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, benchTopic, benchPartitions)
+	value := []byte(strings.Repeat("x", 90))
+	c.ProduceN(t, benchTopic, benchRecords, func(i int) connectortest.Record {
+		return connectortest.Record{Topic: benchTopic, Partition: int32(i % benchPartitions),
+			Key: []byte("key-" + strconv.Itoa(i%1000)), Value: value}
+	})
+	fmt.Printf("ADDR %s\n", c.BootstrapServers())
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+}
+
+func startBenchCluster(b *testing.B) string {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchCluster$", "-test.v")
+	cmd.Env = append(os.Environ(), clusterEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return addr
+		}
+	}
+	b.Fatalf("bench cluster did not start: %v", sc.Err())
+	return ""
+}
+
+type noopTask struct{ seen *atomic.Int64 }
+
+func (t noopTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error { return nil }
+func (t noopTask) Put(_ context.Context, records []connect.SinkRecord) error {
+	t.seen.Add(int64(len(records)))
+	return nil
+}
+func (t noopTask) Stop(context.Context) error { return nil }
+
+// BenchmarkSinkVsBareConsumer reads the same topic from the same cluster
+// twice per iteration, with a new group each time: once with a bare
+// confluent-kafka-go poll loop (poll every message, commit once at the end,
+// close), once through the sink runtime (poll, convert with the
+// ByteArrayConverter, a Put that does nothing, commit at shutdown). It
+// reports both rates, their ratio, and allocations per record.
+func BenchmarkSinkVsBareConsumer(b *testing.B) {
+	addr := startBenchCluster(b)
+	var bare, sinkm cost
+	for i := 0; b.Loop(); i++ {
+		bare.add(measure(func() { bareConsume(b, addr, fmt.Sprintf("bare-%d", i)) }))
+		sinkm.add(measure(func() { sinkConsume(b, addr, fmt.Sprintf("sink-%d", i)) }))
+	}
+	bareTime, sinkTime, bareAllocs, sinkAllocs := bare.wall, sinkm.wall, bare.allocs, sinkm.allocs
+	n := float64(b.N) * benchRecords
+	bareRate, sinkRate := n/bareTime.Seconds(), n/sinkTime.Seconds()
+	b.ReportMetric(bareRate, "bare-rec/s")
+	b.ReportMetric(sinkRate, "sink-rec/s")
+	b.ReportMetric(sinkRate/bareRate, "ratio")
+	b.ReportMetric(float64(bareAllocs)/n, "bare-allocs/rec")
+	b.ReportMetric(float64(sinkAllocs)/n, "sink-allocs/rec")
+	// CPU of this process only (the client, librdkafka's threads and the
+	// runtime; the broker runs in the child), per record.
+	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(sinkm.cpu.Nanoseconds())/n, "sink-cpu-ns/rec")
+}
+
+type cost struct {
+	wall, cpu time.Duration
+	allocs    uint64
+}
+
+func (c *cost) add(o cost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
+
+func measure(fn func()) cost {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cpu0 := processCPU()
+	start := time.Now()
+	fn()
+	wall := time.Since(start)
+	cpu := processCPU() - cpu0
+	runtime.ReadMemStats(&after)
+	return cost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func bareConsume(b *testing.B, addr, group string) {
+	c, err := kafka.NewConsumer(&kafka.ConfigMap{
+		"bootstrap.servers": addr, "group.id": group, "auto.offset.reset": "earliest",
+		"enable.auto.commit": false, "enable.auto.offset.store": false,
+		"partition.assignment.strategy": "cooperative-sticky", "log_level": 3,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.SubscribeTopics([]string{benchTopic}, nil); err != nil {
+		b.Fatal(err)
+	}
+	next := map[int32]kafka.TopicPartition{}
+	for n := 0; n < benchRecords; {
+		switch e := c.Poll(100).(type) {
+		case *kafka.Message:
+			n++
+			tp := e.TopicPartition
+			tp.Offset++
+			next[tp.Partition] = tp
+		case kafka.Error:
+			b.Fatal(e)
+		}
+	}
+	offsets := make([]kafka.TopicPartition, 0, len(next))
+	for _, tp := range next {
+		offsets = append(offsets, tp)
+	}
+	if _, err := c.CommitOffsets(offsets); err != nil {
+		b.Fatal(err)
+	}
+	c.Close()
+}
+
+func sinkConsume(b *testing.B, addr, name string) {
+	var seen atomic.Int64
+	conn := connectortest.SinkConnectorFunc(func() connect.SinkTask { return noopTask{seen: &seen} })
+	rt, err := sink.New(conn, map[string]string{
+		"name": name, "topics": benchTopic, "bootstrap.servers": addr,
+		"key.converter":   "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+	}, sink.WithLogger(discardLogger))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	for seen.Load() < benchRecords {
+		select {
+		case err := <-done:
+			b.Fatalf("runtime stopped early: %v", err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}
