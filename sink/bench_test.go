@@ -81,7 +81,9 @@ func startBenchCluster(b *testing.B) string {
 
 type noopTask struct{ seen *atomic.Int64 }
 
-func (t noopTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error { return nil }
+func (t noopTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error {
+	return nil
+}
 func (t noopTask) Put(_ context.Context, records []connect.SinkRecord) error {
 	t.seen.Add(int64(len(records)))
 	return nil
