@@ -342,13 +342,15 @@ func (t *taskRunner) convert(m *kafka.Message, tp connect.TopicPartition, rec *c
 // for up to errors.retry.timeout while the consumer is paused, and then
 // advances the current offsets past every record of the batch.
 func (t *taskRunner) deliver(ctx context.Context) error {
+	// Records the task reports, or names in a BatchError, are dead-lettered
+	// with their original bytes, found among the batch's messages.
+	t.errs.setInFlight(t.msgs)
+	defer t.errs.setInFlight(nil)
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		var err error
 		if len(t.batch) > 0 {
-			t.errs.setInFlight(t.msgs)
 			err = t.call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
-			t.errs.setInFlight(nil)
 		}
 		if ferr := t.errs.err(); ferr != nil {
 			// The task reported a record that may not be skipped, or the
