@@ -47,6 +47,7 @@ type KeyError struct {
 	Message string
 }
 
+// Error returns "key: message".
 func (e KeyError) Error() string { return e.Key + ": " + e.Message }
 
 // MapError lists every setting of one client configuration that cannot be
@@ -56,6 +57,7 @@ type MapError struct {
 	Errors []KeyError
 }
 
+// Error lists every setting with its problem.
 func (e *MapError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "clientconfig: %s settings cannot be used", e.Kind)
@@ -185,7 +187,7 @@ func (m *mapper) set(key, name, val string) {
 }
 
 // has reports whether the user set key to a non-blank value.
-func (m *mapper) has(key string) bool { return strings.TrimSpace(m.props[key]) != "" }
+func (m *mapper) has(key string) bool { return m.value(key) != "" }
 
 // value returns the user's value of key, trimmed as Java trims non-string
 // values.

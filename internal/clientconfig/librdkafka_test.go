@@ -321,34 +321,64 @@ func TestLibrdkafkaAcceptsMappedConfigs(t *testing.T) {
 	}
 }
 
-// TestConfWarningsAreSeen shows that build reports misplaced properties, so
-// that an empty result means something.
+// TestConfWarningsAreSeen shows that confWarnings reports misplaced
+// properties, so that an empty result means something.
 func TestConfWarningsAreSeen(t *testing.T) {
-	warns := build(t, Consumer, map[string]string{"linger.ms": "5"})
+	warns := confWarnings(t, Consumer, map[string]string{"linger.ms": "5"})
 	require.Len(t, warns, 1)
 	assert.Contains(t, warns[0], "is a producer property")
 }
 
 // build builds a client of the given kind from cfg, with a broker address
 // that refuses connections, and returns the configuration warnings librdkafka
-// logs for it. Admin clients cannot forward logs, so a producer, the handle
-// type admin clients use, stands in for them there.
-//
-// librdkafka logs its configuration warnings while it builds the client, in
-// a fixed order; the one about an unsafe client.software.version comes last
-// but for one about missing bootstrap servers, so setting it marks the end.
+// logs for cfg.
 func build(t *testing.T, kind Kind, cfg map[string]string) []string {
 	t.Helper()
-	const fence = "client.software.verison may only contain"
 	cm := configMap(cfg)
 	cm["bootstrap.servers"] = "127.0.0.1:1"
-	if kind == Admin {
+	cm["log_level"] = "0" // the refused connections are expected
+	switch kind {
+	case Consumer:
+		cm["group.id"] = "clientconfig-test"
+		c, err := kafka.NewConsumer(&cm)
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+	case Producer:
+		p, err := kafka.NewProducer(&cm)
+		require.NoError(t, err)
+		p.Close()
+	case Admin:
 		a, err := kafka.NewAdminClient(&cm)
 		require.NoError(t, err)
 		a.Close()
 	}
+	return confWarnings(t, kind, cfg)
+}
+
+// confWarnings returns the configuration warnings librdkafka logs for cfg,
+// which it logs in a fixed order while it builds a client. One of the last
+// says that sasl.mechanisms is set without SASL; setting it marks the end
+// of the others. So the SASL settings, which every client reads and none is
+// deprecated, are left out, and the protocol is the one without SASL.
+//
+// Admin clients cannot forward logs, so a producer, the handle type admin
+// clients use, stands in for them.
+func confWarnings(t *testing.T, kind Kind, cfg map[string]string) []string {
+	t.Helper()
+	const fence = "`sasl.mechanism` set to `PLAIN` but `security.protocol` is not configured for SASL"
+	cm := configMap(cfg)
+	for name := range cm {
+		if strings.HasPrefix(name, "sasl.") {
+			require.Equal(t, property{kinds: allKinds}, properties[name], "%s cannot be left out", name)
+			delete(cm, name)
+		}
+	}
+	if proto, ok := cfg["security.protocol"]; ok {
+		cm["security.protocol"] = strings.TrimPrefix(strings.ToUpper(proto), "SASL_")
+	}
 	logs := make(chan kafka.LogEvent, 64)
-	cm["client.software.version"] = "end!"
+	cm["bootstrap.servers"] = "127.0.0.1:1"
+	cm["sasl.mechanisms"] = "PLAIN"
 	cm["go.logs.channel.enable"] = true
 	cm["go.logs.channel"] = logs
 	if kind == Consumer {

@@ -174,7 +174,7 @@ func keyPassword(m *mapper, key, val string) {
 		m.has("ssl.key.location"), m.has("ssl.key.pem"):
 		m.set(key, "ssl.key.password", val)
 	default:
-		m.warn(key, "ignored: no private key is configured")
+		m.warn(key, "ignored: no PEM private key is configured")
 	}
 }
 
@@ -274,11 +274,15 @@ func jaasConfig(m *mapper, key, val string) {
 	switch entry.module {
 	case plainModule:
 		if needs("PLAIN") {
-			m.credentials(key, entry, nil)
+			m.credentials(key, entry)
 		}
 	case scramModule:
-		if needs("SCRAM-SHA-256", "SCRAM-SHA-512") {
-			m.credentials(key, entry, []string{"tokenauth"})
+		switch {
+		case !needs("SCRAM-SHA-256", "SCRAM-SHA-512"):
+		case strings.EqualFold(entry.options["tokenauth"], "true"):
+			m.fail(key, "SCRAM delegation tokens (tokenauth) are not supported by librdkafka")
+		default:
+			m.credentials(key, entry, "tokenauth")
 		}
 	case oauthModule:
 		if needs("OAUTHBEARER") {
@@ -293,20 +297,17 @@ func jaasConfig(m *mapper, key, val string) {
 }
 
 // credentials maps the username and password of a PLAIN or SCRAM login.
-func (m *mapper) credentials(key string, e jaasEntry, extra []string) {
+// Options named in known are understood and not reported as ignored.
+func (m *mapper) credentials(key string, e jaasEntry, known ...string) {
 	user, okUser := e.options["username"]
 	pass, okPass := e.options["password"]
 	if !okUser || !okPass {
 		m.fail(key, "%s needs the options username and password", e.shortModule())
 		return
 	}
-	if strings.EqualFold(e.options["tokenauth"], "true") {
-		m.fail(key, "SCRAM delegation tokens (tokenauth) are not supported by librdkafka")
-		return
-	}
 	m.set(key, "sasl.username", user)
 	m.set(key, "sasl.password", pass)
-	m.ignoreOptions(key, e, append([]string{"username", "password"}, extra...))
+	m.ignoreOptions(key, e, append([]string{"username", "password"}, known...))
 }
 
 // oidc maps an OAuthBearerLoginModule login to librdkafka's OIDC client.
