@@ -276,8 +276,9 @@ func (st *Struct) MustPut(name string, v any) *Struct {
 	return st
 }
 
-// Get returns the value of field name, or its schema's default when unset.
-// It returns nil for an unknown field.
+// Get returns the value of field name, or its schema's default when unset
+// ([Struct.GetWithoutDefault] tells the two apart). It returns nil for an
+// unknown field.
 func (st *Struct) Get(name string) any {
 	f := st.schema.Field(name)
 	if f == nil {
@@ -293,6 +294,28 @@ func (st *Struct) At(i int) any {
 	}
 	return st.schema.Fields[i].Schema.Default
 }
+
+// GetWithoutDefault returns the value of field name as set, nil when unset,
+// without falling back to the field schema's default, as Kafka's
+// Struct.getWithoutDefault. It returns nil for an unknown field. Converters
+// need it to tell an unset field from one set to its default.
+func (st *Struct) GetWithoutDefault(name string) any {
+	f := st.schema.Field(name)
+	if f == nil {
+		return nil
+	}
+	return st.values[f.Index]
+}
+
+// AtWithoutDefault is [Struct.GetWithoutDefault] for the field at index i.
+func (st *Struct) AtWithoutDefault(i int) any { return st.values[i] }
+
+// SetAt sets the field at index i to v without looking the field up or
+// validating v, for decoders that have already checked v against the
+// field's schema. The caller guarantees that v fits, as [Struct.Put] would
+// check; [Struct.Validate] finds out if it does not. nil, or a nil *Struct,
+// unsets the field. An i out of range panics, as a slice index does.
+func (st *Struct) SetAt(i int, v any) { st.values[i] = untypedNil(v) }
 
 // Validate checks that every required field is set and each value fits.
 func (st *Struct) Validate() error { return Validate(st.schema, st) }

@@ -278,6 +278,69 @@ func TestStructDefaults(t *testing.T) {
 	assert.Equal(t, "NL", st.Get("country"))
 }
 
+func TestStructWithoutDefault(t *testing.T) {
+	st := NewStruct(userSchema()).MustPut("name", "ann")
+	tests := []struct {
+		field string
+		index int
+		want  any
+	}{
+		{"name", 0, "ann"},
+		{"age", 1, nil},
+		{"country", 2, nil}, // unset: no default
+		{"tags", 3, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			assert.Equal(t, tt.want, st.GetWithoutDefault(tt.field))
+			assert.Equal(t, tt.want, st.AtWithoutDefault(tt.index))
+		})
+	}
+	assert.Nil(t, st.GetWithoutDefault("nickname"), "unknown field")
+
+	// Set to the default's value, the field is set: only the raw getters
+	// tell it from an unset one.
+	st.MustPut("country", "NL")
+	assert.Equal(t, "NL", st.GetWithoutDefault("country"))
+	assert.Equal(t, "NL", st.AtWithoutDefault(2))
+	st.MustPut("country", nil)
+	assert.Nil(t, st.GetWithoutDefault("country"))
+	assert.Equal(t, "NL", st.Get("country"))
+
+	assert.Panics(t, func() { st.AtWithoutDefault(4) })
+	assert.Panics(t, func() { st.AtWithoutDefault(-1) })
+}
+
+func TestStructSetAt(t *testing.T) {
+	st := NewStruct(userSchema())
+	st.SetAt(0, "ann")
+	st.SetAt(2, "BE")
+	st.SetAt(3, []any{"a"})
+	assert.Equal(t, "ann", st.Get("name"))
+	assert.Equal(t, "BE", st.Get("country"))
+	assert.Equal(t, []any{"a"}, st.At(3))
+	assert.NoError(t, st.Validate())
+
+	// nil and a nil *Struct unset the field, as with Put.
+	st.SetAt(2, nil)
+	assert.Nil(t, st.AtWithoutDefault(2))
+	assert.Equal(t, "NL", st.At(2))
+	nested := NewStruct(StructSchema("n", Field{Name: "s", Schema: StructSchema("inner").OptionalCopy()}))
+	nested.SetAt(0, (*Struct)(nil))
+	assert.Nil(t, nested.AtWithoutDefault(0), "untyped nil, not a nil *Struct")
+
+	// SetAt does not validate: the caller's promise is checked only by
+	// Validate.
+	st.SetAt(1, "forty-one")
+	assert.Equal(t, "forty-one", st.At(1))
+	err := st.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "field age")
+
+	assert.Panics(t, func() { st.SetAt(4, "x") })
+	assert.Panics(t, func() { st.SetAt(-1, "x") })
+}
+
 func TestStructPutErrors(t *testing.T) {
 	tests := []struct {
 		name    string

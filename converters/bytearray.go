@@ -6,7 +6,7 @@ import (
 
 // ByteArrayConverter passes bytes through unchanged, as Kafka's
 // org.apache.kafka.connect.converters.ByteArrayConverter does. It has no
-// settings; its zero value is ready to use.
+// settings of its own; its zero value is ready to use.
 type ByteArrayConverter struct{}
 
 var (
@@ -14,10 +14,16 @@ var (
 	_ HeaderConverter = (*ByteArrayConverter)(nil)
 )
 
+// ByteArrayConverterConfigDef returns the settings of [ByteArrayConverter]:
+// only converter.type, as Kafka's ByteArrayConverter.
+func ByteArrayConverterConfigDef() *connect.ConfigDef { return converterConfigDef() }
+
+var byteArrayConfigDef = ByteArrayConverterConfigDef()
+
 // NewByteArrayConverter returns a ByteArrayConverter. Like Kafka's, it
 // accepts and ignores any settings other than a bad converter.type.
 func NewByteArrayConverter(config map[string]string) (*ByteArrayConverter, error) {
-	if err := newSettings(config).err("ByteArrayConverter"); err != nil {
+	if _, err := parseConfig(byteArrayConfigDef, "ByteArrayConverter", config); err != nil {
 		return nil, err
 	}
 	return &ByteArrayConverter{}, nil

@@ -2,7 +2,6 @@ package converters
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/connectkit/connectkit/connect"
@@ -125,69 +124,24 @@ func NewHeaderConverter(class string, config map[string]string) (HeaderConverter
 // rarely sets it, but Kafka validates it, so do we.
 const converterTypeKey = "converter.type"
 
-// settings reads a converter's configuration, collecting every problem.
-type settings struct {
-	config map[string]string
-	errs   []string
+// converterConfigDef returns the setting every converter has, as Kafka's
+// ConverterConfig. Kafka requires it and its worker always sets it; here
+// [New] and [NewHeaderConverter] are told the role, so it is optional.
+func converterConfigDef() *connect.ConfigDef {
+	return connect.NewConfigDef().Define(connect.ConfigKey{
+		Name: converterTypeKey, Type: connect.ConfigString, Default: connect.NullDefault,
+		Validator: connect.OneOf("key", "value", "header"), Importance: connect.Low,
+		DisplayName: "Converter type",
+		Doc:         "How this converter is used. The runtime passes the role itself, so this is rarely set.",
+	})
 }
 
-func newSettings(config map[string]string) *settings {
-	s := &settings{config: config}
-	if v, ok := config[converterTypeKey]; ok {
-		switch strings.TrimSpace(v) {
-		case "key", "value", "header":
-		default:
-			s.fail(converterTypeKey, v, "is not one of key, value, header")
-		}
-	}
-	return s
-}
-
-func (s *settings) fail(key, value, problem string) {
-	s.errs = append(s.errs, fmt.Sprintf("%s: %q %s", key, value, problem))
-}
-
-// boolean parses key as Kafka's ConfigDef does: "true" or "false" in any
-// case, surrounding space ignored.
-func (s *settings) boolean(key string, def bool) bool {
-	v, ok := s.config[key]
-	if !ok {
-		return def
-	}
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true":
-		return true
-	case "false":
-		return false
-	}
-	s.fail(key, v, "is not a boolean")
-	return def
-}
-
-func (s *settings) integer(key string, def int) int {
-	v, ok := s.config[key]
-	if !ok {
-		return def
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+// parseConfig parses config against def, naming the converter in errors.
+// The error wraps a [*connect.ConfigError] listing every bad key.
+func parseConfig(def *connect.ConfigDef, class string, config map[string]string) (*connect.Config, error) {
+	c, err := def.Parse(config)
 	if err != nil {
-		s.fail(key, v, "is not an int")
-		return def
+		return nil, fmt.Errorf("converters: %s: %w", class, err)
 	}
-	return int(n)
-}
-
-func (s *settings) str(key, def string) string {
-	v, ok := s.config[key]
-	if !ok {
-		return def
-	}
-	return strings.TrimSpace(v)
-}
-
-func (s *settings) err(class string) error {
-	if len(s.errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("converters: %s: %s", class, strings.Join(s.errs, "; "))
+	return c, nil
 }

@@ -43,30 +43,95 @@ func TestNewByClassAndAlias(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	const encodings = "not a supported encoding (UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE)"
 	for _, tc := range []struct {
+		name   string
 		class  string
 		config map[string]string
+		keys   []string // every key named, in definition order
 		want   string
 	}{
-		{"json", map[string]string{"schemas.enable": "maybe"},
-			`converters: JsonConverter: schemas.enable: "maybe" is not a boolean`},
-		{"json", map[string]string{"decimal.format": "hex", "schemas.cache.size": "lots", "replace.null.with.default": "1"},
-			`converters: JsonConverter: replace.null.with.default: "1" is not a boolean; ` +
-				`decimal.format: "hex" is not one of BASE64, NUMERIC; schemas.cache.size: "lots" is not an int`},
-		{"json", map[string]string{"converter.type": "body"},
-			`converters: JsonConverter: converter.type: "body" is not one of key, value, header`},
-		{"string", map[string]string{"converter.encoding": "EBCDIC"},
-			`converters: StringConverter: converter.encoding: "EBCDIC" is not a supported encoding (UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE)`},
-		{"string", map[string]string{"key.serializer.encoding": "UTF-7"},
-			`converters: StringConverter: key.serializer.encoding: "UTF-7" is not a supported encoding (UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE)`},
-		{"bytearray", map[string]string{"converter.type": "nope"},
-			`converters: ByteArrayConverter: converter.type: "nope" is not one of key, value, header`},
+		{"boolean", "json", map[string]string{"schemas.enable": "maybe"}, []string{"schemas.enable"},
+			`converters: JsonConverter: invalid configuration: schemas.enable: invalid value "maybe": expected true or false`},
+		{"all at once", "json", map[string]string{"decimal.format": "hex", "schemas.cache.size": "lots", "replace.null.with.default": "1"},
+			[]string{"schemas.cache.size", "decimal.format", "replace.null.with.default"},
+			`converters: JsonConverter: invalid configuration: schemas.cache.size: invalid value "lots": not a number of type int; ` +
+				`decimal.format: invalid value "hex": must be one of [BASE64 NUMERIC] (case-insensitive); ` +
+				`replace.null.with.default: invalid value "1": expected true or false`},
+		{"json converter.type", "json", map[string]string{"converter.type": "body"}, []string{"converter.type"},
+			`converters: JsonConverter: invalid configuration: converter.type: invalid value "body": must be one of [key value header]`},
+		{"encoding", "string", map[string]string{"converter.encoding": "EBCDIC"}, []string{"converter.encoding"},
+			`converters: StringConverter: invalid configuration: converter.encoding: invalid value "EBCDIC": ` + encodings},
+		{"override", "string", map[string]string{"key.serializer.encoding": "UTF-7"}, []string{"key.serializer.encoding"},
+			`converters: StringConverter: invalid configuration: key.serializer.encoding: invalid value "UTF-7": ` + encodings},
+		// Stricter than Kafka, which never looks at a name an override hides.
+		{"hidden names", "string", map[string]string{
+			"converter.encoding": "UTF-7", "key.serializer.encoding": "UTF-8", "key.deserializer.encoding": "UTF-8",
+			"value.deserializer.encoding": "",
+		}, []string{"converter.encoding", "value.deserializer.encoding"},
+			`converters: StringConverter: invalid configuration: converter.encoding: invalid value "UTF-7": ` + encodings +
+				`; value.deserializer.encoding: invalid value "": ` + encodings},
+		{"bytearray converter.type", "bytearray", map[string]string{"converter.type": "nope"}, []string{"converter.type"},
+			`converters: ByteArrayConverter: invalid configuration: converter.type: invalid value "nope": must be one of [key value header]`},
 	} {
-		t.Run(tc.want, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.class, tc.config, true)
 			assert.EqualError(t, err, tc.want)
+			var ce *connect.ConfigError
+			require.ErrorAs(t, err, &ce)
+			var keys []string
+			for _, p := range ce.Problems {
+				keys = append(keys, p.Key)
+			}
+			assert.Equal(t, tc.keys, keys)
+
+			// The exported definition rejects the same settings.
+			def := map[string]func() *connect.ConfigDef{
+				"json": JSONConverterConfigDef, "string": StringConverterConfigDef, "bytearray": ByteArrayConverterConfigDef,
+			}[tc.class]
+			_, err = def().Parse(tc.config)
+			require.ErrorAs(t, err, &ce)
+			assert.Len(t, ce.Problems, len(tc.keys))
 		})
 	}
+}
+
+// The definitions keep Kafka's names and defaults, and every key has a doc.
+func TestConfigDefs(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		def      *connect.ConfigDef
+		defaults map[string]any
+	}{
+		{"json", JSONConverterConfigDef(), map[string]any{
+			"converter.type": connect.NullDefault, "schemas.enable": true, "schemas.cache.size": 1000,
+			"decimal.format": "BASE64", "replace.null.with.default": true,
+		}},
+		{"string", StringConverterConfigDef(), map[string]any{
+			"converter.type": connect.NullDefault, "converter.encoding": "UTF-8",
+			"key.serializer.encoding": connect.NullDefault, "key.deserializer.encoding": connect.NullDefault,
+			"value.serializer.encoding": connect.NullDefault, "value.deserializer.encoding": connect.NullDefault,
+		}},
+		{"bytearray", ByteArrayConverterConfigDef(), map[string]any{"converter.type": connect.NullDefault}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keys := tc.def.Keys()
+			require.Len(t, keys, len(tc.defaults))
+			for _, k := range keys {
+				want, ok := tc.defaults[k.Name]
+				require.True(t, ok, "unexpected key %s", k.Name)
+				assert.Equal(t, want, k.Default, k.Name)
+				assert.NotEmpty(t, k.Doc, k.Name)
+				assert.NotZero(t, k.Importance, k.Name)
+			}
+			_, err := tc.def.Parse(nil)
+			assert.NoError(t, err, "every key has a default")
+		})
+	}
+	// Each call returns a definition of its own, for callers to extend.
+	JSONConverterConfigDef().Define(connect.ConfigKey{Name: "extra", Type: connect.ConfigString, Default: ""})
+	_, ok := JSONConverterConfigDef().Key("extra")
+	assert.False(t, ok)
 }
 
 func TestConfigAccepted(t *testing.T) {
@@ -127,7 +192,8 @@ func TestStringConverter(t *testing.T) {
 	require.NoError(t, err)
 	s := connect.StructSchema("S",
 		connect.Field{Name: "a", Schema: connect.Int32Schema},
-		connect.Field{Name: "b", Schema: connect.OptionalStringSchema})
+		connect.Field{Name: "b", Schema: connect.OptionalStringSchema},
+		connect.Field{Name: "c", Schema: &connect.Schema{Type: connect.String, Optional: true, Default: "dflt"}})
 	for _, tc := range []struct {
 		value any
 		want  string
@@ -144,7 +210,8 @@ func TestStringConverter(t *testing.T) {
 		{true, "true"},
 		{[]any{int64(1), nil, []any{"x"}, map[string]any{"k": 1.5}}, "[1, null, [x], {k=1.5}]"},
 		{map[any]any{int32(2): "b", int32(1): "a"}, "{1=a, 2=b}"},
-		{connect.NewStruct(s).MustPut("a", int32(1)), "Struct{a=1}"},
+		{connect.NewStruct(s).MustPut("a", int32(1)), "Struct{a=1}"}, // unset c: Java prints raw values
+		{connect.NewStruct(s).MustPut("a", int32(1)).MustPut("c", "x"), "Struct{a=1,c=x}"},
 		{connect.Decimal{Unscaled: big.NewInt(-5), Scale: 2}, "-0.05"},
 		{big.NewInt(12), "12"},
 		{time.Date(2024, 2, 29, 13, 4, 5, 0, time.FixedZone("X", 3600)), "Thu Feb 29 12:04:05 UTC 2024"},

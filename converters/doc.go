@@ -21,6 +21,13 @@
 // headers; all but SimpleHeaderConverter convert keys and values. Each is
 // safe for concurrent use.
 //
+// # Configuration
+//
+// Each converter's settings, with Kafka's names and defaults, are a
+// [connect.ConfigDef]: [JSONConverterConfigDef], [StringConverterConfigDef]
+// and [ByteArrayConverterConfigDef], for docs and for validating a
+// configuration before a task starts. SimpleHeaderConverter has none.
+//
 // # JSON
 //
 // [JSONConverter] writes the bytes Kafka's JsonConverter writes: with
@@ -69,10 +76,6 @@
 // digit: 1.0E23 as 9.999999999999999E22); map keys of type BYTES, ARRAY or
 // MAP cannot be read, as Go map keys cannot be slices or maps.
 //
-// [connect.Struct] returns a field's default for an unset field, so with
-// replace.null.with.default=false such a field is written as its default
-// where Kafka writes null.
-//
 // # Strings and bytes
 //
 // [StringConverter] writes any value as text, following Java's toString,
@@ -94,5 +97,6 @@
 // runtime sends to the dead-letter queue when errors.tolerance=all. The
 // message says what was wrong and where ("json: field \"tags\": element 2:
 // string schema needs a JSON string, found number at byte 87") and never
-// quotes the record. Configuration errors name each bad key at once.
+// quotes the record. A configuration error wraps a [*connect.ConfigError]
+// that names every bad key at once.
 package converters

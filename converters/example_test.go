@@ -69,3 +69,25 @@ func ExampleSimpleHeaderConverter() {
 	// string string hello
 	// [1,"a"]
 }
+
+// The settings of the JSON converter, for docs or to check a configuration
+// before a task starts.
+func ExampleJSONConverterConfigDef() {
+	def := converters.JSONConverterConfigDef()
+	for _, k := range def.Keys() {
+		if k.Default == connect.NullDefault {
+			fmt.Printf("%s (%s), optional\n", k.Name, k.Type)
+			continue
+		}
+		fmt.Printf("%s (%s), default %v\n", k.Name, k.Type, k.Default)
+	}
+	_, err := def.Parse(map[string]string{"decimal.format": "HEX", "schemas.enable": "yes"})
+	fmt.Println(err)
+	// Output:
+	// converter.type (string), optional
+	// schemas.enable (boolean), default true
+	// schemas.cache.size (int), default 1000
+	// decimal.format (string), default BASE64
+	// replace.null.with.default (boolean), default true
+	// invalid configuration: schemas.enable: invalid value "yes": expected true or false; decimal.format: invalid value "HEX": must be one of [BASE64 NUMERIC] (case-insensitive)
+}

@@ -13,12 +13,12 @@ import (
 // JSONConverter reads and writes JSON as Kafka's
 // org.apache.kafka.connect.json.JsonConverter does, byte for byte.
 //
-// Settings, with Kafka's names and defaults:
+// Settings, with Kafka's names and defaults (see [JSONConverterConfigDef]):
 //
 //	schemas.enable            true    wrap each value in {"schema":...,"payload":...}
+//	schemas.cache.size        1000    schemas remembered in each direction
 //	decimal.format            BASE64  how Decimal values are written: BASE64 or NUMERIC
 //	replace.null.with.default true    write and read a null as the schema's default
-//	schemas.cache.size        1000    schemas remembered in each direction
 //
 // Reading accepts both decimal formats, whatever the setting. See the
 // package documentation for the Go values each schema type yields and for
@@ -42,28 +42,60 @@ var (
 	_ HeaderConverter = (*JSONConverter)(nil)
 )
 
+// Kafka's JsonConverterConfig names.
+const (
+	schemasEnableKey    = "schemas.enable"
+	schemasCacheSizeKey = "schemas.cache.size"
+	decimalFormatKey    = "decimal.format"
+	replaceNullKey      = "replace.null.with.default"
+)
+
+// JSONConverterConfigDef returns the settings of [JSONConverter] with
+// Kafka's names, defaults and groups, after the converter.type that every
+// converter has. Each call returns a new definition.
+func JSONConverterConfigDef() *connect.ConfigDef {
+	return converterConfigDef().Define(
+		connect.ConfigKey{
+			Name: schemasEnableKey, Type: connect.ConfigBoolean, Default: true, Importance: connect.High,
+			Group: "Schemas", OrderInGroup: 1, DisplayName: "Enable Schemas",
+			Doc: `Wrap each value in an envelope {"schema":...,"payload":...}; without it values are plain JSON and are read without a schema.`,
+		},
+		connect.ConfigKey{
+			Name: schemasCacheSizeKey, Type: connect.ConfigInt, Default: 1000, Importance: connect.High,
+			Group: "Schemas", OrderInGroup: 2, DisplayName: "Schema Cache Size",
+			Doc: "The most schemas remembered in each direction; 0 or less remembers none.",
+		},
+		connect.ConfigKey{
+			Name: decimalFormatKey, Type: connect.ConfigString, Default: "BASE64", Importance: connect.Low,
+			Group: "Serialization", OrderInGroup: 1, DisplayName: "Decimal Format",
+			Validator: connect.OneOfIgnoreCase("BASE64", "NUMERIC"),
+			Doc:       "How Decimal values are written, in any case: BASE64, the unscaled value's bytes in base64, or NUMERIC, a JSON number. Reading accepts both.",
+		},
+		connect.ConfigKey{
+			Name: replaceNullKey, Type: connect.ConfigBoolean, Default: true, Importance: connect.Low,
+			Group: "Serialization", OrderInGroup: 2, DisplayName: "Replace Null With Default",
+			Doc: "Write and read a null value, or an unset struct field, whose schema has a default as that default. When false, null stays null.",
+		},
+	)
+}
+
+var jsonConfigDef = JSONConverterConfigDef()
+
 // NewJSONConverter returns a JSONConverter configured by config. isKey is
 // accepted for symmetry with [New]; it changes nothing, as in Kafka.
 func NewJSONConverter(config map[string]string, isKey bool) (*JSONConverter, error) {
-	s := newSettings(config)
-	c := &JSONConverter{
-		schemasEnable: s.boolean("schemas.enable", true),
-		replaceNull:   s.boolean("replace.null.with.default", true),
-	}
-	switch f := s.str("decimal.format", "BASE64"); strings.ToUpper(f) {
-	case "BASE64":
-	case "NUMERIC":
-		c.decimalNumeric = true
-	default:
-		s.fail("decimal.format", f, "is not one of BASE64, NUMERIC")
-	}
-	size := s.integer("schemas.cache.size", 1000)
-	if err := s.err("JsonConverter"); err != nil {
+	cfg, err := parseConfig(jsonConfigDef, "JsonConverter", config)
+	if err != nil {
 		return nil, err
 	}
-	c.parsed = newLRU[string, *connect.Schema](size)
-	c.rendered = newLRU[*connect.Schema, []byte](size)
-	return c, nil
+	size := cfg.Int(schemasCacheSizeKey)
+	return &JSONConverter{
+		schemasEnable:  cfg.Bool(schemasEnableKey),
+		decimalNumeric: strings.EqualFold(cfg.String(decimalFormatKey), "NUMERIC"),
+		replaceNull:    cfg.Bool(replaceNullKey),
+		parsed:         newLRU[string, *connect.Schema](size),
+		rendered:       newLRU[*connect.Schema, []byte](size),
+	}, nil
 }
 
 // errEnvelope is Kafka's complaint about JSON that lacks the envelope.

@@ -232,7 +232,13 @@ func TestJSONEnvelopeRead(t *testing.T) {
 			`{"schema":` + structSchema + `,"payload":{"z":[1,{"y":[]}],"a":1}}`, nil, func(t *testing.T, v any) {
 				st := v.(*connect.Struct)
 				assert.Equal(t, int32(1), st.Get("a"))
-				assert.Equal(t, "d", st.Get("b"))
+				assert.Equal(t, "d", st.GetWithoutDefault("b"), "set to the default, as Kafka puts it")
+			}},
+		{"struct: missing field kept null", keep,
+			`{"schema":` + structSchema + `,"payload":{"a":1}}`, nil, func(t *testing.T, v any) {
+				st := v.(*connect.Struct)
+				assert.Equal(t, int32(1), st.GetWithoutDefault("a"))
+				assert.Nil(t, st.GetWithoutDefault("b"))
 			}},
 		{"struct: escaped field names", env,
 			`{"schema":` + structSchema + `,"payload":{"\u0062":"x","\u0061":null}}`, nil, func(t *testing.T, v any) {
@@ -350,17 +356,39 @@ func TestJSONFromConnect(t *testing.T) {
 	}
 }
 
-// connect.Struct returns a field's default for an unset field and has no
-// way to ask for the raw value, so with replace.null.with.default=false an
-// unset field is written as its default where Kafka writes null (or fails
-// for a required field).
+// An unset struct field is null, which replace.null.with.default decides
+// about as for any null: Kafka writes the field's raw value
+// (getWithoutDefault), not Struct.get's default.
 func TestJSONKeepNullStructFields(t *testing.T) {
-	s := connect.StructSchema("S",
+	optional := connect.StructSchema("S",
 		connect.Field{Name: "b", Schema: &connect.Schema{Type: connect.String, Optional: true, Default: "bee"}})
-	out, err := newJSON(t, "schemas.enable", "false", "replace.null.with.default", "false").
-		FromConnectData("t", s, connect.NewStruct(s))
-	require.NoError(t, err)
-	assert.Equal(t, `{"b":"bee"}`, string(out), "Kafka writes {\"b\":null}")
+	required := connect.StructSchema("R",
+		connect.Field{Name: "a", Schema: &connect.Schema{Type: connect.Int32, Default: int32(5)}})
+	replace := newJSON(t, "schemas.enable", "false")
+	keep := newJSON(t, "schemas.enable", "false", "replace.null.with.default", "false")
+	for _, tc := range []struct {
+		name   string
+		conv   *JSONConverter
+		schema *connect.Schema
+		value  *connect.Struct
+		want   string // "" for an error
+	}{
+		{"unset optional, replaced", replace, optional, connect.NewStruct(optional), `{"b":"bee"}`},
+		{"unset optional, kept", keep, optional, connect.NewStruct(optional), `{"b":null}`},
+		{"set to the default, kept", keep, optional, connect.NewStruct(optional).MustPut("b", "bee"), `{"b":"bee"}`},
+		{"unset required, replaced", replace, required, connect.NewStruct(required), `{"a":5}`},
+		{"unset required, kept", keep, required, connect.NewStruct(required), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := tc.conv.FromConnectData("t", tc.schema, tc.value)
+			if tc.want == "" {
+				requireDataError(t, err, `field "a": null value for required int32 schema with no default`)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, string(out))
+		})
+	}
 }
 
 func TestJSONRoundTrip(t *testing.T) {
@@ -402,6 +430,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		require.True(t, json.Valid(out), "%s", out)
 		gotSchema, got, err := c.ToConnectData("t", out)
 		require.NoError(t, err)
+		require.NoError(t, got.(*connect.Struct).Validate(), "the decoder sets only values that fit")
 		assert.Empty(t, diffSchema("schema", s, gotSchema))
 		assert.Empty(t, diffValue("value", v, got))
 		again, err := c.FromConnectData("t", gotSchema, got)
@@ -607,4 +636,22 @@ func TestJSONDepthIsPerLevel(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = newJSON(t, "schemas.enable", "false").ToConnectData("t", []byte("[["+deep+"]]"))
 	requireDataError(t, err, "nesting deeper than 1000")
+}
+
+// Schemas compare their defaults as Kafka's ConnectSchema.equals does, and
+// Struct.equals compares raw values: a struct with an unset field is not
+// equal to one with the field set to its default.
+func TestJSONStructDefaultsEqual(t *testing.T) {
+	s := connect.StructSchema("S",
+		connect.Field{Name: "b", Schema: &connect.Schema{Type: connect.String, Optional: true, Default: "bee"}})
+	unset, set := connect.NewStruct(s), connect.NewStruct(s).MustPut("b", "bee")
+	assert.True(t, valueEqual(unset, connect.NewStruct(s)))
+	assert.True(t, valueEqual(set, connect.NewStruct(s).MustPut("b", "bee")))
+	assert.False(t, valueEqual(unset, set))
+	withDefault := func(d *connect.Struct) *connect.Schema {
+		c := s.OptionalCopy()
+		c.Default = d
+		return c
+	}
+	assert.False(t, schemaEqual(withDefault(unset), withDefault(set)))
 }

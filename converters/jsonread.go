@@ -542,9 +542,8 @@ func (d *jsonDecoder) structValue(s *connect.Schema, c byte) (any, error) {
 			if err != nil {
 				return nil, wrapPath(err, "field %q", f.Name)
 			}
-			if err := st.Put(f.Name, v); err != nil {
-				return nil, err
-			}
+			// typed returned a value of f's schema, so skip Put's checks.
+			st.SetAt(i, v)
 			if seenBig != nil {
 				seenBig[i] = true
 			} else {
@@ -566,9 +565,8 @@ func (d *jsonDecoder) structValue(s *connect.Schema, c byte) (any, error) {
 		}
 		f := &s.Fields[i]
 		if f.Schema.Default != nil && d.conv.replaceNull {
-			if err := st.Put(f.Name, f.Schema.Default); err != nil {
-				return nil, err
-			}
+			// Stored, as Kafka puts it; checked when the schema was read.
+			st.SetAt(i, f.Schema.Default)
 		} else if !f.Schema.Optional {
 			return nil, wrapPath(d.valueErr("missing value for required %s schema", schemaLabel(f.Schema)), "field %q", f.Name)
 		}

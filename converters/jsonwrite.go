@@ -332,10 +332,10 @@ func (e *jsonEncoder) structValue(s *connect.Schema, v any) error {
 		}
 		e.buf = appendJSONString(e.buf, f.Name)
 		e.buf = append(e.buf, ':')
-		// Struct.At returns the default for an unset field; Kafka writes
-		// the raw value, which the null rule then replaces by the same
-		// default unless replace.null.with.default is false.
-		if err := e.value(f.Schema, st.At(i)); err != nil {
+		// The raw value, as Kafka's getWithoutDefault: the null rule
+		// replaces an unset field by its default only when
+		// replace.null.with.default is true.
+		if err := e.value(f.Schema, st.AtWithoutDefault(i)); err != nil {
 			return &pathError{path: "field " + strconv.Quote(f.Name), err: err}
 		}
 	}
@@ -539,8 +539,10 @@ func valueEqual(a, b any) bool {
 		if !schemaEqual(a.Schema(), b.Schema()) {
 			return false
 		}
+		// Raw values, as Kafka's Struct.equals: an unset field differs
+		// from one set to its default.
 		for i := range a.Schema().Fields {
-			if !valueEqual(a.At(i), b.At(i)) {
+			if !valueEqual(a.AtWithoutDefault(i), b.AtWithoutDefault(i)) {
 				return false
 			}
 		}

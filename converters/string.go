@@ -23,7 +23,9 @@ import (
 // prefix before calling [New]. Kafka's serializer-level overrides,
 // key.serializer.encoding or value.serializer.encoding (for writing) and
 // key.deserializer.encoding or value.deserializer.encoding (for reading),
-// chosen by isKey, win over converter.encoding here too.
+// chosen by isKey, win over converter.encoding here too. Unlike Kafka, which
+// never looks at an encoding an override hides, every encoding setting
+// given must name a supported charset. See [StringConverterConfigDef].
 type StringConverter struct {
 	enc, dec *charset
 }
@@ -33,36 +35,83 @@ var (
 	_ HeaderConverter = (*StringConverter)(nil)
 )
 
+const encodingKey = "converter.encoding"
+
+// StringConverterConfigDef returns the settings of [StringConverter]:
+// converter.type, converter.encoding as in Kafka's StringConverterConfig,
+// and the serializer and deserializer overrides that Kafka's
+// StringSerializer and StringDeserializer read. Each call returns a new
+// definition.
+func StringConverterConfigDef() *connect.ConfigDef {
+	def := converterConfigDef().Define(connect.ConfigKey{
+		Name: encodingKey, Type: connect.ConfigString, Default: "UTF-8", Importance: connect.High,
+		Validator: charsetValidator{}, Group: "Converter", DisplayName: "Encoding",
+		Doc: "The Java character set strings are written and read in.",
+	})
+	for i, role := range []string{"key", "value"} {
+		who := "a key converter"
+		if role == "value" {
+			who = "a value or header converter"
+		}
+		for j, dir := range []string{"serializer", "deserializer"} {
+			does := "writes"
+			if dir == "deserializer" {
+				does = "reads"
+			}
+			def.Define(connect.ConfigKey{
+				Name: role + "." + dir + ".encoding", Type: connect.ConfigString, Default: connect.NullDefault,
+				Importance: connect.Low, Validator: charsetValidator{}, Group: "Converter", OrderInGroup: 1 + 2*i + j,
+				Doc: "Overrides " + encodingKey + " when " + who + " " + does + ".",
+			})
+		}
+	}
+	return def
+}
+
+var stringConfigDef = StringConverterConfigDef()
+
+// charsetValidator accepts the names lookupCharset knows.
+type charsetValidator struct{}
+
+func (charsetValidator) Validate(key string, value any) error {
+	name, ok := value.(string)
+	if !ok {
+		return connect.KeyError(key, fmt.Sprintf("cannot check a %T as a character set", value))
+	}
+	if _, ok := lookupCharset(name); !ok {
+		return connect.KeyError(key, fmt.Sprintf("invalid value %q: not a supported encoding (%s)", name, supportedCharsets))
+	}
+	return nil
+}
+
+const supportedCharsets = "UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE"
+
+// String lists the canonical names, for docs.
+func (charsetValidator) String() string { return "[" + supportedCharsets + "] or a Java alias of one" }
+
 // NewStringConverter returns a StringConverter configured by config.
 func NewStringConverter(config map[string]string, isKey bool) (*StringConverter, error) {
-	s := newSettings(config)
-	name := s.str("converter.encoding", "UTF-8")
+	cfg, err := parseConfig(stringConfigDef, "StringConverter", config)
+	if err != nil {
+		return nil, err
+	}
 	role := "value"
 	if isKey {
 		role = "key"
 	}
-	failed := map[string]bool{}
-	pick := func(key, name string) *charset {
-		if v, ok := config[key]; ok {
-			name = strings.TrimSpace(v)
-		} else {
-			key = "converter.encoding"
+	// Parse checked every name given, so each lookup succeeds.
+	pick := func(key string) *charset {
+		name := cfg.String(encodingKey)
+		if v, ok := cfg.Get(key).(string); ok {
+			name = v
 		}
-		c, ok := lookupCharset(name)
-		if !ok && !failed[key] {
-			failed[key] = true
-			s.fail(key, name, "is not a supported encoding (UTF-8, ISO-8859-1, US-ASCII, UTF-16, UTF-16BE, UTF-16LE)")
-		}
+		c, _ := lookupCharset(name)
 		return c
 	}
-	c := &StringConverter{
-		enc: pick(role+".serializer.encoding", name),
-		dec: pick(role+".deserializer.encoding", name),
-	}
-	if err := s.err("StringConverter"); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return &StringConverter{
+		enc: pick(role + ".serializer.encoding"),
+		dec: pick(role + ".deserializer.encoding"),
+	}, nil
 }
 
 // ToConnectData decodes data into a string with the optional string schema;
@@ -133,7 +182,7 @@ func appendJavaString(b []byte, v any) []byte {
 		b = append(b, "Struct{"...)
 		first := true
 		for i, f := range v.Schema().Fields {
-			fv := v.At(i)
+			fv := v.AtWithoutDefault(i) // Java's toString skips unset fields, defaulted or not
 			if fv == nil {
 				continue
 			}
