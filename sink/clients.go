@@ -18,6 +18,9 @@ import (
 // largest batch handed to Put.
 const defaultMaxPollRecords = 500
 
+// internalTopics are Kafka's internal topics, as librdkafka patterns.
+const internalTopics = `^__consumer_offsets$,^__transaction_state$,^__share_group_state$`
+
 // consumerConfig builds the librdkafka configuration of task id's consumer,
 // with the settings Kafka Connect's worker forces on sink consumers.
 func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.Warning, error) {
@@ -30,6 +33,11 @@ func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.
 		"client.id":                     "connector-consumer-" + s.name + "-" + strconv.Itoa(id),
 		"auto.offset.reset":             "earliest",
 		"partition.assignment.strategy": "cooperative-sticky",
+	}
+	if s.topicsRegex != "" {
+		// Java consumers never match internal topics with a pattern
+		// (exclude.internal.topics); librdkafka would.
+		cfg["topic.blacklist"] = internalTopics
 	}
 	for k, v := range mapped.Config {
 		cfg[k] = v

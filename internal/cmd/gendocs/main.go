@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/internal/bundled"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -58,6 +59,12 @@ func render() (map[string][]byte, error) {
 		return nil, err
 	}
 	out["sink-runtime.md"] = bytes.Clone(b.Bytes())
+	b.Reset()
+	b.WriteString("# Client settings\n\nWorker `consumer.*`, `producer.*` and `admin.*` settings, and a connector's `consumer.override.*`, `producer.override.*` and `admin.override.*`, use the Java client's names. This table says what each becomes in librdkafka.\n\n")
+	if err := clientconfig.WriteTable(&b); err != nil {
+		return nil, err
+	}
+	out["client-settings.md"] = bytes.Clone(b.Bytes())
 	for _, p := range bundled.Plugins() {
 		b.Reset()
 		fmt.Fprintf(&b, "# %s\n\n%s\n\n", p.Name, p.Doc)
