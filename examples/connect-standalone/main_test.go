@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+)
+
+// build compiles the command once per test binary run.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "connect-standalone")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestSIGTERMFlushesAndCommits(t *testing.T) {
+	bin := build(t)
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "connect-test", 1)
+	for i := range 20 {
+		c.Produce(t, connectortest.Record{Topic: "connect-test", Value: fmt.Appendf(nil, `"line %d"`, i)})
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sink.txt")
+	workerFile := write(t, dir, "worker.properties", fmt.Sprintf(`bootstrap.servers=%s
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter.schemas.enable=false
+# only the shutdown commit can commit within this test
+offset.flush.interval.ms=3600000
+`, c.BootstrapServers()))
+	connFile := write(t, dir, "sink.json", fmt.Sprintf(`{"name": "signal-sink", "config": {
+  "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+  "topics": "connect-test", "file": %q, "tasks.max": 1}}`, out))
+
+	cmd := exec.Command(bin, workerFile, connFile)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	c.WaitFor(t, 30*time.Second, func() bool {
+		gi := c.Kfake().GroupInfo("connect-signal-sink")
+		return gi != nil && len(gi.Members) > 0
+	}, "the connector to join its group")
+	// Give the task time to read; the file is written only on flush, which
+	// here happens at shutdown.
+	time.Sleep(2 * time.Second)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err := cmd.Wait()
+	require.NoError(t, err, "exit status after SIGTERM; stderr:\n%s", stderr.String())
+
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, 20, strings.Count(string(b), "\n"), "every line flushed at shutdown")
+	assert.Equal(t, int64(20), c.CommittedOffsets(t, "connect-signal-sink")[connect.TopicPartition{Topic: "connect-test"}],
+		"the final commit at shutdown")
+}
+
+func TestInvalidFilesExitNonZeroListingEveryProblem(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	workerFile := write(t, dir, "worker.properties", "bootstrap.servers=127.0.0.1:1\n")
+	a := write(t, dir, "a.properties", "name=a\nconnector.class=com.example.NoSuchConnector\ntopics=t\n")
+	b := write(t, dir, "b.properties", "name=b\nconnector.class=FileStreamSink\ntasks.max=-3\n")
+	cmd := exec.Command(bin, workerFile, a, b)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "want a non-zero exit, got %v", err)
+	assert.Equal(t, 1, exit.ExitCode())
+	for _, want := range []string{"com.example.NoSuchConnector", "unknown connector class", "tasks.max", "topics"} {
+		assert.Contains(t, string(out), want)
+	}
+}
