@@ -235,6 +235,14 @@ func (s *sinkSuite) rebalance(t *testing.T, c *Cluster) {
 	h1 := StartSink(t, conn, cfg)
 	c.WaitFor(t, s.timeout, func() bool { return len(obs.openedBy(0)) == 4 }, "the first task to open all 4 partitions")
 	h2 := StartSink(t, conn, cfg)
+	// Keep records arriving while the group rebalances, so that revocations
+	// land while batches are being polled.
+	for !(len(obs.openedBy(1)) > 0) {
+		s.produce(t, c, topic, 4)
+		if t.Failed() {
+			return
+		}
+	}
 	c.WaitFor(t, s.timeout, func() bool { return len(obs.openedBy(1)) > 0 }, "the second member to get partitions")
 	// Let the group settle, then look at what moved.
 	c.WaitFor(t, s.timeout, func() bool { return len(obs.openedBy(1))+len(obs.openSet(0)) == 4 }, "a settled assignment")
@@ -498,7 +506,8 @@ func (o *observations) wrap(inner connect.SinkTask) connect.SinkTask {
 	defer o.mu.Unlock()
 	id := o.instances
 	o.instances++
-	return &observedTask{inner: inner, obs: o, id: id, next: map[connect.TopicPartition]int64{}}
+	return &observedTask{inner: inner, obs: o, id: id, next: map[connect.TopicPartition]int64{},
+		open: map[connect.TopicPartition]bool{}}
 }
 
 // observedTask forwards every call to the task under test and records what
@@ -510,6 +519,7 @@ type observedTask struct {
 	obs   *observations
 	id    int
 	next  map[connect.TopicPartition]int64 // expected next offset per partition
+	open  map[connect.TopicPartition]bool
 }
 
 var (
@@ -543,6 +553,9 @@ func (o *observedTask) Put(ctx context.Context, batch []connect.SinkRecord) erro
 	o.obs.okPuts++
 	for _, r := range batch {
 		tp := r.TopicPartition()
+		if !o.open[tp] {
+			o.obs.violate("%s: Put received offset %d of a partition that is not open (not assigned, or already closed)", tp, r.Offset)
+		}
 		if want, ok := o.next[tp]; ok && r.Offset != want {
 			o.obs.violate("%s: Put received offset %d, want %d: records must arrive in offset order without gaps", tp, r.Offset, want)
 		}
@@ -579,6 +592,9 @@ func (o *observedTask) PreCommit(ctx context.Context, offsets map[connect.TopicP
 func (o *observedTask) Open(ctx context.Context, tps []connect.TopicPartition) error {
 	o.obs.mu.Lock()
 	o.obs.opens[o.id] = append(o.obs.opens[o.id], slices.Clone(tps))
+	for _, tp := range tps {
+		o.open[tp] = true
+	}
 	o.obs.mu.Unlock()
 	if op, ok := o.inner.(connect.PartitionOpener); ok {
 		return op.Open(ctx, tps)
@@ -591,6 +607,7 @@ func (o *observedTask) Close(ctx context.Context, tps []connect.TopicPartition) 
 	o.obs.closes[o.id] = append(o.obs.closes[o.id], slices.Clone(tps))
 	for _, tp := range tps {
 		delete(o.next, tp) // a reopened partition restarts from its commit
+		delete(o.open, tp)
 	}
 	o.obs.mu.Unlock()
 	if cl, ok := o.inner.(connect.PartitionCloser); ok {

@@ -154,6 +154,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	t.opener, _ = t.task.(connect.PartitionOpener)
 	t.closer, _ = t.task.(connect.PartitionCloser)
 	if err := t.call("Start", func() error { return t.task.Start(taskCtx, t.config, t.tc) }); err != nil {
+		t.closing = true // a task that did not start gets no Close or PreCommit
 		t.consumer.Close()
 		return t.fail("Start", err)
 	}
@@ -668,6 +669,7 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 		revoked[tp] = true
 	}
 	t.batch = filterRecords(t.batch, revoked)
+	t.msgs = filterMessages(t.msgs, revoked) // polled before the revocation, inside this same poll loop
 	for tp := range revoked {
 		delete(t.batchEnd, tp)
 	}
@@ -692,6 +694,17 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 		t.log.Warn("incremental unassign", "err", err)
 	}
 	t.log.Info("partitions revoked", "partitions", tpStrings(tps), "lost", lost)
+}
+
+func filterMessages(msgs []*kafka.Message, drop map[connect.TopicPartition]bool) []*kafka.Message {
+	out := msgs[:0]
+	for _, m := range msgs {
+		if !drop[connect.TopicPartition{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition}] {
+			out = append(out, m)
+		}
+	}
+	clear(msgs[len(out):])
+	return out
 }
 
 func filterRecords(batch []connect.SinkRecord, drop map[connect.TopicPartition]bool) []connect.SinkRecord {
