@@ -164,7 +164,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	loopErr := t.loop(ctx)
 	shutdownErr := t.shutdown(loopErr == nil)
 	if loopErr != nil {
-		return t.fail("", loopErr)
+		return t.fail("poll", loopErr)
 	}
 	if shutdownErr != nil {
 		return t.fail("shutdown", shutdownErr)

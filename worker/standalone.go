@@ -102,12 +102,8 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		}
 		switch c := p.New().(type) {
 		case connect.SinkConnector:
-			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log),
-				sink.WithStatusObserver(func(st connect.TaskStatus) {
-					if st.State == connect.StateFailed {
-						log.Error("task failed", "connector", name, "task", st.ID, "err", st.Err)
-					}
-				}))
+			// The runtime logs task failures itself, with their stacks.
+			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log))
 			if err != nil {
 				problems = append(problems, fmt.Errorf("%s: %w", label, err))
 				continue
