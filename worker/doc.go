@@ -4,8 +4,21 @@
 //	connect-standalone worker.properties connector1.properties connector2.json ...
 //
 // so that files written for Kafka Connect run unchanged. It reads those
-// files and finds the Go connector that each connector.class names; the
-// part that runs the connectors is to come.
+// files, finds the Go connector that each connector.class names, and runs
+// them.
+//
+// # Running connectors
+//
+// [RunFiles] is connect-standalone as a function: a worker file, then one
+// file per connector. [Run] takes the same settings as maps, for programs
+// that build them. Both check every connector before starting any, so a
+// mistake in any file is reported at once with all the others (an unknown
+// class, a missing topics, a bad number), each prefixed with its
+// connector's name. Worker settings this runner does not use (rest.port,
+// plugin.path, offset.storage.file.filename for sinks) are logged once
+// rather than ignored silently. Cancelling the context stops every
+// connector gracefully: each task flushes, commits and stops. Source
+// connectors are recognised but not hosted yet.
 //
 // # Configuration files
 //
