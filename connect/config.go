@@ -805,7 +805,7 @@ func (c *Config) Unused() []string {
 // its String method reads a key.
 func (c *Config) Format(f fmt.State, _ rune) {
 	if c == nil || c.st == nil || *c.st == nil {
-		io.WriteString(f, "<nil>")
+		_, _ = io.WriteString(f, "<nil>") // Format cannot report errors
 		return
 	}
 	var b strings.Builder
@@ -819,7 +819,7 @@ func (c *Config) Format(f fmt.State, _ rune) {
 		b.WriteString(formatValue(c.state().values[name]))
 	}
 	b.WriteByte('}')
-	io.WriteString(f, b.String())
+	_, _ = io.WriteString(f, b.String())
 }
 
 // LogValue logs the defined keys and their values, with passwords hidden.
@@ -888,7 +888,7 @@ func (p Password) String() string { return hidden }
 func (p Password) GoString() string { return hidden }
 
 // Format prints "[hidden]" for every verb, including %x and %q.
-func (p Password) Format(f fmt.State, _ rune) { io.WriteString(f, hidden) }
+func (p Password) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, hidden) }
 
 // LogValue logs "[hidden]".
 func (p Password) LogValue() slog.Value { return slog.StringValue(hidden) }
@@ -916,11 +916,13 @@ func JoinConfigErrors(errs ...error) error {
 		var cp ConfigProblem
 		switch {
 		case err == nil:
-		case errors.As(err, &ce) && error(ce) == err:
+		// Only a ConfigError or ConfigProblem itself is flattened: one
+		// wrapped with context keeps that context as a problem of its own.
+		case errors.As(err, &ce) && error(ce) == err: //nolint:errorlint // identity, not equality, is meant
 			for _, p := range ce.Problems {
 				add(p)
 			}
-		case errors.As(err, &cp) && error(cp) == err:
+		case errors.As(err, &cp) && error(cp) == err: //nolint:errorlint // as above
 			add(cp)
 		default:
 			add(ConfigProblem{Message: err.Error()})

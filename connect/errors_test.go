@@ -33,7 +33,7 @@ func TestIsRetriable(t *testing.T) {
 		{"wrapped once", fmt.Errorf("s3sink: upload k: %w", Retriable(base)), true},
 		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", Retriable(base))), true},
 		{"joined", errors.Join(base, Retriable(io.ErrUnexpectedEOF)), true},
-		{"not wrapped with %v", fmt.Errorf("a: %v", Retriable(base)), false},
+		{"not wrapped with %v", fmt.Errorf("a: %v", Retriable(base)), false}, //nolint:errorlint // the point of the case
 		{"data error", DataErrorf("bad"), false},
 		{"retriable inside data error", &DataError{Op: "convert", Err: Retriable(base)}, true},
 		{"sentinel alone", ErrRetriable, false},
@@ -41,7 +41,7 @@ func TestIsRetriable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, IsRetriable(tt.err))
-			if tt.err != ErrRetriable { // the bare sentinel matches itself but marks nothing
+			if tt.err != ErrRetriable { //nolint:errorlint // the bare sentinel matches itself but marks nothing
 				assert.Equal(t, tt.want, errors.Is(tt.err, ErrRetriable), "errors.Is agrees with IsRetriable")
 			}
 		})

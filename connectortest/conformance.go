@@ -2,6 +2,7 @@ package connectortest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -543,10 +544,9 @@ func (o *observedTask) Put(ctx context.Context, batch []connect.SinkRecord) erro
 	if err != nil && connect.IsRetriable(err) {
 		return err
 	}
-	if err != nil {
-		if _, isBatch := err.(*connect.BatchError); !isBatch {
-			return err
-		}
+	var be *connect.BatchError
+	if err != nil && !errors.As(err, &be) { // classified as the runtime does
+		return err
 	}
 	o.obs.mu.Lock()
 	defer o.obs.mu.Unlock()

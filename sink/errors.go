@@ -200,20 +200,18 @@ func (h *errorHandler) stageClass(stage string) string {
 	}
 }
 
-// errorClass names the innermost typed error, the nearest Go equivalent of
-// Kafka's exception class name.
+// errorClass names the outermost error in err's chain that is more than a
+// fmt.Errorf wrapper (a *connect.DataError, say): the nearest Go
+// equivalent of the exception class Kafka Connect reports.
 func errorClass(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return fmt.Sprintf("%T", err)
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch name := fmt.Sprintf("%T", e); name {
+		case "*fmt.wrapError", "*fmt.wrapErrors":
+		default:
+			return name
 		}
-		var de *connect.DataError
-		if errors.As(err, &de) && err == error(de) {
-			return fmt.Sprintf("%T", err)
-		}
-		err = next
 	}
+	return fmt.Sprintf("%T", err)
 }
 
 // errorChain lists the messages of err's chain, one per line: Go errors carry

@@ -196,7 +196,7 @@ func countLines(path string) (int, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose
 	sc := bufio.NewScanner(f)
 	n, first := 0, ""
 	for sc.Scan() {
