@@ -71,25 +71,35 @@ func (r Record) String() string {
 	return fmt.Sprintf("%s-%d@%d", r.Topic, r.Partition, r.Offset)
 }
 
-// Cluster is an in-process Kafka cluster for tests: kfake brokers speaking
-// the real Kafka protocol on loopback TCP, and a franz-go client that the
-// helper methods use to write, read and inspect it. Clients under test (the
-// librdkafka-based runtimes) connect to [Cluster.BootstrapServers].
+// Cluster is a Kafka cluster for tests and a franz-go client that the helper
+// methods use to write, read and inspect it. Usually it is in-process, kfake
+// brokers speaking the real Kafka protocol on loopback TCP ([NewCluster]);
+// it may also be a real broker running elsewhere ([ExternalCluster]).
+// Clients under test (the librdkafka-based runtimes) connect to
+// [Cluster.BootstrapServers].
 //
 // The helpers speak only the Kafka protocol, so what they see is what any
-// client would see; [Cluster.Kfake] reaches the fake brokers themselves, to
-// inject errors or inspect groups.
+// client would see, and they work the same on both kinds; [Cluster.Kfake]
+// reaches the fake brokers themselves, to inject errors or inspect groups.
 //
 // A Cluster is safe for concurrent use. The methods taking a testing.TB stop
 // the test with t.Fatalf on failure, which Go allows only on the goroutine
 // running that test or subtest; elsewhere, and in main packages, use the
 // ...Context variants, which return errors.
 type Cluster struct {
-	fake    *kfake.Cluster
+	fake    *kfake.Cluster // nil on an external cluster
 	client  *kgo.Client
 	addrs   []string
 	timeout time.Duration
 	once    sync.Once
+
+	// Set on external clusters, which outlive the test and are shared:
+	// what Unique prepends, the partitions of a topic created without a
+	// count (0 for the brokers' default), and the configs of the topics
+	// CreateTopic creates.
+	prefix            string
+	defaultPartitions int32
+	topicConfigs      map[string]string
 }
 
 // ClusterOption configures [NewCluster] and [StartCluster].
@@ -103,8 +113,20 @@ type clusterConfig struct {
 	maxSession    time.Duration
 	brokerConfigs map[string]string
 	autoCreate    bool
-	timeout       time.Duration
-	kfakeOpts     []kfake.Opt
+	// explicitPartitions is what DefaultPartitions set, 0 if it was not
+	// given: an external cluster has its own default.
+	explicitPartitions int32
+	timeout            time.Duration
+	kfakeOpts          []kfake.Opt
+	// The options given that only an embedded cluster can honour, by
+	// name, for the error ExternalCluster gives.
+	embeddedOnly []string
+}
+
+func (c *clusterConfig) embedded(option string) {
+	if !slices.Contains(c.embeddedOnly, option) {
+		c.embeddedOnly = append(c.embeddedOnly, option)
+	}
 }
 
 type seedTopics struct {
@@ -127,7 +149,7 @@ const (
 
 // Brokers sets the number of brokers, overriding the default of 1.
 func Brokers(n int) ClusterOption {
-	return func(c *clusterConfig) { c.brokers = n }
+	return func(c *clusterConfig) { c.brokers = n; c.embedded("Brokers") }
 }
 
 // SeedTopics creates topics with the given number of partitions when the
@@ -136,14 +158,17 @@ func Brokers(n int) ClusterOption {
 func SeedTopics(partitions int32, topics ...string) ClusterOption {
 	return func(c *clusterConfig) {
 		c.seeds = append(c.seeds, seedTopics{partitions, slices.Clone(topics)})
+		c.embedded("SeedTopics")
 	}
 }
 
 // DefaultPartitions sets the number of partitions of topics created without
 // a count: [Cluster.CreateTopic] with partitions <= 0, seed topics with
 // partitions <= 0, and auto-created topics. The default is 1, as in Kafka.
+// On an [ExternalCluster] it applies to CreateTopic only; without it, the
+// brokers' num.partitions applies.
 func DefaultPartitions(n int32) ClusterOption {
-	return func(c *clusterConfig) { c.partitions = n }
+	return func(c *clusterConfig) { c.partitions, c.explicitPartitions = n, n }
 }
 
 // GroupSessionTimeouts sets the range of session.timeout.ms the brokers
@@ -151,7 +176,10 @@ func DefaultPartitions(n int32) ClusterOption {
 // group.max.session.timeout.ms). The default range is 100 ms to 5 min, so
 // that tests may use short sessions; Kafka's minimum is 6 s.
 func GroupSessionTimeouts(minimum, maximum time.Duration) ClusterOption {
-	return func(c *clusterConfig) { c.minSession, c.maxSession = minimum, maximum }
+	return func(c *clusterConfig) {
+		c.minSession, c.maxSession = minimum, maximum
+		c.embedded("GroupSessionTimeouts")
+	}
 }
 
 // BrokerConfig sets a broker-level config, such as "message.max.bytes"
@@ -160,7 +188,7 @@ func GroupSessionTimeouts(minimum, maximum time.Duration) ClusterOption {
 // KIP-848 rebalances) or "log.message.timestamp.type". See
 // [kfake.BrokerConfigs] for the keys kfake understands.
 func BrokerConfig(key, value string) ClusterOption {
-	return func(c *clusterConfig) { c.brokerConfigs[key] = value }
+	return func(c *clusterConfig) { c.brokerConfigs[key] = value; c.embedded("BrokerConfig") }
 }
 
 // AutoCreateTopics lets clients, the helpers included, create topics by
@@ -182,7 +210,7 @@ func OperationTimeout(d time.Duration) ClusterOption {
 // ones the other ClusterOptions produce, for what they do not cover (a
 // logger, SASL, ACLs).
 func KfakeOptions(opts ...kfake.Opt) ClusterOption {
-	return func(c *clusterConfig) { c.kfakeOpts = append(c.kfakeOpts, opts...) }
+	return func(c *clusterConfig) { c.kfakeOpts = append(c.kfakeOpts, opts...); c.embedded("KfakeOptions") }
 }
 
 // NewCluster starts a [Cluster] and stops it when the test and its subtests
@@ -200,22 +228,7 @@ func NewCluster(t testing.TB, opts ...ClusterOption) *Cluster {
 // StartCluster starts a [Cluster] outside a test, such as in an example's
 // main; stop it with [Cluster.Close]. Tests use [NewCluster].
 func StartCluster(opts ...ClusterOption) (*Cluster, error) {
-	cfg := clusterConfig{
-		brokers:    1,
-		partitions: 1,
-		minSession: defaultMinSessionTimeout,
-		maxSession: 5 * time.Minute,
-		brokerConfigs: map[string]string{
-			"message.max.bytes": strconv.Itoa(defaultMessageMaxBytes),
-			// Members of KIP-848 groups heartbeat this often, and so
-			// learn of a rebalance this soon; Kafka's default is 5 s.
-			"group.consumer.heartbeat.interval.ms": "100",
-		},
-		timeout: defaultTimeout,
-	}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newClusterConfig(opts)
 	if cfg.brokers < 1 {
 		return nil, fmt.Errorf("connectortest: start cluster: %d brokers", cfg.brokers)
 	}
@@ -248,6 +261,36 @@ func StartCluster(opts ...ClusterOption) (*Cluster, error) {
 		return nil, fmt.Errorf("connectortest: start cluster: %w", err)
 	}
 	addrs := fake.ListenAddrs()
+	client, err := helperClient(addrs, cfg.autoCreate, maxBytes)
+	if err != nil {
+		fake.Close()
+		return nil, fmt.Errorf("connectortest: start cluster: client: %w", err)
+	}
+	return &Cluster{fake: fake, client: client, addrs: addrs, timeout: cfg.timeout}, nil
+}
+
+func newClusterConfig(opts []ClusterOption) clusterConfig {
+	cfg := clusterConfig{
+		brokers:    1,
+		partitions: 1,
+		minSession: defaultMinSessionTimeout,
+		maxSession: 5 * time.Minute,
+		brokerConfigs: map[string]string{
+			"message.max.bytes": strconv.Itoa(defaultMessageMaxBytes),
+			// Members of KIP-848 groups heartbeat this often, and so
+			// learn of a rebalance this soon; Kafka's default is 5 s.
+			"group.consumer.heartbeat.interval.ms": "100",
+		},
+		timeout: defaultTimeout,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// helperClient is the client the helpers write, read and inspect with.
+func helperClient(addrs []string, autoCreate bool, maxBytes int) (*kgo.Client, error) {
 	copts := []kgo.Opt{
 		kgo.SeedBrokers(addrs...),
 		kgo.ClientID("connectortest"),
@@ -260,23 +303,21 @@ func StartCluster(opts ...ClusterOption) (*Cluster, error) {
 		// Topics come and go within a test; see them promptly.
 		kgo.MetadataMinAge(50 * time.Millisecond),
 	}
-	if cfg.autoCreate {
+	if autoCreate {
 		copts = append(copts, kgo.AllowAutoTopicCreation())
 	}
-	client, err := kgo.NewClient(copts...)
-	if err != nil {
-		fake.Close()
-		return nil, fmt.Errorf("connectortest: start cluster: client: %w", err)
-	}
-	return &Cluster{fake: fake, client: client, addrs: addrs, timeout: cfg.timeout}, nil
+	return kgo.NewClient(copts...)
 }
 
-// Close stops the client and the brokers. Clients still connected see their
-// connections drop. Close is idempotent.
+// Close stops the client and, on an embedded cluster, the brokers. Clients
+// still connected to an embedded cluster see their connections drop; an
+// external cluster keeps running. Close is idempotent.
 func (c *Cluster) Close() {
 	c.once.Do(func() {
 		c.client.Close()
-		c.fake.Close()
+		if c.fake != nil {
+			c.fake.Close()
+		}
 	})
 }
 
@@ -328,8 +369,18 @@ func (c *Cluster) ConsumerConfig(group string, protocol GroupProtocol) map[strin
 // Kfake returns the fake cluster underneath, for what the Kafka protocol
 // cannot do: injecting errors and delays with [kfake.Cluster.ControlKey],
 // moving partition leaders, inspecting groups with
-// [kfake.Cluster.GroupInfo].
+// [kfake.Cluster.GroupInfo]. It returns nil on an [ExternalCluster].
 func (c *Cluster) Kfake() *kfake.Cluster { return c.fake }
+
+// Unique returns name made unique to this Cluster value, for the topics and
+// connector (group) names a test uses. An embedded cluster is the test's
+// own, so there it returns name unchanged; an [ExternalCluster] outlives
+// the test and may already hold a topic of that name from an earlier run,
+// so there it prepends a prefix of a random run id and a counter, such as
+// "ck-1a2b3c4d-7-". The prefix is the same for every name of one Cluster
+// value, so a topics.regex can be built from it: Unique("metrics.") +
+// ".*" (quoted with regexp.QuoteMeta).
+func (c *Cluster) Unique(name string) string { return c.prefix + name }
 
 // must runs one TB helper call: f, bounded by the operation timeout, and
 // t.Fatalf if it fails. The context is not the test's t.Context, which ends
@@ -347,6 +398,11 @@ func must[T any](t testing.TB, c *Cluster, f func(context.Context) (T, error)) T
 
 // CreateTopic creates topic with the given number of partitions (<= 0 for
 // [DefaultPartitions]). It fails the test if the topic exists.
+//
+// On an [ExternalCluster] the topic gets retention.ms=-1, so that records
+// with old timestamps, such as the golden records, are kept, and a
+// max.message.bytes of 8 MiB, as on an embedded cluster; its replication
+// factor is the brokers' default.
 func (c *Cluster) CreateTopic(t testing.TB, topic string, partitions int32) {
 	t.Helper()
 	must(t, c, func(ctx context.Context) (struct{}, error) {
@@ -358,12 +414,20 @@ func (c *Cluster) CreateTopic(t testing.TB, topic string, partitions int32) {
 func (c *Cluster) CreateTopicContext(ctx context.Context, topic string, partitions int32) error {
 	if partitions <= 0 {
 		partitions = -1 // the brokers' default
+		if c.defaultPartitions > 0 {
+			partitions = c.defaultPartitions
+		}
 	}
 	req := kmsg.NewPtrCreateTopicsRequest()
 	rt := kmsg.NewCreateTopicsRequestTopic()
 	rt.Topic = topic
 	rt.NumPartitions = partitions
 	rt.ReplicationFactor = -1
+	for _, k := range slices.Sorted(maps.Keys(c.topicConfigs)) {
+		rc := kmsg.NewCreateTopicsRequestTopicConfig()
+		rc.Name, rc.Value = k, kmsg.StringPtr(c.topicConfigs[k])
+		rt.Configs = append(rt.Configs, rc)
+	}
 	req.Topics = append(req.Topics, rt)
 	req.TimeoutMillis = int32(min(c.timeout, time.Minute).Milliseconds())
 	resp, err := req.RequestWith(ctx, c.client)
@@ -374,10 +438,56 @@ func (c *Cluster) CreateTopicContext(ctx context.Context, topic string, partitio
 			err = kerr.ErrorForCode(resp.Topics[0].ErrorCode)
 		}
 	}
+	if err == nil {
+		err = c.awaitLeaders(ctx, topic)
+	}
 	if err != nil {
 		return fmt.Errorf("connectortest: create topic %q: %w", topic, err)
 	}
 	return nil
+}
+
+// awaitLeaders waits until metadata shows every partition of topic with a
+// leader. A real broker answers CreateTopics before its metadata shows the
+// topic, and a read or commit right after would fail.
+func (c *Cluster) awaitLeaders(ctx context.Context, topic string) error {
+	return retry(ctx, func() error {
+		mt, err := c.metadata(ctx, topic)
+		if err != nil {
+			return err
+		}
+		for _, p := range mt.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil || p.Leader < 0 {
+				return fmt.Errorf("metadata: partition %d has no leader: %w", p.Partition, kerr.LeaderNotAvailable)
+			}
+		}
+		return nil
+	}, kerr.UnknownTopicOrPartition)
+}
+
+// transient are the errors a real broker returns for a moment after it
+// starts, after a topic is created or while a group's coordinator loads;
+// the helpers retry them until their deadline.
+var transient = []error{
+	kerr.CoordinatorNotAvailable, kerr.CoordinatorLoadInProgress, kerr.NotCoordinator,
+	kerr.LeaderNotAvailable, kerr.NotLeaderForPartition,
+}
+
+// retry calls f until it returns nil or an error that is not transient (or
+// one of also), or until ctx is done, and returns its last error.
+func retry(ctx context.Context, f func() error, also ...error) error {
+	retriable := append(slices.Clone(also), transient...)
+	for {
+		err := f()
+		if err == nil || !slices.ContainsFunc(retriable, func(e error) bool { return errors.Is(err, e) }) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // Produce writes records and waits until the brokers have acknowledged every
@@ -553,7 +663,11 @@ func (c *Cluster) ReadAll(t testing.TB, topic string) []Record {
 
 // ReadAllContext is [Cluster.ReadAll] returning an error.
 func (c *Cluster) ReadAllContext(ctx context.Context, topic string) ([]Record, error) {
-	out, err := c.readAll(ctx, topic)
+	var out []Record
+	err := retry(ctx, func() (err error) {
+		out, err = c.readAll(ctx, topic)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("connectortest: read topic %q: %w", topic, err)
 	}
@@ -652,24 +766,33 @@ func fromFetched(kr *kgo.Record) Record {
 
 // partitions returns how many partitions topic has.
 func (c *Cluster) partitions(ctx context.Context, topic string) (int32, error) {
+	mt, err := c.metadata(ctx, topic)
+	if err != nil {
+		return 0, err
+	}
+	return int32(len(mt.Partitions)), nil
+}
+
+// metadata returns what the brokers know of topic.
+func (c *Cluster) metadata(ctx context.Context, topic string) (kmsg.MetadataResponseTopic, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	rt := kmsg.NewMetadataRequestTopic()
 	rt.Topic = kmsg.StringPtr(topic)
 	req.Topics = append(req.Topics, rt)
 	resp, err := req.RequestWith(ctx, c.client)
 	if err != nil {
-		return 0, fmt.Errorf("metadata: %w", err)
+		return kmsg.MetadataResponseTopic{}, fmt.Errorf("metadata: %w", err)
 	}
 	for _, mt := range resp.Topics {
 		if mt.Topic == nil || *mt.Topic != topic {
 			continue
 		}
 		if err := kerr.ErrorForCode(mt.ErrorCode); err != nil {
-			return 0, fmt.Errorf("metadata: %w", err)
+			return kmsg.MetadataResponseTopic{}, fmt.Errorf("metadata: %w", err)
 		}
-		return int32(len(mt.Partitions)), nil
+		return mt, nil
 	}
-	return 0, fmt.Errorf("metadata: %w", kerr.UnknownTopicOrPartition)
+	return kmsg.MetadataResponseTopic{}, fmt.Errorf("metadata: %w", kerr.UnknownTopicOrPartition)
 }
 
 // listOffsets returns each partition's offset at timestamp ts, -1 for the
@@ -721,7 +844,11 @@ func (c *Cluster) CommittedOffsets(t testing.TB, group string) map[connect.Topic
 
 // CommittedOffsetsContext is [Cluster.CommittedOffsets] returning an error.
 func (c *Cluster) CommittedOffsetsContext(ctx context.Context, group string) (map[connect.TopicPartition]int64, error) {
-	out, err := c.committedOffsets(ctx, group)
+	var out map[connect.TopicPartition]int64
+	err := retry(ctx, func() (err error) {
+		out, err = c.committedOffsets(ctx, group)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("connectortest: committed offsets of group %q: %w", group, err)
 	}

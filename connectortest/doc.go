@@ -51,6 +51,18 @@
 // goroutine and neither replicates nor syncs to disk, so do not measure
 // throughput against it.
 //
+// # Real brokers
+//
+// The same helpers work on a running Apache Kafka cluster: [ExternalCluster]
+// connects them to one, and [ExternalKafka] to the one named by
+// CONNECTKIT_KAFKA_BOOTSTRAP, skipping the test when it is unset. Tests
+// against real servers carry the integration build tag, and .ci/integration.sh
+// starts a broker and MinIO ([ExternalS3]) for them. [EachCluster] runs one
+// test as a subtest on the embedded cluster and, under the tag, on the real
+// broker, so that a guarantee is written down once and checked on both; as
+// the real broker is shared across runs, such a test names its topics and
+// connectors with [Cluster.Unique].
+//
 // # Golden records
 //
 // [GoldenCases] and [GoldenRecords] are records at the edges of what Kafka

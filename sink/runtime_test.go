@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,12 +27,33 @@ type recorder struct {
 	values map[string]int // value -> times seen
 	opened map[int][][]connect.TopicPartition
 	closed map[int][][]connect.TopicPartition
+	owns   map[int]map[connect.TopicPartition]bool // opened and not closed since
 	puts   int
 }
 
 func newRecorder() *recorder {
 	return &recorder{got: map[connect.TopicPartition][]int64{}, values: map[string]int{},
-		opened: map[int][][]connect.TopicPartition{}, closed: map[int][][]connect.TopicPartition{}}
+		opened: map[int][][]connect.TopicPartition{}, closed: map[int][][]connect.TopicPartition{},
+		owns: map[int]map[connect.TopicPartition]bool{}}
+}
+
+// offsetsSeen returns how many distinct offsets of tp reached Put. The
+// caller holds r.mu.
+func (r *recorder) offsetsSeen(tp connect.TopicPartition) int {
+	seen := map[int64]bool{}
+	for _, off := range r.got[tp] {
+		seen[off] = true
+	}
+	return len(seen)
+}
+
+// owned returns the partitions task id holds now. The caller holds r.mu.
+func (r *recorder) owned(id int) []connect.TopicPartition {
+	var out []connect.TopicPartition
+	for tp := range r.owns[id] {
+		out = append(out, tp)
+	}
+	return out
 }
 
 func (r *recorder) total() int {
@@ -87,6 +110,12 @@ func (t *task) Open(ctx context.Context, tps []connect.TopicPartition) error {
 	t.rec.mu.Lock()
 	defer t.rec.mu.Unlock()
 	t.rec.opened[t.id] = append(t.rec.opened[t.id], tps)
+	if t.rec.owns[t.id] == nil {
+		t.rec.owns[t.id] = map[connect.TopicPartition]bool{}
+	}
+	for _, tp := range tps {
+		t.rec.owns[t.id][tp] = true
+	}
 	return nil
 }
 
@@ -94,6 +123,9 @@ func (t *task) Close(ctx context.Context, tps []connect.TopicPartition) error {
 	t.rec.mu.Lock()
 	defer t.rec.mu.Unlock()
 	t.rec.closed[t.id] = append(t.rec.closed[t.id], tps)
+	for _, tp := range tps {
+		delete(t.rec.owns[t.id], tp)
+	}
 	return nil
 }
 
@@ -141,6 +173,20 @@ func baseConfig(c *connectortest.Cluster, name string, topics string) map[string
 	}
 }
 
+// dlqConfig is baseConfig for JSON values, bad records going to dlq with
+// the context headers. The dead-letter queue has one replica, for the
+// single real broker of the integration suite.
+func dlqConfig(c *connectortest.Cluster, name, topic, dlq string) map[string]string {
+	cfg := baseConfig(c, name, topic)
+	cfg["value.converter"] = "org.apache.kafka.connect.json.JsonConverter"
+	cfg["value.converter.schemas.enable"] = "false"
+	cfg["errors.tolerance"] = "all"
+	cfg["errors.deadletterqueue.topic.name"] = dlq
+	cfg["errors.deadletterqueue.topic.replication.factor"] = "1"
+	cfg["errors.deadletterqueue.context.headers.enable"] = "true"
+	return cfg
+}
+
 // running starts rt and returns a function that shuts it down and returns
 // Run's result.
 func running(t *testing.T, rt *sink.Runtime) func() error {
@@ -173,13 +219,36 @@ func produce(t *testing.T, c *connectortest.Cluster, topic string, partitions in
 	})
 }
 
-func TestDeliversEverythingInOrderAndCommits(t *testing.T) {
-	c := connectortest.NewCluster(t)
-	c.CreateTopic(t, "orders", 3)
-	produce(t, c, "orders", 3, 900)
+// The runtime tests that matter most against a real broker, each written
+// once and run by connectortest.EachCluster on the embedded cluster and,
+// under the integration build tag, on Apache Kafka. They name topics and
+// connectors with c.Unique, as the real broker is shared across runs.
+var eachClusterTests = []struct {
+	name string
+	run  func(t *testing.T, c *connectortest.Cluster)
+}{
+	{"DeliversEverythingInOrderAndCommits", testDeliversEverythingInOrderAndCommits},
+	{"CommitsOnlyWhatPreCommitDeclares", testCommitsOnlyWhatPreCommitDeclares},
+	{"ToleratedErrorsGoToTheDeadLetterQueue", testToleratedErrorsGoToTheDeadLetterQueue},
+	{"RebalanceBetweenTwoProcesses", testRebalanceBetweenTwoProcesses},
+	{"RebalanceBetweenTwoTasks", testRebalanceBetweenTwoTasks},
+	{"RestartResumesFromCommittedOffsets", testRestartResumesFromCommittedOffsets},
+	{"TopicsRegex", testTopicsRegex},
+}
+
+func TestRuntime(t *testing.T) {
+	for _, tt := range eachClusterTests {
+		t.Run(tt.name, func(t *testing.T) { connectortest.EachCluster(t, tt.run) })
+	}
+}
+
+func testDeliversEverythingInOrderAndCommits(t *testing.T, c *connectortest.Cluster) {
+	topic, name := c.Unique("orders"), c.Unique("in-order")
+	c.CreateTopic(t, topic, 3)
+	produce(t, c, topic, 3, 900)
 
 	rec := newRecorder()
-	rt, err := sink.New(recordingConnector(rec, nil), baseConfig(c, "in-order", "orders"))
+	rt, err := sink.New(recordingConnector(rec, nil), baseConfig(c, name, topic))
 	require.NoError(t, err)
 	stop := running(t, rt)
 	c.WaitFor(t, 20*time.Second, func() bool { return rec.total() >= 900 }, "all records delivered")
@@ -195,9 +264,9 @@ func TestDeliversEverythingInOrderAndCommits(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 900, len(rec.values), "each record exactly once")
-	committed := c.CommittedOffsets(t, "connect-in-order")
+	committed := c.CommittedOffsets(t, "connect-"+name)
 	for p := int32(0); p < 3; p++ {
-		assert.Equal(t, int64(300), committed[connect.TopicPartition{Topic: "orders", Partition: p}])
+		assert.Equal(t, int64(300), committed[connect.TopicPartition{Topic: topic, Partition: p}])
 	}
 	st := rt.Status()
 	assert.Equal(t, connect.StateStopped, st.Tasks[0].State)
@@ -232,18 +301,18 @@ func (p *preCommitTask) PreCommit(ctx context.Context, offsets map[connect.Topic
 	return out, nil
 }
 
-func TestCommitsOnlyWhatPreCommitDeclares(t *testing.T) {
-	c := connectortest.NewCluster(t)
-	c.CreateTopic(t, "events", 1)
-	produce(t, c, "events", 1, 200)
+func testCommitsOnlyWhatPreCommitDeclares(t *testing.T, c *connectortest.Cluster) {
+	topic, name := c.Unique("events"), c.Unique("precommit")
+	c.CreateTopic(t, topic, 1)
+	produce(t, c, topic, 1, 200)
 	rec := newRecorder()
 	conn := &connector{newTask: func(id int) connect.SinkTask { return &preCommitTask{task: task{rec: rec, id: id}} }}
-	rt, err := sink.New(conn, baseConfig(c, "precommit", "events"))
+	rt, err := sink.New(conn, baseConfig(c, name, topic))
 	require.NoError(t, err)
 	stop := running(t, rt)
 	c.WaitFor(t, 20*time.Second, func() bool { return rec.total() >= 200 }, "records delivered")
 	require.NoError(t, stop())
-	assert.Equal(t, int64(50), c.CommittedOffsets(t, "connect-precommit")[connect.TopicPartition{Topic: "events"}])
+	assert.Equal(t, int64(50), c.CommittedOffsets(t, "connect-"+name)[connect.TopicPartition{Topic: topic}])
 }
 
 func TestRetriableErrorRetriesTheSameBatch(t *testing.T) {
@@ -381,15 +450,15 @@ func TestUndecodableRecordFailsTaskNamingIt(t *testing.T) {
 	}
 }
 
-func TestToleratedErrorsGoToTheDeadLetterQueue(t *testing.T) {
-	c := connectortest.NewCluster(t)
-	c.CreateTopic(t, "in", 1)
+func testToleratedErrorsGoToTheDeadLetterQueue(t *testing.T, c *connectortest.Cluster) {
+	in, dlqTopic, name := c.Unique("in"), c.Unique("in-dlq"), c.Unique("dlq")
+	c.CreateTopic(t, in, 1)
 	c.Produce(t,
-		connectortest.Record{Topic: "in", Key: []byte("k0"), Value: []byte(`{"a":1}`)},
-		connectortest.Record{Topic: "in", Key: []byte("k1"), Value: []byte(`not json`),
+		connectortest.Record{Topic: in, Key: []byte("k0"), Value: []byte(`{"a":1}`)},
+		connectortest.Record{Topic: in, Key: []byte("k1"), Value: []byte(`not json`),
 			Headers: []connectortest.RecordHeader{{Key: "trace", Value: []byte("t-1")}}},
-		connectortest.Record{Topic: "in", Key: []byte("k2"), Value: []byte(`{"a":2}`)},
-		connectortest.Record{Topic: "in", Key: []byte("k3"), Value: []byte(`{"reject":true}`)},
+		connectortest.Record{Topic: in, Key: []byte("k2"), Value: []byte(`{"a":2}`)},
+		connectortest.Record{Topic: in, Key: []byte("k3"), Value: []byte(`{"reject":true}`)},
 	)
 	rec := newRecorder()
 	conn := recordingConnector(rec, func(tc connect.SinkTaskContext, batch []connect.SinkRecord) error {
@@ -402,26 +471,20 @@ func TestToleratedErrorsGoToTheDeadLetterQueue(t *testing.T) {
 		}
 		return nil
 	})
-	cfg := baseConfig(c, "dlq", "in")
-	cfg["value.converter"] = "org.apache.kafka.connect.json.JsonConverter"
-	cfg["value.converter.schemas.enable"] = "false"
-	cfg["errors.tolerance"] = "all"
-	cfg["errors.deadletterqueue.topic.name"] = "in-dlq"
-	cfg["errors.deadletterqueue.topic.replication.factor"] = "1"
-	cfg["errors.deadletterqueue.context.headers.enable"] = "true"
+	cfg := dlqConfig(c, name, in, dlqTopic)
 	rt, err := sink.New(conn, cfg)
 	require.NoError(t, err)
 	stop := running(t, rt)
 	c.WaitFor(t, 20*time.Second, func() bool {
-		recs, err := c.ReadAllContext(context.Background(), "in-dlq")
+		recs, err := c.ReadAllContext(context.Background(), dlqTopic)
 		return err == nil && len(recs) == 2 // the runtime creates the topic on first use
 	}, "two records dead-lettered")
 	c.WaitFor(t, 20*time.Second, func() bool {
-		return c.CommittedOffsets(t, "connect-dlq")[connect.TopicPartition{Topic: "in"}] == 4
+		return c.CommittedOffsets(t, "connect-"+name)[connect.TopicPartition{Topic: in}] == 4
 	}, "offsets pass the dead-lettered records")
 	require.NoError(t, stop())
 
-	dlq := c.ReadAll(t, "in-dlq")
+	dlq := c.ReadAll(t, dlqTopic)
 	bad := dlq[0]
 	assert.Equal(t, []byte("k1"), bad.Key)
 	assert.Equal(t, []byte("not json"), bad.Value)
@@ -430,10 +493,10 @@ func TestToleratedErrorsGoToTheDeadLetterQueue(t *testing.T) {
 		hdr[h.Key] = string(h.Value)
 	}
 	assert.Equal(t, "t-1", hdr["trace"], "original headers are kept")
-	assert.Equal(t, "in", hdr[sink.HeaderErrorTopic])
+	assert.Equal(t, in, hdr[sink.HeaderErrorTopic])
 	assert.Equal(t, "0", hdr[sink.HeaderErrorPartition])
 	assert.Equal(t, "1", hdr[sink.HeaderErrorOffset])
-	assert.Equal(t, "dlq", hdr[sink.HeaderErrorConnectorName])
+	assert.Equal(t, name, hdr[sink.HeaderErrorConnectorName])
 	assert.Equal(t, "0", hdr[sink.HeaderErrorTaskID])
 	assert.Equal(t, "VALUE_CONVERTER", hdr[sink.HeaderErrorStage])
 	assert.Equal(t, sink.DefaultConverter, hdr[sink.HeaderErrorClassName])
@@ -451,13 +514,13 @@ func TestToleratedErrorsGoToTheDeadLetterQueue(t *testing.T) {
 	assert.Equal(t, 3, rec.total(), "the good records and the reported one reached Put")
 }
 
-func TestRebalanceTouchesOnlyMovedPartitions(t *testing.T) {
-	c := connectortest.NewCluster(t)
-	c.CreateTopic(t, "shared", 4)
-	produce(t, c, "shared", 4, 400)
+func testRebalanceBetweenTwoProcesses(t *testing.T, c *connectortest.Cluster) {
+	topic := c.Unique("shared")
+	c.CreateTopic(t, topic, 4)
+	produce(t, c, topic, 4, 400)
 	rec := newRecorder()
 	conn := recordingConnector(rec, nil)
-	cfg := baseConfig(c, "rebalance", "shared")
+	cfg := baseConfig(c, c.Unique("rebalance"), topic)
 
 	rt1, err := sink.New(conn, cfg)
 	require.NoError(t, err)
@@ -473,7 +536,7 @@ func TestRebalanceTouchesOnlyMovedPartitions(t *testing.T) {
 		defer rec.mu.Unlock()
 		return len(rec.opened[1]) > 0
 	}, "second process gets partitions")
-	produce(t, c, "shared", 4, 400) // same values again; distinct stays 400, total grows
+	produce(t, c, topic, 4, 400) // same values again; distinct stays 400, total grows
 	c.WaitFor(t, 20*time.Second, func() bool { return rec.total() >= 800 }, "new records delivered by both")
 	require.NoError(t, stop2())
 	require.NoError(t, stop1())
@@ -488,12 +551,107 @@ func TestRebalanceTouchesOnlyMovedPartitions(t *testing.T) {
 	assert.NotEmpty(t, revoked)
 	assert.Less(t, len(revoked), 4, "only the partitions that moved are closed")
 	assert.ElementsMatch(t, revoked, rec.opened[1][0], "what the first task lost, the second opened")
-	for tp, offs := range rec.got {
-		seen := map[int64]bool{}
-		for _, off := range offs {
-			seen[off] = true
+	for tp := range rec.got {
+		assert.Equal(t, 200, rec.offsetsSeen(tp), "%s: every offset delivered", tp)
+	}
+}
+
+// Two tasks of one process share a topic's partitions through the group,
+// as Kafka Connect's tasks do: between them they own each partition once,
+// and a partition one of them closes while running, the other opens.
+func testRebalanceBetweenTwoTasks(t *testing.T, c *connectortest.Cluster) {
+	topic, name := c.Unique("split"), c.Unique("two-tasks")
+	c.CreateTopic(t, topic, 4)
+	produce(t, c, topic, 4, 400)
+	rec := newRecorder()
+	cfg := baseConfig(c, name, topic)
+	cfg["tasks.max"] = "2"
+	rt, err := sink.New(recordingConnector(rec, nil), cfg)
+	require.NoError(t, err)
+	stop := running(t, rt)
+	c.WaitFor(t, 30*time.Second, func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		a, b := rec.owned(0), rec.owned(1)
+		return len(a) > 0 && len(b) > 0 && len(a)+len(b) == 4
+	}, "the two tasks to share the four partitions")
+	c.WaitFor(t, 20*time.Second, func() bool { return rec.distinct() == 400 }, "every record delivered")
+
+	rec.mu.Lock()
+	owned := append(rec.owned(0), rec.owned(1)...)
+	var closedWhileRunning, openedBy [2][]connect.TopicPartition
+	for id := range 2 {
+		for _, tps := range rec.closed[id] {
+			closedWhileRunning[id] = append(closedWhileRunning[id], tps...)
 		}
-		assert.Len(t, seen, 200, "%s: every offset delivered", tp)
+		for _, tps := range rec.opened[id] {
+			openedBy[id] = append(openedBy[id], tps...)
+		}
+	}
+	rec.mu.Unlock()
+	require.NoError(t, stop())
+
+	var all []connect.TopicPartition
+	for p := range int32(4) {
+		all = append(all, connect.TopicPartition{Topic: topic, Partition: p})
+	}
+	assert.ElementsMatch(t, all, owned, "each partition owned by exactly one task")
+	for id := range 2 {
+		for _, tp := range closedWhileRunning[id] {
+			assert.Contains(t, openedBy[1-id], tp, "task %d closed %s, so the other task took it over", id, tp)
+		}
+	}
+	committed := c.CommittedOffsets(t, "connect-"+name)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, tp := range all {
+		assert.Equal(t, int64(100), committed[tp], tp)
+		assert.Equal(t, 100, rec.offsetsSeen(tp), "%s: every offset delivered", tp)
+	}
+}
+
+// A connector that stops and starts again resumes where its group
+// committed: the records written while it was down, and nothing before.
+func testRestartResumesFromCommittedOffsets(t *testing.T, c *connectortest.Cluster) {
+	topic, name := c.Unique("resume"), c.Unique("resume")
+	c.CreateTopic(t, topic, 2)
+	produce(t, c, topic, 2, 100)
+	cfg := baseConfig(c, name, topic)
+	group := "connect-" + name
+	tps := []connect.TopicPartition{{Topic: topic, Partition: 0}, {Topic: topic, Partition: 1}}
+
+	first := newRecorder()
+	rt, err := sink.New(recordingConnector(first, nil), cfg)
+	require.NoError(t, err)
+	stop := running(t, rt)
+	c.WaitFor(t, 20*time.Second, func() bool { return first.total() >= 100 }, "the first run delivers everything")
+	require.NoError(t, stop())
+	for _, tp := range tps {
+		require.Equal(t, int64(50), c.CommittedOffsets(t, group)[tp], tp)
+	}
+
+	c.ProduceN(t, topic, 60, func(i int) connectortest.Record {
+		return connectortest.Record{Topic: topic, Partition: int32(i % 2), Value: []byte("after-" + strconv.Itoa(i))}
+	})
+	second := newRecorder()
+	rt, err = sink.New(recordingConnector(second, nil), cfg)
+	require.NoError(t, err)
+	stop = running(t, rt)
+	c.WaitFor(t, 20*time.Second, func() bool { return second.total() >= 60 }, "the second run delivers the new records")
+	require.NoError(t, stop())
+
+	second.mu.Lock()
+	defer second.mu.Unlock()
+	for _, tp := range tps {
+		want := make([]int64, 30)
+		for i := range want {
+			want[i] = int64(50 + i)
+		}
+		assert.Equal(t, want, second.got[tp], "%s: only the records after the committed offset", tp)
+		assert.Equal(t, int64(80), c.CommittedOffsets(t, group)[tp], tp)
+	}
+	for v := range second.values {
+		assert.True(t, strings.HasPrefix(v, "after-"), "%q was delivered by the first run already", v)
 	}
 }
 
@@ -521,16 +679,15 @@ func TestRewindRedelivers(t *testing.T) {
 	assert.Equal(t, int64(10), offs[20])
 }
 
-func TestTopicsRegex(t *testing.T) {
-	c := connectortest.NewCluster(t)
+func testTopicsRegex(t *testing.T, c *connectortest.Cluster) {
 	for _, topic := range []string{"metrics.cpu", "metrics.mem", "logs.app"} {
-		c.CreateTopic(t, topic, 1)
-		produce(t, c, topic, 1, 10)
+		c.CreateTopic(t, c.Unique(topic), 1)
+		produce(t, c, c.Unique(topic), 1, 10)
 	}
 	rec := newRecorder()
-	cfg := baseConfig(c, "regex", "")
+	cfg := baseConfig(c, c.Unique("regex"), "")
 	delete(cfg, "topics")
-	cfg["topics.regex"] = `metrics\..*`
+	cfg["topics.regex"] = regexp.QuoteMeta(c.Unique("metrics.")) + ".*"
 	rt, err := sink.New(recordingConnector(rec, nil), cfg)
 	require.NoError(t, err)
 	stop := running(t, rt)
@@ -538,9 +695,11 @@ func TestTopicsRegex(t *testing.T) {
 	require.NoError(t, stop())
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
+	var topics []string
 	for tp := range rec.got {
-		assert.Contains(t, []string{"metrics.cpu", "metrics.mem"}, tp.Topic)
+		topics = append(topics, tp.Topic)
 	}
+	assert.ElementsMatch(t, []string{c.Unique("metrics.cpu"), c.Unique("metrics.mem")}, topics)
 }
 
 func TestInvalidConfigListsEveryProblem(t *testing.T) {

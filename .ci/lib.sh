@@ -1,0 +1,122 @@
+# Shared by .ci/kafka.sh and .ci/minio.sh, which source it after setting:
+#   ci_name        the script's name, for messages
+#   state          the state file: CONNECTKIT_* variables for the tests, and
+#                  SERVER_PID and SERVER_DIR, in shell syntax
+#   marker DIR     a function printing what the server's command line holds
+#                  when it was started from DIR, so that a stale state file
+#                  never makes us signal an unrelated process
+#   grace          seconds between SIGTERM and SIGKILL on stop
+#   describe       a function printing the running server, for status
+
+die() {
+	echo "$ci_name: $*" >&2
+	exit 1
+}
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	local p i
+	for i in $(seq 1 100); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port found on 127.0.0.1"
+}
+
+# ours says whether pid is the server started from dir.
+ours() {
+	local pid=$1 dir=$2
+	[ -n "$pid" ] && [ -n "$dir" ] && [ -r "/proc/$pid/cmdline" ] &&
+		tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(marker "$dir")"
+}
+
+# kill_server stops the server pid started from dir: SIGTERM for a clean
+# shutdown, SIGKILL if it takes longer than $grace seconds.
+kill_server() {
+	local pid=$1 dir=$2 i
+	ours "$pid" "$dir" || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 $((grace * 10))); do
+		ours "$pid" "$dir" || return 0
+		sleep 0.1
+	done
+	echo "$ci_name: $pid did not stop within $grace s of SIGTERM; killing it" >&2
+	kill -KILL "$pid" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		ours "$pid" "$dir" || return 0
+		sleep 0.1
+	done
+}
+
+# show_log prints what explains a failed start: the errors in the log,
+# which shutdown messages would bury, and then its end.
+show_log() {
+	local log=$1
+	if grep -qE '(ERROR|FATAL)' "$log"; then
+		echo "--- errors in $log" >&2
+		grep -E '(ERROR|FATAL)' "$log" | tail -n 15 >&2
+	fi
+	echo "--- last lines of $log" >&2
+	tail -n 20 "$log" >&2
+}
+
+# running says whether the state file names a live server of ours, and
+# leaves its variables set.
+running() {
+	[ -f "$state" ] || return 1
+	# shellcheck disable=SC1090
+	. "$state"
+	ours "${SERVER_PID:-}" "${SERVER_DIR:-}"
+}
+
+# refuse_second_start fails when this checkout already runs the server, and
+# forgets a stale state file.
+refuse_second_start() {
+	if running; then
+		die "already running ($(describe)); run: bash .ci/$ci_name stop"
+	fi
+	rm -f "$state"
+}
+
+stop_server() {
+	if [ ! -f "$state" ]; then
+		echo "$ci_name: nothing started by this checkout"
+		return
+	fi
+	# shellcheck disable=SC1090
+	. "$state"
+	local what
+	what=$(describe)
+	kill_server "${SERVER_PID:-}" "${SERVER_DIR:-}"
+	if [ -n "${SERVER_DIR:-}" ] && [ -d "$SERVER_DIR" ]; then
+		if [ "${CONNECTKIT_KEEP_LOGS:-}" = 1 ]; then
+			echo "$ci_name: kept $SERVER_DIR"
+		else
+			rm -rf "$SERVER_DIR"
+		fi
+	fi
+	rm -f "$state"
+	echo "$ci_name: stopped $what"
+}
+
+status_server() {
+	if running; then
+		echo "$ci_name: running $(describe)"
+		return
+	fi
+	echo "$ci_name: not running"
+	return 1
+}
+
+# main runs the command the script was given.
+main() {
+	case "${1:-}" in
+	start) start ;;
+	stop) stop_server ;;
+	status) status_server ;;
+	*) die "usage: bash .ci/$ci_name start|stop|status" ;;
+	esac
+}
