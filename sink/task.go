@@ -22,7 +22,7 @@ const retryMinDelay = 300 * time.Millisecond
 
 // pollTimeout bounds how long the loop waits for the first record of a batch,
 // so commits and shutdown are noticed promptly when the topic is idle.
-const pollTimeout = 100 * time.Millisecond
+const pollTimeout = 50 * time.Millisecond
 
 // taskRunner drives one SinkTask. All its fields except status are owned by
 // the goroutine running run; the rebalance callback runs inside
