@@ -21,6 +21,9 @@
 //     only what the task declared durable.
 //   - [github.com/connectkit/connectkit/sink/filesink]: appends records to a
 //     file (Kafka's FileStreamSinkConnector).
+//   - [github.com/connectkit/connectkit/partitioner]: where an object-store
+//     sink puts each record: Confluent's Default, Field and time-based
+//     partitioners, with Joda-Time path formats.
 //   - [github.com/connectkit/connectkit/worker]: hosts connectors from Kafka
 //     Connect's .properties and JSON files, like connect-standalone.
 //   - [github.com/connectkit/connectkit/connectortest]: the test kit. An
