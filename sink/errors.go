@@ -50,24 +50,11 @@ type errorHandler struct {
 	reports  chan kafka.Event
 	pending  int
 	failure  error // a DLQ write failed or an intolerable record was reported
-
-	// Counters, named as Kafka Connect's task-error-metrics.
-	TotalRecordErrors   int64
-	TotalRecordsSkipped int64
-	TotalRetries        int64
-	DLQProduceRequests  int64
-	DLQProduceFailures  int64
 }
 
 var _ connect.ErrantRecordReporter = (*errorHandler)(nil)
 
 func newErrorHandler(t *taskRunner) *errorHandler { return &errorHandler{t: t} }
-
-func (h *errorHandler) retried() {
-	h.mu.Lock()
-	h.TotalRetries++
-	h.mu.Unlock()
-}
 
 // conversionFailed handles a record that a converter rejected.
 func (h *errorHandler) conversionFailed(m *kafka.Message, stage string, err error) error {
@@ -96,7 +83,6 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.TotalRecordErrors++
 	if !s.tolerateAll {
 		err := &connect.TaskError{Connector: s.name, Task: h.t.id, Op: stage,
 			Err: fmt.Errorf("record %s: %w (errors.tolerance=none)", coords, cause)}
@@ -105,7 +91,6 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 		}
 		return err
 	}
-	h.TotalRecordsSkipped++
 	if s.logErrors {
 		attrs := []any{"stage", stage, "record", coords, "err", cause}
 		if s.logMessages && m != nil {
@@ -159,7 +144,6 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 		str(HeaderErrorExceptionMessage, cause.Error())
 		str(HeaderErrorExceptionTrace, errorChain(cause))
 	}
-	h.DLQProduceRequests++
 	for {
 		err := h.producer.Produce(out, h.reports)
 		if err == nil {
@@ -171,7 +155,6 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 			h.awaitOneLocked(time.Second)
 			continue
 		}
-		h.DLQProduceFailures++
 		h.failure = fmt.Errorf("dead-letter queue %s: %w", topic, err)
 		return h.failure
 	}
@@ -250,7 +233,6 @@ func (h *errorHandler) deliveredLocked(ev kafka.Event) {
 	}
 	h.pending--
 	if m.TopicPartition.Error != nil {
-		h.DLQProduceFailures++
 		if h.failure == nil {
 			h.failure = fmt.Errorf("dead-letter queue %s: write failed: %w", h.t.s.dlqTopic, m.TopicPartition.Error)
 		}

@@ -377,7 +377,6 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		if !connect.IsRetriable(err) {
 			return t.wrap("Put", err)
 		}
-		t.errs.retried()
 		if t.s.retryTimeout >= 0 && time.Since(start) >= t.s.retryTimeout {
 			return t.wrap("Put", fmt.Errorf("giving up after %d attempt(s) in %v (errors.retry.timeout=%v): %w",
 				attempt+1, time.Since(start).Round(time.Millisecond), t.s.retryTimeout, err))
