@@ -508,7 +508,7 @@ func (o *observations) wrap(inner connect.SinkTask) connect.SinkTask {
 	id := o.instances
 	o.instances++
 	return &observedTask{inner: inner, obs: o, id: id, next: map[connect.TopicPartition]int64{},
-		open: map[connect.TopicPartition]bool{}}
+		open: map[connect.TopicPartition]bool{}, rewinds: map[connect.TopicPartition]int64{}}
 }
 
 // observedTask forwards every call to the task under test and records what
@@ -521,6 +521,9 @@ type observedTask struct {
 	id    int
 	next  map[connect.TopicPartition]int64 // expected next offset per partition
 	open  map[connect.TopicPartition]bool
+	// rewinds asked for during the current Put; they set next once the
+	// batch is accepted (a retried batch arrives again unchanged).
+	rewinds map[connect.TopicPartition]int64
 }
 
 var (
@@ -562,6 +565,10 @@ func (o *observedTask) Put(ctx context.Context, batch []connect.SinkRecord) erro
 		o.next[tp] = r.Offset + 1
 		o.obs.puts[tp] = append(o.obs.puts[tp], r.Offset)
 	}
+	for tp, off := range o.rewinds {
+		o.next[tp] = off
+	}
+	clear(o.rewinds)
 	return err
 }
 
@@ -630,7 +637,7 @@ type rewindWatcher struct {
 
 func (r *rewindWatcher) Offset(tp connect.TopicPartition, offset int64) {
 	r.task.obs.mu.Lock()
-	r.task.next[tp] = offset
+	r.task.rewinds[tp] = offset
 	r.task.obs.mu.Unlock()
 	r.SinkTaskContext.Offset(tp, offset)
 }

@@ -255,3 +255,27 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return strings.Clone(l.b.String())
 }
+
+func TestRetriablePutRetriesUntilSuccessByDefault(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "patient", 1)
+	produceValues(t, c, "patient", 5)
+	var mu sync.Mutex
+	failures := 0
+	task := &hookTask{put: func(tc connect.SinkTaskContext, batch []connect.SinkRecord) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if failures < 4 {
+			failures++
+			tc.Timeout(20 * time.Millisecond)
+			return connect.Retriable(errors.New("destination unavailable"))
+		}
+		return nil
+	}}
+	cfg := c.SinkConfig("patient", "patient") // errors.retry.timeout left at its default, 0
+	h := connectortest.StartSink(t, one(task), cfg)
+	c.WaitFor(t, 20*time.Second, func() bool { return task.count() == 5 }, "delivery after four retriable failures")
+	require.NoError(t, h.Stop())
+	assert.Equal(t, 4, failures)
+	assert.Equal(t, int64(5), c.CommittedOffsets(t, "connect-patient")[connect.TopicPartition{Topic: "patient"}])
+}

@@ -71,7 +71,7 @@ func ConfigDef() *connect.ConfigDef {
 		connect.ConfigKey{Name: HeaderConverterConfig, Type: connect.ConfigClass, Default: "", Importance: connect.Low, Group: "Common",
 			Doc: "Converter for header values; overrides the worker's. Sub-settings use the header.converter. prefix."},
 		connect.ConfigKey{Name: ErrorsRetryTimeoutConfig, Type: connect.ConfigLong, Default: int64(0), Importance: connect.Medium, Group: "Error Handling",
-			Doc:       "How long, in milliseconds, to retry an operation that failed with a retriable error, including Put (which Kafka Connect retries forever). 0 means no retries, -1 forever.",
+			Doc:       "How long, in milliseconds, to retry an operation that failed with a retriable error. 0 means no retries and -1 forever, except for Put: there a positive value bounds the retries, and 0 or -1 retry until Put succeeds, as Kafka Connect does.",
 			Validator: connect.AtLeast(int64(-1))},
 		connect.ConfigKey{Name: ErrorsRetryMaxDelayConfig, Type: connect.ConfigDuration, Default: 60 * time.Second, Importance: connect.Medium, Group: "Error Handling",
 			Doc: "Largest delay between retries; delays grow exponentially from 300 ms and are jittered.", Validator: connect.AtLeast(time.Duration(0))},
@@ -93,7 +93,7 @@ func ConfigDef() *connect.ConfigDef {
 		connect.ConfigKey{Name: OffsetFlushIntervalConfig, Type: connect.ConfigDuration, Default: 60 * time.Second, Importance: connect.Low, Group: "Worker",
 			Doc: "How often offsets are flushed and committed (worker setting).", Validator: connect.AtLeast(time.Millisecond)},
 		connect.ConfigKey{Name: OffsetFlushTimeoutConfig, Type: connect.ConfigDuration, Default: 5 * time.Second, Importance: connect.Low, Group: "Worker",
-			Doc: "How long an offset commit may take before it is abandoned and retried later (worker setting).", Validator: connect.AtLeast(time.Millisecond)},
+			Doc: "How long the runtime waits for the dead-letter queue to acknowledge records before an offset commit (worker setting).", Validator: connect.AtLeast(time.Millisecond)},
 		connect.ConfigKey{Name: ShutdownGracefulTimeoutConf, Type: connect.ConfigDuration, Default: 5 * time.Second, Importance: connect.Low, Group: "Worker",
 			Doc: "How long a task may take to finish its work and stop after shutdown begins (worker setting).", Validator: connect.AtLeast(time.Duration(0))},
 	).Check(func(c *connect.Config) []error {

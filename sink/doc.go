@@ -44,9 +44,10 @@
 // A Put error wrapped with [connect.Retriable] pauses the partitions, backs
 // off (exponentially from 300 ms up to errors.retry.delay.max.ms, jittered,
 // or the task's [connect.SinkTaskContext.Timeout]) and retries the same
-// batch until errors.retry.timeout has passed; unlike Kafka Connect, which
-// retries such errors forever, the task then fails (set -1 to retry
-// forever). A [*connect.BatchError] names the records that failed while the
+// batch. With the default errors.retry.timeout of 0 it retries until Put
+// succeeds, as Kafka Connect does; a positive errors.retry.timeout bounds the
+// retries (Kafka Connect offers no bound), after which the task fails with
+// the last error. A [*connect.BatchError] names the records that failed while the
 // rest were handled. Records that fail conversion or that a BatchError or
 // the [connect.ErrantRecordReporter] names are, with errors.tolerance=all,
 // logged (errors.log.enable) and written to the dead-letter queue

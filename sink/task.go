@@ -58,8 +58,14 @@ type taskRunner struct {
 	batch         []connect.SinkRecord
 	batchEnd      map[connect.TopicPartition]int64 // next offset after the current batch, per partition, including skipped records
 	lastCommit    time.Time
-	closing       bool
-	fatal         error // set inside callbacks; checked by the loop
+	// flushFailingSince is when PreCommit/Flush began failing with
+	// retriable errors; zero while they succeed.
+	flushFailingSince time.Time
+	// putFailingSince is when Put began failing with retriable errors;
+	// zero once a Put succeeds.
+	putFailingSince time.Time
+	closing         bool
+	fatal           error // set inside callbacks; checked by the loop
 
 	bg sync.WaitGroup // log forwarders of the task's clients
 
@@ -256,6 +262,11 @@ func (t *taskRunner) loop(ctx context.Context) error {
 			if err := t.commit(nil); err != nil {
 				return err
 			}
+			// A rewind asked for in PreCommit (say, after a failed
+			// upload) must apply before the next poll, as in Kafka Connect.
+			if err := t.applyRequests(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -347,10 +358,10 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 	// with their original bytes, found among the batch's messages.
 	t.errs.setInFlight(t.msgs)
 	defer t.errs.setInFlight(nil)
-	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		var err error
-		if len(t.batch) > 0 {
+		put := len(t.batch) > 0
+		if put {
 			err = t.call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
 		}
 		if ferr := t.errs.err(); ferr != nil {
@@ -359,6 +370,9 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			return ferr
 		}
 		if err == nil {
+			if put {
+				t.putFailingSince = time.Time{}
+			}
 			t.resumeAfterRetry()
 			t.advance()
 			return nil
@@ -377,9 +391,21 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		if !connect.IsRetriable(err) {
 			return t.wrap("Put", err)
 		}
-		if t.s.retryTimeout >= 0 && time.Since(start) >= t.s.retryTimeout {
-			return t.wrap("Put", fmt.Errorf("giving up after %d attempt(s) in %v (errors.retry.timeout=%v): %w",
-				attempt+1, time.Since(start).Round(time.Millisecond), t.s.retryTimeout, err))
+		// Bounded only when errors.retry.timeout is positive; 0 (the
+		// default) and -1 keep Kafka Connect's retry-until-success for Put.
+		// The clock runs from the first failure until a Put succeeds, across
+		// batches, so a task that rewinds and fails again is bounded too.
+		if t.putFailingSince.IsZero() {
+			t.putFailingSince = time.Now()
+		}
+		if failing := time.Since(t.putFailingSince); t.s.retryTimeout > 0 && failing >= t.s.retryTimeout {
+			return t.wrap("Put", fmt.Errorf("giving up after failing for %v (errors.retry.timeout=%v): %w",
+				failing.Round(time.Millisecond), t.s.retryTimeout, err))
+		}
+		// A rewind asked for in the failed Put applies before the retry:
+		// the next record Put sees for that partition is the one rewound to.
+		if err := t.rewindBatch(); err != nil {
+			return err
 		}
 		delay := t.backoff(attempt, err)
 		t.log.Warn("Put failed with a retriable error; retrying", "attempt", attempt+1, "backoff", delay, "err", err)
@@ -491,11 +517,26 @@ func (t *taskRunner) advance() {
 	t.batch = t.batch[:0]
 }
 
-// applyRequests carries out what the task asked for through its context
-// during the last call: rewinds, pauses and resumes.
-func (t *taskRunner) applyRequests() error {
-	rewinds, pause, resume := t.tc.takeRequests()
-	for tp, off := range rewinds {
+// rewindBatch applies the rewinds the task asked for and drops the rewound
+// partitions' records from the pending batch; they are read again from the
+// rewound offsets.
+func (t *taskRunner) rewindBatch() error {
+	rewinds := t.tc.takeRewinds()
+	if len(rewinds) == 0 {
+		return nil
+	}
+	drop := make(map[connect.TopicPartition]bool, len(rewinds))
+	for tp := range rewinds {
+		drop[tp] = true
+		delete(t.batchEnd, tp)
+	}
+	t.batch = filterRecords(t.batch, drop)
+	return t.seek(rewinds)
+}
+
+// seek moves partitions to the given offsets; commits restart from there.
+func (t *taskRunner) seek(offsets map[connect.TopicPartition]int64) error {
+	for tp, off := range offsets {
 		if !t.assigned[tp] {
 			t.log.Warn("ignoring rewind of a partition not assigned to the task", "partition", tp.String())
 			continue
@@ -506,6 +547,16 @@ func (t *taskRunner) applyRequests() error {
 		}
 		t.current[tp] = off
 		delete(t.committed, tp)
+	}
+	return nil
+}
+
+// applyRequests carries out what the task asked for through its context
+// during the last call: rewinds, pauses and resumes.
+func (t *taskRunner) applyRequests() error {
+	rewinds, pause, resume := t.tc.takeRequests()
+	if err := t.seek(rewinds); err != nil {
+		return err
 	}
 	if len(pause) > 0 {
 		if err := t.consumer.Pause(toKafka(pause)); err != nil {
@@ -546,8 +597,9 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	if err := t.errs.flushDLQ(t.taskCtx, t.s.flushTimeout); err != nil {
 		return t.wrap("dead-letter queue", err)
 	}
-	ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
-	defer cancel()
+	// No deadline here beyond shutdown's: Kafka Connect does not bound a
+	// sink's flush, and a task may be uploading its last part.
+	ctx := t.taskCtx
 	safe := offsets
 	var err error
 	switch {
@@ -562,11 +614,20 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	}
 	if err != nil {
 		if connect.IsRetriable(err) {
+			// Retried on the next commit, with the same bound as Put.
+			if t.flushFailingSince.IsZero() {
+				t.flushFailingSince = time.Now()
+			}
+			if failing := time.Since(t.flushFailingSince); t.s.retryTimeout > 0 && failing >= t.s.retryTimeout {
+				return t.wrap(t.flushOp(), fmt.Errorf("giving up after failing for %v (errors.retry.timeout=%v): %w",
+					failing.Round(time.Millisecond), t.s.retryTimeout, err))
+			}
 			t.log.Warn("flush failed; offsets not committed this time", "err", err)
 			return nil
 		}
-		return t.wrap("Flush", err)
+		return t.wrap(t.flushOp(), err)
 	}
+	t.flushFailingSince = time.Time{}
 	var toCommit []kafka.TopicPartition
 	for tp, off := range safe {
 		cur, ok := offsets[tp]
@@ -597,6 +658,14 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	}
 	t.log.Debug("committed offsets", "partitions", len(toCommit))
 	return nil
+}
+
+// flushOp names the task method a commit calls, for errors.
+func (t *taskRunner) flushOp() string {
+	if t.preCommitter != nil {
+		return "PreCommit"
+	}
+	return "Flush"
 }
 
 func clonedOffsets(m map[connect.TopicPartition]int64) map[connect.TopicPartition]int64 {
