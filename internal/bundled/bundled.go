@@ -5,6 +5,7 @@ package bundled
 import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink/filesink"
+	"github.com/connectkit/connectkit/sink/s3sink"
 	"github.com/connectkit/connectkit/worker"
 )
 
@@ -17,6 +18,12 @@ func Plugins() []worker.Plugin {
 			Aliases: []string{filesink.ClassName},
 			New:     func() connect.Connector { return &filesink.Connector{} },
 			Doc:     "Appends record values to a file, one per line (Kafka's FileStreamSinkConnector).",
+		},
+		{
+			Name:    "S3Sink",
+			Aliases: []string{s3sink.ConnectorClass},
+			New:     func() connect.Connector { return s3sink.NewConnector() },
+			Doc:     "Writes records to S3 objects, exactly once, under Confluent's names (Confluent's S3SinkConnector).",
 		},
 	}
 }

@@ -1,0 +1,326 @@
+package s3sink
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// object is one object being written: the records of one encoded partition
+// of one Kafka partition, from its start offset. Records are encoded into
+// buf as they arrive; whenever buf holds a whole part it is cut off and
+// waits in parts for the next upload, so an open object holds at most the
+// bytes not yet uploaded.
+//
+// The task's goroutine writes records and seals objects; an upload job
+// (see uploader.run) owns the object while it runs, never both at once.
+type object struct {
+	key     string
+	start   int64
+	records int
+	schema  *connect.Schema // value schema of the first record, for schema.compatibility=NONE
+	w       RecordWriter
+	gz      *gzip.Writer
+
+	buf      []byte   // encoded bytes not yet cut into parts
+	parts    [][]byte // whole parts waiting for upload, oldest first
+	uploadID string   // of the multipart upload, once created
+	done     []types.CompletedPart
+	sealed   bool // every record is written and buf holds the tail
+	complete bool // the object is in S3
+}
+
+// Write appends encoded bytes, for the format (or the gzip stream).
+func (o *object) Write(p []byte) (int, error) {
+	o.buf = append(o.buf, p...)
+	return len(p), nil
+}
+
+// cut moves whole parts out of buf and returns how many bytes it moved.
+func (o *object) cut(partSize int) int {
+	moved := 0
+	for len(o.buf) >= partSize {
+		o.parts = append(o.parts, o.buf[:partSize:partSize])
+		// The rest moves to a buffer of its own, so that the part's
+		// memory is freed once it is uploaded.
+		rest := make([]byte, len(o.buf)-partSize, max(len(o.buf)-partSize, 4096))
+		copy(rest, o.buf[partSize:])
+		o.buf = rest
+		moved += partSize
+	}
+	return moved
+}
+
+// seal ends the object's data: the format's trailer, then gzip's.
+func (o *object) seal() error {
+	if o.sealed {
+		return nil
+	}
+	o.sealed = true
+	if err := o.w.Close(); err != nil {
+		return err
+	}
+	if o.gz != nil {
+		return o.gz.Close()
+	}
+	return nil
+}
+
+// pending reports whether the object has something to upload.
+func (o *object) pending() bool { return !o.complete && (len(o.parts) > 0 || o.sealed) }
+
+// uploader performs the S3 calls of objects.
+type uploader struct {
+	client      Client
+	bucket      string
+	retry       *retrier
+	conditional bool // If-None-Match: * on the calls that create objects
+	sse         sseSettings
+	acl         string
+	digest      bool
+	log         *slog.Logger
+}
+
+// run uploads o's waiting parts and, once o is sealed, completes it: with
+// one PutObject if no part was uploaded, else with its last part and
+// CompleteMultipartUpload. It does not abort on failure; the caller
+// decides what else to discard along with o.
+func (u *uploader) run(ctx context.Context, o *object) error {
+	for len(o.parts) > 0 {
+		if o.uploadID == "" {
+			if err := u.create(ctx, o); err != nil {
+				return err
+			}
+		}
+		if err := u.uploadPart(ctx, o, o.parts[0]); err != nil {
+			return err
+		}
+		o.parts[0] = nil
+		o.parts = o.parts[1:]
+	}
+	if !o.sealed {
+		return nil
+	}
+	if o.uploadID == "" {
+		if err := u.put(ctx, o); err != nil {
+			return err
+		}
+	} else {
+		if len(o.buf) > 0 {
+			if err := u.uploadPart(ctx, o, o.buf); err != nil {
+				return err
+			}
+		}
+		if err := u.completeUpload(ctx, o); err != nil {
+			return err
+		}
+	}
+	o.buf, o.complete = nil, true
+	return nil
+}
+
+func (u *uploader) put(ctx context.Context, o *object) error {
+	err := u.retry.do(ctx, func() error {
+		in := &s3.PutObjectInput{
+			Bucket:        &u.bucket,
+			Key:           &o.key,
+			Body:          bytes.NewReader(o.buf),
+			ContentLength: aws.Int64(int64(len(o.buf))),
+		}
+		if u.conditional {
+			in.IfNoneMatch = aws.String("*")
+		}
+		if u.acl != "" {
+			in.ACL = types.ObjectCannedACL(u.acl)
+		}
+		if u.digest {
+			in.ContentMD5 = contentMD5(o.buf)
+		}
+		u.sse.applyPut(in)
+		_, err := u.client.PutObject(ctx, in)
+		return err
+	})
+	if err != nil && u.conditional && isPreconditionFailed(err) {
+		// The object exists: an earlier owner of the partition wrote it
+		// from the same records (names and boundaries are deterministic
+		// under conditional writes), or our own earlier attempt did and
+		// its answer was lost.
+		u.log.Info("object already exists; keeping it", "key", o.key)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("s3sink: put %s: %w", o.key, err)
+	}
+	return nil
+}
+
+func (u *uploader) create(ctx context.Context, o *object) error {
+	return wrapOp("create multipart upload", o.key, u.retry.do(ctx, func() error {
+		in := &s3.CreateMultipartUploadInput{Bucket: &u.bucket, Key: &o.key}
+		if u.acl != "" {
+			in.ACL = types.ObjectCannedACL(u.acl)
+		}
+		u.sse.applyCreate(in)
+		out, err := u.client.CreateMultipartUpload(ctx, in)
+		if err == nil {
+			if out.UploadId == nil {
+				return errors.New("no upload ID in the response")
+			}
+			o.uploadID = *out.UploadId
+		}
+		return err
+	}))
+}
+
+func (u *uploader) uploadPart(ctx context.Context, o *object, part []byte) error {
+	n := int32(len(o.done) + 1)
+	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, func() error {
+		in := &s3.UploadPartInput{
+			Bucket:        &u.bucket,
+			Key:           &o.key,
+			UploadId:      &o.uploadID,
+			PartNumber:    aws.Int32(n),
+			Body:          bytes.NewReader(part),
+			ContentLength: aws.Int64(int64(len(part))),
+		}
+		if u.digest {
+			in.ContentMD5 = contentMD5(part)
+		}
+		u.sse.applyPart(in)
+		out, err := u.client.UploadPart(ctx, in)
+		if err == nil {
+			o.done = append(o.done, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)})
+		}
+		return err
+	}))
+}
+
+func (u *uploader) completeUpload(ctx context.Context, o *object) error {
+	attempts := 0
+	err := u.retry.do(ctx, func() error {
+		attempts++
+		in := &s3.CompleteMultipartUploadInput{
+			Bucket:          &u.bucket,
+			Key:             &o.key,
+			UploadId:        &o.uploadID,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: o.done},
+		}
+		if u.conditional {
+			in.IfNoneMatch = aws.String("*")
+		}
+		_, err := u.client.CompleteMultipartUpload(ctx, in)
+		return err
+	})
+	switch {
+	case err == nil:
+		o.uploadID = ""
+		return nil
+	case u.conditional && isPreconditionFailed(err):
+		// As for put; the parts uploaded for nothing must go.
+		u.log.Info("object already exists; keeping it", "key", o.key)
+		u.abort(ctx, o)
+		return nil
+	case attempts > 1 && (errorCode(err) == "NoSuchUpload" || httpStatus(err) == 404):
+		// An earlier attempt may have completed the upload and lost its
+		// answer; only the object itself can tell.
+		if ok, herr := u.exists(ctx, o.key); herr == nil && ok {
+			o.uploadID = ""
+			return nil
+		}
+	}
+	return fmt.Errorf("s3sink: complete multipart upload %s: %w", o.key, err)
+}
+
+func (u *uploader) exists(ctx context.Context, key string) (bool, error) {
+	var found bool
+	err := u.retry.do(ctx, func() error {
+		in := &s3.HeadObjectInput{Bucket: &u.bucket, Key: &key}
+		u.sse.applyHead(in)
+		_, err := u.client.HeadObject(ctx, in)
+		if err == nil {
+			found = true
+		} else if httpStatus(err) == 404 {
+			return nil
+		}
+		return err
+	})
+	return found, err
+}
+
+// abort discards o's multipart upload, if it has one. A failure is only
+// logged: the upload then lingers until a bucket lifecycle rule
+// (AbortIncompleteMultipartUpload) removes it.
+func (u *uploader) abort(ctx context.Context, o *object) {
+	if o.uploadID == "" {
+		return
+	}
+	id := o.uploadID
+	err := u.retry.do(ctx, func() error {
+		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &o.key, UploadId: &id})
+		if errorCode(err) == "NoSuchUpload" {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		u.log.Warn("could not abort a multipart upload; a bucket lifecycle rule (AbortIncompleteMultipartUpload) will have to remove its parts",
+			"key", o.key, "upload_id", id, "err", err)
+		return
+	}
+	o.uploadID = ""
+}
+
+func wrapOp(op, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("s3sink: %s %s: %w", op, key, err)
+}
+
+func contentMD5(b []byte) *string {
+	sum := md5.Sum(b)
+	return aws.String(base64.StdEncoding.EncodeToString(sum[:]))
+}
+
+// apply sets the encryption headers of a request, given its fields: the
+// SSE-C ones on every request that reads or writes object data, the others
+// (nil for requests without them) where objects are created.
+func (s sseSettings) apply(alg *types.ServerSideEncryption, kmsKeyID, customerAlg, customerKey, customerMD5 **string) {
+	if s.customerKey.Value() != "" {
+		*customerAlg, *customerKey, *customerMD5 = aws.String("AES256"), aws.String(s.customerKey.Value()), aws.String(s.customerMD5)
+		return
+	}
+	if alg != nil && s.algorithm != "" {
+		*alg = types.ServerSideEncryption(s.algorithm)
+		if s.kmsKeyID != "" {
+			*kmsKeyID = aws.String(s.kmsKeyID)
+		}
+	}
+}
+
+func (s sseSettings) applyPut(in *s3.PutObjectInput) {
+	s.apply(&in.ServerSideEncryption, &in.SSEKMSKeyId, &in.SSECustomerAlgorithm, &in.SSECustomerKey, &in.SSECustomerKeyMD5)
+}
+
+func (s sseSettings) applyCreate(in *s3.CreateMultipartUploadInput) {
+	s.apply(&in.ServerSideEncryption, &in.SSEKMSKeyId, &in.SSECustomerAlgorithm, &in.SSECustomerKey, &in.SSECustomerKeyMD5)
+}
+
+func (s sseSettings) applyPart(in *s3.UploadPartInput) {
+	s.apply(nil, nil, &in.SSECustomerAlgorithm, &in.SSECustomerKey, &in.SSECustomerKeyMD5)
+}
+
+func (s sseSettings) applyHead(in *s3.HeadObjectInput) {
+	s.apply(nil, nil, &in.SSECustomerAlgorithm, &in.SSECustomerKey, &in.SSECustomerKeyMD5)
+}

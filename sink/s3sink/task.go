@@ -1,0 +1,538 @@
+package s3sink
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/partitioner"
+)
+
+// Task writes the records of its partitions to S3 objects. Build it with
+// [NewTask] or [Connector.NewTask]. The runtime calls its methods from one
+// goroutine; uploads run on goroutines of their own, which end before the
+// method that started them returns.
+type Task struct {
+	o *options
+
+	s         *settings
+	log       *slog.Logger
+	tc        connect.SinkTaskContext
+	client    Client
+	up        *uploader
+	part      partitioner.Partitioner
+	timeBased partitioner.TimeBased // nil for the other partitioners
+	format    Format
+	ext       string
+
+	parts        map[connect.TopicPartition]*partitionState
+	pendingBytes int                   // cut parts and sealed tails not yet uploaded
+	unreported   []connect.RecordError // bad records seen by a Put that then failed retriably
+	// permanent is an upload error retrying cannot fix (access denied, a
+	// bad request): it fails the task instead of rewinding forever.
+	permanent error
+}
+
+var (
+	_ connect.SinkTask        = (*Task)(nil)
+	_ connect.PreCommitter    = (*Task)(nil)
+	_ connect.PartitionOpener = (*Task)(nil)
+	_ connect.PartitionCloser = (*Task)(nil)
+)
+
+// NewTask returns an unstarted task.
+func NewTask(opts ...Option) *Task { return &Task{o: newOptions(opts)} }
+
+// cleanupTimeout bounds the aborts done on a context that is already
+// cancelled.
+const cleanupTimeout = 10 * time.Second
+
+// Start parses the configuration, builds the S3 client (unless one was
+// given with [WithClient]) and checks that the bucket exists and that the
+// credentials may use it, so that a mistake fails the task at once.
+func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.SinkTaskContext) error {
+	if t.o == nil {
+		t.o = newOptions(nil)
+	}
+	cfg, err := configDef(t.o.formats).Parse(config)
+	if err != nil {
+		return fmt.Errorf("s3sink: %w", err)
+	}
+	if t.s, err = newSettings(cfg); err != nil {
+		return fmt.Errorf("s3sink: %w", err)
+	}
+	t.log = t.o.logger
+	if t.log == nil {
+		t.log = slog.Default()
+	}
+	if name := config["name"]; name != "" {
+		t.log = t.log.With("connector", name)
+	}
+	t.tc = tc
+	if t.part, err = partitioner.New(config); err != nil {
+		return fmt.Errorf("s3sink: %w", err)
+	}
+	t.timeBased, _ = t.part.(partitioner.TimeBased)
+	if t.format, err = t.o.formats[cfg.Class(FormatClassConfig)](cfg); err != nil {
+		return fmt.Errorf("s3sink: %s: %w", FormatClassConfig, err)
+	}
+	t.ext = t.format.Extension()
+	if t.s.gzip {
+		t.ext += ".gz"
+	}
+	if t.client = t.o.client; t.client == nil {
+		c, err := newClient(ctx, t.s)
+		if err != nil {
+			return err
+		}
+		t.client = c
+	}
+	deterministic := t.s.rotateSchedule == 0 && !(t.timeBased != nil && t.s.wallclock)
+	if !deterministic {
+		t.log.Warn("object boundaries depend on the clock (rotate.schedule.interval.ms or the Wallclock timestamp extractor): " +
+			"after a restart some records may be written again into other objects, and objects are overwritten rather than written conditionally")
+	}
+	t.up = &uploader{
+		client:      t.client,
+		bucket:      t.s.bucket,
+		retry:       &retrier{retries: t.s.partRetries, backoff: t.s.retryBackoff, clock: t.o.clock},
+		conditional: t.s.conditional && deterministic,
+		sse:         t.s.sse,
+		acl:         t.s.cannedACL,
+		digest:      t.s.sendDigest,
+		log:         t.log,
+	}
+	t.parts = map[connect.TopicPartition]*partitionState{}
+	return t.checkBucket(ctx)
+}
+
+// checkBucket fails with a message that says what to fix when the bucket
+// is missing or the credentials cannot use it.
+func (t *Task) checkBucket(ctx context.Context) error {
+	err := t.up.retry.do(ctx, func() error {
+		_, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &t.s.bucket})
+		return err
+	})
+	if err == nil {
+		return nil
+	}
+	b := t.s.bucket
+	switch code := errorCode(err); {
+	case httpStatus(err) == 404 || code == "NoSuchBucket" || code == "NotFound":
+		return fmt.Errorf("s3sink: bucket %q does not exist (%s): %w", b, BucketConfig, err)
+	case httpStatus(err) == 403 || code == "AccessDenied" || code == "Forbidden" ||
+		code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch":
+		return fmt.Errorf("s3sink: access to bucket %q denied: check the credentials (%s and %s, or the default AWS "+
+			"credential chain) and that they allow s3:ListBucket on it: %w", b, AccessKeyIDConfig, SecretAccessKeyConfig, err)
+	case httpStatus(err) == 301 || code == "PermanentRedirect":
+		return fmt.Errorf("s3sink: bucket %q is not in region %q (%s): %w", b, t.s.region, RegionConfig, err)
+	}
+	return fmt.Errorf("s3sink: check bucket %q: %w", b, err)
+}
+
+// Open prepares newly assigned partitions. Their writing starts from
+// whatever offset the runtime delivers first, the committed one.
+func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) error {
+	for _, tp := range partitions {
+		if old := t.parts[tp]; old != nil {
+			t.abortAll(ctx, old)
+		}
+		t.parts[tp] = newPartitionState(tp)
+	}
+	return nil
+}
+
+// Close discards the open objects of the given partitions only, aborting
+// their multipart uploads; the partitions the task keeps go on untouched.
+// Objects are not committed early: their boundaries would no longer be the
+// ones a restart draws, so the next owner rewrites them from the committed
+// offset instead.
+func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) error {
+	for _, tp := range partitions {
+		if p := t.parts[tp]; p != nil {
+			t.abortAll(ctx, p)
+			delete(t.parts, tp)
+		}
+	}
+	return nil
+}
+
+// Stop aborts the multipart uploads of every object still open.
+func (t *Task) Stop(ctx context.Context) error {
+	for tp, p := range t.parts {
+		t.abortAll(ctx, p)
+		delete(t.parts, tp)
+	}
+	return nil
+}
+
+func (t *Task) abortAll(ctx context.Context, p *partitionState) {
+	if t.up == nil {
+		return
+	}
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	for _, o := range p.objects() {
+		t.up.abort(ctx, o)
+	}
+}
+
+// cleanupContext returns ctx, or when ctx is already done a detached
+// context with a short timeout, so that uploads are aborted even at a hard
+// shutdown.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+}
+
+// Put writes the records into their objects, rotates objects by flush.size,
+// record time, schedule and schema, and uploads what is ready. A record the
+// partitioner or the format cannot handle, or a null value under
+// behavior.on.null.values=fail, is named in a [*connect.BatchError] and the
+// others go on. When uploads fail after s3.part.retries retries, the
+// partitions concerned lose their unfinished objects, are rewound to the
+// start of the first one, and Put returns a [connect.Retriable] error; a
+// retry of the same batch skips what was already written.
+func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
+	now := t.o.clock.Now()
+	failed := false
+	for _, p := range t.parts {
+		// The runtime applied any rewind asked for earlier before this
+		// call, whether that Put failed or not: this batch starts there.
+		p.rewinding = false
+		if p.broken {
+			t.requestRewind(p)
+		}
+	}
+	var bad []connect.RecordError
+	for i := range records {
+		rec := &records[i]
+		p := t.parts[rec.TopicPartition()]
+		if p == nil {
+			// Open always comes first under the runtime; a caller
+			// driving the task by hand may skip it.
+			p = newPartitionState(rec.TopicPartition())
+			t.parts[p.tp] = p
+		}
+		if p.rewinding || p.next >= 0 && rec.Offset < p.next {
+			continue // to be read again, or already written by an earlier attempt of this batch
+		}
+		if err := t.write(p, rec, now); err != nil {
+			var de *connect.DataError
+			if !errors.As(err, &de) {
+				return err
+			}
+			bad = append(bad, connect.RecordError{Record: rec, Err: err})
+		}
+		p.next = rec.Offset + 1
+		if t.pendingBytes >= t.s.concurrency*t.s.partSize {
+			if t.uploadAll(ctx, true) {
+				failed = true
+			}
+		}
+	}
+	if t.uploadAll(ctx, true) {
+		failed = true
+	}
+	if failed && t.permanent != nil {
+		return fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
+	}
+	if failed {
+		for _, re := range bad {
+			if p := t.parts[re.Record.TopicPartition()]; p != nil && p.rewinding && re.Record.Offset >= p.rewindTo {
+				continue // it comes back with the rewind
+			}
+			r := *re.Record // the batch is reused once Put returns
+			t.unreported = append(t.unreported, connect.RecordError{Record: &r, Err: re.Err})
+		}
+		return &connect.RetriableError{
+			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
+			Backoff: t.s.taskBackoff,
+		}
+	}
+	bad = append(t.unreported, bad...)
+	t.unreported = nil
+	if len(bad) > 0 {
+		return &connect.BatchError{Errors: bad}
+	}
+	return nil
+}
+
+// write puts one record into its object, rotating first if a rule says so.
+// It returns a [*connect.DataError] for a record to be reported.
+func (t *Task) write(p *partitionState, rec *connect.SinkRecord, now time.Time) error {
+	if rec.Value == nil {
+		if t.s.nullValues == "fail" {
+			return &connect.DataError{Op: "s3sink", Err: errors.New("null value (behavior.on.null.values=fail; set it to ignore to skip such records)")}
+		}
+		if t.s.reportNulls && t.s.tolerateAll {
+			return &connect.DataError{Op: "s3sink", Err: errors.New("null value skipped (behavior.on.null.values=ignore)")}
+		}
+		return nil
+	}
+	encoded, err := t.part.Encode(rec, now)
+	if err != nil {
+		return asDataError("s3sink: partitioner", err)
+	}
+	var ts time.Time
+	if t.s.rotateInterval > 0 {
+		if t.timeBased != nil {
+			if ts, err = t.timeBased.Timestamp(rec, now); err != nil {
+				return asDataError("s3sink: timestamp", err)
+			}
+		} else {
+			ts = rec.Timestamp
+		}
+	}
+	if p.count > 0 && t.shouldRotate(p, rec, encoded, ts, now) {
+		if err := t.rotate(p, rec.Offset); err != nil {
+			return err
+		}
+	}
+	o := p.open[encoded]
+	fresh := o == nil
+	if fresh {
+		o = t.newObject(rec, encoded)
+	}
+	if err := o.w.Write(rec); err != nil {
+		// A fresh object is dropped with the record; an existing one holds
+		// nothing of it (RecordWriter's contract).
+		return asDataError("s3sink: format", err)
+	}
+	if fresh {
+		p.open[encoded] = o
+		p.order = append(p.order, o)
+	}
+	if p.count == 0 {
+		p.setStart = rec.Offset
+		if t.s.rotateSchedule > 0 {
+			p.nextSchedule = nextScheduledRotation(now, t.s.rotateSchedule, t.s.scheduleZone)
+		}
+	}
+	if !ts.IsZero() && !p.hasBase {
+		p.baseTime, p.hasBase = ts, true
+	}
+	o.records++
+	p.count++
+	p.lastEncoded = encoded
+	p.lastArrival = now
+	t.pendingBytes += o.cut(t.s.partSize)
+	if p.count >= t.s.flushSize {
+		return t.rotate(p, rec.Offset+1)
+	}
+	return nil
+}
+
+// shouldRotate applies the rules that commit the open set before rec:
+// record time (rotate.interval.ms, and with a time-based partitioner a
+// change of encoded partition), the schedule, and a schema change.
+func (t *Task) shouldRotate(p *partitionState, rec *connect.SinkRecord, encoded string, ts, now time.Time) bool {
+	if t.s.rotateInterval > 0 {
+		if p.hasBase && !ts.IsZero() && ts.Sub(p.baseTime) >= t.s.rotateInterval {
+			return true
+		}
+		if t.timeBased != nil && t.s.rotateOnPartitionChange && encoded != p.lastEncoded {
+			return true
+		}
+	}
+	if t.s.rotateSchedule > 0 && !now.Before(p.nextSchedule) {
+		return true
+	}
+	if o := p.open[encoded]; o != nil && !sameSchema(o.schema, rec.ValueSchema) {
+		return true
+	}
+	return false
+}
+
+func (t *Task) rotate(p *partitionState, end int64) error {
+	n, err := p.rotate(end)
+	t.pendingBytes += n
+	if err != nil {
+		return fmt.Errorf("s3sink: finish objects of %s: %w", p.tp, err)
+	}
+	return nil
+}
+
+func (t *Task) newObject(rec *connect.SinkRecord, encoded string) *object {
+	o := &object{key: t.objectKey(rec.Topic, rec.Partition, encoded, rec.Offset), start: rec.Offset, schema: rec.ValueSchema}
+	if t.s.gzip {
+		o.gz, _ = gzip.NewWriterLevel(o, t.s.gzipLevel) // the level was validated
+		o.w = t.format.NewWriter(o.gz)
+	} else {
+		o.w = t.format.NewWriter(o)
+	}
+	return o
+}
+
+// objectKey names an object as Confluent's connector does:
+// [<topics.dir><directory.delim>]<partitioner path><directory.delim><topic><file.delim><partition><file.delim><start offset><extension>.
+func (t *Task) objectKey(topic string, partition int32, encoded string, start int64) string {
+	var b strings.Builder
+	if t.s.topicsDir != "" {
+		b.WriteString(t.s.topicsDir)
+		b.WriteString(t.s.dirDelim)
+	}
+	b.WriteString(t.part.Path(topic, encoded))
+	b.WriteString(t.s.dirDelim)
+	b.WriteString(topic)
+	b.WriteString(t.s.fileDelim)
+	b.WriteString(strconv.FormatInt(int64(partition), 10))
+	b.WriteString(t.s.fileDelim)
+	off := strconv.FormatInt(start, 10)
+	for i := len(off); i < t.s.padWidth; i++ {
+		b.WriteByte('0')
+	}
+	b.WriteString(off)
+	b.WriteString(t.ext)
+	return b.String()
+}
+
+// PreCommit commits the open objects that time says are due, even when no
+// record has arrived since (rotate.schedule.interval.ms; rotate.interval.ms
+// once a partition has been idle that long), and returns, per partition,
+// the offset before which every record is in a completed object or was
+// deliberately skipped: never past the start of an object still open.
+func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
+	now := t.o.clock.Now()
+	for _, p := range t.parts {
+		if p.count == 0 || p.broken || p.rewinding {
+			continue
+		}
+		due := t.s.rotateSchedule > 0 && !now.Before(p.nextSchedule)
+		if t.s.rotateInterval > 0 {
+			idle := now.Sub(p.lastArrival) >= t.s.rotateInterval
+			wallclock := t.timeBased != nil && t.s.wallclock && p.hasBase && now.Sub(p.baseTime) >= t.s.rotateInterval
+			due = due || idle || wallclock
+		}
+		if due {
+			if err := t.rotate(p, p.next); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if t.uploadAll(ctx, false) {
+		if t.permanent != nil {
+			return nil, fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
+		}
+		// The runtime applies rewinds right after a commit, before it polls
+		// again, so the failed partitions are read again at once; the error
+		// keeps this commit from happening and lets errors.retry.timeout
+		// bound repeated failures.
+		for _, p := range t.parts {
+			if p.broken {
+				p.broken = false
+				if t.tc != nil {
+					t.tc.Offset(p.tp, p.rewindTo)
+				}
+			}
+		}
+		return nil, &connect.RetriableError{
+			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
+			Backoff: t.s.taskBackoff,
+		}
+	}
+	out := make(map[connect.TopicPartition]int64, len(offsets))
+	for tp, off := range offsets {
+		if p := t.parts[tp]; p != nil {
+			off = p.safeOffset(off)
+		}
+		out[tp] = off
+	}
+	return out, nil
+}
+
+// uploadAll runs every pending upload, up to s3.upload.concurrency at once,
+// and reports whether any failed. A partition with a failed upload loses
+// its unfinished objects (their multipart uploads aborted) and is to be
+// read again from the start of the first; inPut says whether the rewind
+// can be asked for now.
+func (t *Task) uploadAll(ctx context.Context, inPut bool) bool {
+	type job struct {
+		p   *partitionState
+		o   *object
+		err error
+	}
+	var jobs []*job
+	for _, p := range t.parts {
+		for _, o := range p.objects() {
+			if o.pending() {
+				jobs = append(jobs, &job{p: p, o: o})
+			}
+		}
+	}
+	t.pendingBytes = 0
+	if len(jobs) == 0 {
+		return false
+	}
+	sem := make(chan struct{}, t.s.concurrency)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			j.err = t.up.run(ctx, j.o)
+		}()
+	}
+	wg.Wait()
+	failedParts := map[*partitionState]error{}
+	for _, j := range jobs {
+		if j.err != nil && failedParts[j.p] == nil {
+			failedParts[j.p] = j.err
+		}
+	}
+	for _, p := range t.parts {
+		p.popCompleted()
+	}
+	for p, err := range failedParts {
+		t.fail(ctx, p, err, inPut)
+	}
+	return len(failedParts) > 0
+}
+
+// fail discards a partition's unfinished objects after an upload failed.
+func (t *Task) fail(ctx context.Context, p *partitionState, err error, inPut bool) {
+	if !retryable(err) && ctx.Err() == nil && t.permanent == nil {
+		t.permanent = err
+	}
+	t.abortAll(ctx, p)
+	from, ok := p.discard()
+	if !ok {
+		return
+	}
+	p.rewindTo = from
+	t.log.Warn("upload failed; the partition's unfinished objects are discarded and its records will be read again",
+		"partition", p.tp.String(), "from_offset", from, "err", err)
+	// Bad records at or past the rewind come back with it.
+	kept := t.unreported[:0]
+	for _, re := range t.unreported {
+		if re.Record.TopicPartition() != p.tp || re.Record.Offset < from {
+			kept = append(kept, re)
+		}
+	}
+	t.unreported = kept
+	if inPut {
+		t.requestRewind(p)
+	} else {
+		p.broken = true
+	}
+}
+
+func (t *Task) requestRewind(p *partitionState) {
+	p.broken, p.rewinding = false, true
+	if t.tc != nil {
+		t.tc.Offset(p.tp, p.rewindTo)
+	}
+}
