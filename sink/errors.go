@@ -239,13 +239,11 @@ func (h *errorHandler) deliveredLocked(ev kafka.Event) {
 	}
 }
 
-func (h *errorHandler) awaitOneLocked(d time.Duration) bool {
+func (h *errorHandler) awaitOneLocked(d time.Duration) {
 	select {
 	case ev := <-h.reports:
 		h.deliveredLocked(ev)
-		return true
 	case <-time.After(d):
-		return false
 	}
 }
 

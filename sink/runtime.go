@@ -35,7 +35,6 @@ type Option func(*options)
 type options struct {
 	worker   map[string]string
 	logger   *slog.Logger
-	clock    func() time.Time
 	observer func(connect.TaskStatus)
 }
 
@@ -63,7 +62,7 @@ func WithStatusObserver(fn func(connect.TaskStatus)) Option {
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
 func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Runtime, error) {
-	o := options{logger: slog.Default(), clock: time.Now}
+	o := options{logger: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -72,7 +71,8 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	maps.Copy(merged, config)
 
 	var problems []error
-	parsed, err := ConfigDef().Parse(merged)
+	def := ConfigDef()
+	parsed, err := def.Parse(merged)
 	if err != nil {
 		problems = append(problems, err)
 	}
@@ -87,7 +87,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 		return nil, err
 	}
 	s := newSettings(parsed)
-	warnUnused(o.logger, s.name, config, own)
+	warnUnused(o.logger, s.name, def, own)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err
 	}
@@ -111,13 +111,9 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 
 // warnUnused logs, once, each connector setting that neither the runtime nor
 // the connector defines, as Kafka Connect does, so a misspelt key is seen.
-func warnUnused(log *slog.Logger, name string, config map[string]string, own *connect.Config) {
-	runtimeKeys := map[string]bool{}
-	for _, k := range ConfigDef().Names() {
-		runtimeKeys[k] = true
-	}
+func warnUnused(log *slog.Logger, name string, runtimeDef *connect.ConfigDef, own *connect.Config) {
 	for _, k := range own.Unused() {
-		if runtimeKeys[k] || hasAnyPrefix(k, connectorPrefixes) {
+		if _, ok := runtimeDef.Key(k); ok || hasAnyPrefix(k, connectorPrefixes) {
 			continue
 		}
 		log.Warn("the configuration was supplied but isn't a known config", "connector", name, "key", k)
