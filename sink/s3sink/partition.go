@@ -32,13 +32,10 @@ type partitionState struct {
 	next int64 // offset after the last record seen; -1 for none
 
 	// After a failed upload the partition's unfinished sets are discarded
-	// and its records must be read again from rewindTo. broken: the
-	// rewind is still to be asked for (the failure happened in PreCommit);
-	// rewinding: it was asked for, and records are skipped until the
-	// runtime has moved the consumer back, which it does when Put
-	// returns without a retriable error.
+	// and its records must be read again from rewindTo. rewinding: the
+	// rewind was asked for, and the rest of the current call's records are
+	// skipped; the runtime moves the consumer back before the next Put.
 	rewindTo  int64
-	broken    bool
 	rewinding bool
 }
 
@@ -58,7 +55,7 @@ func newPartitionState(tp connect.TopicPartition) *partitionState {
 // offset (every record before it was written or deliberately skipped).
 func (p *partitionState) safeOffset(runtimeOffset int64) int64 {
 	switch {
-	case p.broken || p.rewinding:
+	case p.rewinding:
 		return p.rewindTo
 	case len(p.closing) > 0:
 		return p.closing[0].start

@@ -211,9 +211,6 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 		// The runtime applied any rewind asked for earlier before this
 		// call, whether that Put failed or not: this batch starts there.
 		p.rewinding = false
-		if p.broken {
-			t.requestRewind(p)
-		}
 	}
 	var bad []connect.RecordError
 	for i := range records {
@@ -237,12 +234,12 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 		}
 		p.next = rec.Offset + 1
 		if t.pendingBytes >= t.s.concurrency*t.s.partSize {
-			if t.uploadAll(ctx, true) {
+			if t.uploadAll(ctx) {
 				failed = true
 			}
 		}
 	}
-	if t.uploadAll(ctx, true) {
+	if t.uploadAll(ctx) {
 		failed = true
 	}
 	if failed && t.permanent != nil {
@@ -406,7 +403,7 @@ func (t *Task) objectKey(topic string, partition int32, encoded string, start in
 func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
 	now := t.o.clock.Now()
 	for _, p := range t.parts {
-		if p.count == 0 || p.broken || p.rewinding {
+		if p.count == 0 || p.rewinding {
 			continue
 		}
 		due := t.s.rotateSchedule > 0 && !now.Before(p.nextSchedule)
@@ -421,22 +418,14 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 			}
 		}
 	}
-	if t.uploadAll(ctx, false) {
+	if t.uploadAll(ctx) {
 		if t.permanent != nil {
 			return nil, fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
 		}
-		// The runtime applies rewinds right after a commit, before it polls
-		// again, so the failed partitions are read again at once; the error
-		// keeps this commit from happening and lets errors.retry.timeout
-		// bound repeated failures.
-		for _, p := range t.parts {
-			if p.broken {
-				p.broken = false
-				if t.tc != nil {
-					t.tc.Offset(p.tp, p.rewindTo)
-				}
-			}
-		}
+		// The runtime applies the rewinds right after a commit, before it
+		// polls again, so the failed partitions are read again at once; the
+		// error keeps this commit from happening and lets
+		// errors.retry.timeout bound repeated failures.
 		return nil, &connect.RetriableError{
 			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
 			Backoff: t.s.taskBackoff,
@@ -455,9 +444,8 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 // uploadAll runs every pending upload, up to s3.upload.concurrency at once,
 // and reports whether any failed. A partition with a failed upload loses
 // its unfinished objects (their multipart uploads aborted) and is to be
-// read again from the start of the first; inPut says whether the rewind
-// can be asked for now.
-func (t *Task) uploadAll(ctx context.Context, inPut bool) bool {
+// read again from the start of the first.
+func (t *Task) uploadAll(ctx context.Context) bool {
 	type job struct {
 		p   *partitionState
 		o   *object
@@ -497,13 +485,13 @@ func (t *Task) uploadAll(ctx context.Context, inPut bool) bool {
 		p.popCompleted()
 	}
 	for p, err := range failedParts {
-		t.fail(ctx, p, err, inPut)
+		t.fail(ctx, p, err)
 	}
 	return len(failedParts) > 0
 }
 
 // fail discards a partition's unfinished objects after an upload failed.
-func (t *Task) fail(ctx context.Context, p *partitionState, err error, inPut bool) {
+func (t *Task) fail(ctx context.Context, p *partitionState, err error) {
 	if !retryable(err) && ctx.Err() == nil && t.permanent == nil {
 		t.permanent = err
 	}
@@ -523,15 +511,11 @@ func (t *Task) fail(ctx context.Context, p *partitionState, err error, inPut boo
 		}
 	}
 	t.unreported = kept
-	if inPut {
-		t.requestRewind(p)
-	} else {
-		p.broken = true
-	}
+	t.requestRewind(p)
 }
 
 func (t *Task) requestRewind(p *partitionState) {
-	p.broken, p.rewinding = false, true
+	p.rewinding = true
 	if t.tc != nil {
 		t.tc.Offset(p.tp, p.rewindTo)
 	}
