@@ -181,9 +181,19 @@ type SourceTask interface {
 
 // RecordCommitter is implemented by a source task that wants to know when
 // each record was acknowledged by Kafka. Without it the task is not told;
-// source offsets are stored all the same.
+// source offsets are stored all the same. The runtime calls CommitRecord
+// once per acknowledged record, in the order the records were acknowledged,
+// never concurrently with itself.
 type RecordCommitter interface {
 	CommitRecord(ctx context.Context, record *SourceRecord, meta RecordMetadata) error
+}
+
+// SourceCommitter is implemented by a source task that wants to know when
+// the runtime has stored source offsets (Kafka Connect's SourceTask.commit),
+// for example to acknowledge messages in the external system. It is a hint:
+// the offsets stored are those of acknowledged records only.
+type SourceCommitter interface {
+	Commit(ctx context.Context) error
 }
 
 // RecordMetadata is where Kafka stored a source record.
@@ -202,6 +212,9 @@ type SourceTaskContext interface {
 	// Offset returns the last stored source offset for a source
 	// partition, or nil if there is none.
 	Offset(ctx context.Context, partition map[string]any) (map[string]any, error)
+	// Offsets returns the stored offsets of several source partitions, in
+	// the order given; an entry is nil where none is stored.
+	Offsets(ctx context.Context, partitions []map[string]any) ([]map[string]any, error)
 }
 
 // SourceConnector is a Connector whose tasks are source tasks.

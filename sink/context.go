@@ -1,12 +1,31 @@
 package sink
 
 import (
+	"errors"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
 	"github.com/connectkit/connectkit/connect"
 )
+
+// ConsumerGroupMetadata returns the group metadata of the consumer behind a
+// sink task, for a task that writes to Kafka in transactions and commits the
+// consumed offsets inside them (kafka.Producer.SendOffsetsToTransaction), so
+// the broker fences a task whose group generation is stale. tc must be the
+// context the runtime passed to the task's Start.
+//
+// A task that commits its offsets this way should return an empty map from
+// PreCommit so that the runtime does not commit them a second time.
+func ConsumerGroupMetadata(tc connect.SinkTaskContext) (*kafka.ConsumerGroupMetadata, error) {
+	c, ok := tc.(*taskContext)
+	if !ok || c.consumer == nil {
+		return nil, errors.New("sink: ConsumerGroupMetadata needs the task context of the sink runtime")
+	}
+	return c.consumer.GetConsumerGroupMetadata()
+}
 
 // taskContext implements connect.SinkTaskContext. Tasks may call it from any
 // goroutine, so it only records requests; the task's runner applies them
@@ -14,6 +33,7 @@ import (
 type taskContext struct {
 	config   map[string]string
 	reporter connect.ErrantRecordReporter
+	consumer *kafka.Consumer // for ConsumerGroupMetadata only
 
 	mu            sync.Mutex
 	assignment    []connect.TopicPartition
