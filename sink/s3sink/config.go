@@ -125,8 +125,9 @@ func configDef(formats map[string]FormatFactory) *connect.ConfigDef {
 		connect.ConfigKey{Name: RotateIntervalConfig, Type: connect.ConfigLong, Default: int64(-1), Importance: connect.High, Group: connector, OrderInGroup: 3,
 			DisplayName: "Rotate interval (ms)",
 			Doc: "Record-time rotation: the open objects of a Kafka partition are committed before a record whose time is this " +
-				"many milliseconds or more after the time of the first record they hold. The time is the partitioner's " +
-				"(timestamp.extractor) for the time-based partitioners, else the Kafka record's timestamp. Unlike Confluent's " +
+				"many milliseconds or more after the time of the first record they hold, the time the time-based partitioner's " +
+				"timestamp.extractor gives. Ignored, with a warning, with the default and field partitioners, as in Confluent's " +
+				"connector. Unlike Confluent's " +
 				"connector, objects are also committed once the partition has received no record for this long, so that the " +
 				"last objects do not wait for new data. -1 disables it."},
 		connect.ConfigKey{Name: RotateScheduleConfig, Type: connect.ConfigLong, Default: int64(-1), Importance: connect.Medium, Group: connector, OrderInGroup: 4,

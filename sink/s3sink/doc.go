@@ -33,11 +33,12 @@
 //
 //   - flush.size records of the partition have been written (across all
 //     its open objects: it is not a size per object);
-//   - rotate.interval.ms: a record's time is that long after the time of the
-//     first record of the open objects (the partitioner's timestamp for the
-//     time-based partitioners, the Kafka timestamp otherwise), or, with a
-//     time-based partitioner and rotate.file.on.partition.change, a
-//     record's encoded partition differs from the previous one's;
+//   - rotate.interval.ms, with a time-based partitioner only (as in
+//     Confluent's connector, the key is ignored with a warning otherwise):
+//     a record's time, as the partitioner's timestamp.extractor gives it,
+//     is that long after the time of the first record of the open objects,
+//     or, with rotate.file.on.partition.change, a record's encoded
+//     partition differs from the previous one's;
 //   - rotate.schedule.interval.ms: the wall clock passed the next multiple
 //     of the interval counted from midnight in timezone;
 //   - a record's value schema differs from its object's
@@ -137,11 +138,6 @@
 //     data (issues 800, 253): conditional writes prevent it.
 //   - s3.part.retries counts attempts although its documentation says
 //     retries: here it counts retries.
-//
-// A deliberate difference: rotate.interval.ms also applies with the default
-// and field partitioners, by the Kafka record timestamp, where Confluent's
-// connector ignores it with a warning; such a configuration gets more,
-// smaller objects than Confluent's connector wrote.
 //
 // Not supported yet, and refused with a clear message: Avro and Parquet,
 // store.kafka.keys and store.kafka.headers (and so

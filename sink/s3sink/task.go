@@ -82,6 +82,14 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		return fmt.Errorf("s3sink: %w", err)
 	}
 	t.timeBased, _ = t.part.(partitioner.TimeBased)
+	if t.s.rotateInterval > 0 && t.timeBased == nil {
+		// Confluent's connector has no record time without a time-based
+		// partitioner and ignores the key; so do we, so that an unchanged
+		// file draws the same objects.
+		t.log.Warn(RotateIntervalConfig+" is ignored: it needs a time-based partitioner, as in Confluent's connector; "+
+			"use "+RotateScheduleConfig+" or "+FlushSizeConfig+" to bound objects", "partitioner", config["partitioner.class"])
+		t.s.rotateInterval = 0
+	}
 	if t.format, err = t.o.formats[cfg.Class(FormatClassConfig)](cfg); err != nil {
 		return fmt.Errorf("s3sink: %s: %w", FormatClassConfig, err)
 	}
@@ -283,13 +291,9 @@ func (t *Task) write(p *partitionState, rec *connect.SinkRecord, now time.Time) 
 		return asDataError("s3sink: partitioner", err)
 	}
 	var ts time.Time
-	if t.s.rotateInterval > 0 {
-		if t.timeBased != nil {
-			if ts, err = t.timeBased.Timestamp(rec, now); err != nil {
-				return asDataError("s3sink: timestamp", err)
-			}
-		} else {
-			ts = rec.Timestamp
+	if t.s.rotateInterval > 0 { // and so the partitioner is time-based
+		if ts, err = t.timeBased.Timestamp(rec, now); err != nil {
+			return asDataError("s3sink: timestamp", err)
 		}
 	}
 	if p.count > 0 && t.shouldRotate(p, rec, encoded, ts, now) {
@@ -339,7 +343,7 @@ func (t *Task) shouldRotate(p *partitionState, rec *connect.SinkRecord, encoded 
 		if p.hasBase && !ts.IsZero() && ts.Sub(p.baseTime) >= t.s.rotateInterval {
 			return true
 		}
-		if t.timeBased != nil && t.s.rotateOnPartitionChange && encoded != p.lastEncoded {
+		if t.s.rotateOnPartitionChange && encoded != p.lastEncoded {
 			return true
 		}
 	}
@@ -409,7 +413,7 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 		due := t.s.rotateSchedule > 0 && !now.Before(p.nextSchedule)
 		if t.s.rotateInterval > 0 {
 			idle := now.Sub(p.lastArrival) >= t.s.rotateInterval
-			wallclock := t.timeBased != nil && t.s.wallclock && p.hasBase && now.Sub(p.baseTime) >= t.s.rotateInterval
+			wallclock := t.s.wallclock && p.hasBase && now.Sub(p.baseTime) >= t.s.rotateInterval
 			due = due || idle || wallclock
 		}
 		if due {

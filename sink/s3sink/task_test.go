@@ -201,18 +201,45 @@ func TestPreCommit(t *testing.T) {
 	})
 }
 
+// daily partitions by record time into one folder per day, so that the
+// rotation rules of record time apply.
+var daily = map[string]string{"partitioner.class": "TimeBasedPartitioner", "partition.duration.ms": "86400000",
+	"path.format": "'day'=dd", "locale": "en", "timezone": "UTC", "timestamp.extractor": "Record"}
+
+const dailyKey = "topics/orders/day=29/orders+0+0000000000.json"
+
 func TestRotateIntervalByRecordTime(t *testing.T) {
-	h := startTask(t, map[string]string{FlushSizeConfig: "100", RotateIntervalConfig: "60000"})
+	cfg := maps.Clone(daily)
+	cfg[FlushSizeConfig], cfg[RotateIntervalConfig] = "100", "60000"
+	h := startTask(t, cfg)
 	at := func(off int64, d time.Duration) connect.SinkRecord {
 		r := rec(0, off, map[string]any{"n": off})
 		r.Timestamp = t0.Add(d)
 		return r
 	}
 	h.mustPut(at(0, 0), at(1, 30*time.Second), at(2, 59*time.Second), at(3, 5*time.Second), at(4, 60*time.Second), at(5, 61*time.Second))
-	assert.Equal(t, []string{"topics/orders/partition=0/orders+0+0000000000.json"}, h.keys(),
+	assert.Equal(t, []string{dailyKey}, h.keys(),
 		"the record 60 s after the object's first starts the next object; a late one stays")
-	assert.Equal(t, lines(0, 4), h.content("topics/orders/partition=0/orders+0+0000000000.json"))
+	assert.Equal(t, lines(0, 4), h.content(dailyKey))
 	assert.Equal(t, map[connect.TopicPartition]int64{tp0: 4}, h.preCommit(map[connect.TopicPartition]int64{tp0: 6}))
+}
+
+func TestRotateIntervalIgnoredWithoutTimeBasedPartitioner(t *testing.T) {
+	// Confluent's connector has no record time for the default and field
+	// partitioners and ignores the key; the same file must draw the same
+	// objects here.
+	h := startTask(t, map[string]string{FlushSizeConfig: "3", RotateIntervalConfig: "60000"})
+	at := func(off int64, d time.Duration) connect.SinkRecord {
+		r := rec(0, off, map[string]any{"n": off})
+		r.Timestamp = t0.Add(d)
+		return r
+	}
+	h.mustPut(at(0, 0), at(1, time.Hour), at(2, 2*time.Hour), at(3, 3*time.Hour))
+	h.clock.advance(time.Hour)
+	assert.Equal(t, map[connect.TopicPartition]int64{tp0: 3}, h.preCommit(map[connect.TopicPartition]int64{tp0: 4}),
+		"idle time does not rotate either")
+	assert.Equal(t, []string{"topics/orders/partition=0/orders+0+0000000000.json"}, h.keys())
+	assert.Equal(t, lines(0, 3), h.content("topics/orders/partition=0/orders+0+0000000000.json"))
 }
 
 func TestRotateIntervalWithTimeBasedPartitioner(t *testing.T) {
@@ -246,7 +273,9 @@ func TestRotateIntervalWithTimeBasedPartitioner(t *testing.T) {
 }
 
 func TestRotateIntervalFiresWithoutNewRecords(t *testing.T) {
-	h := startTask(t, map[string]string{FlushSizeConfig: "100", RotateIntervalConfig: "60000"})
+	cfg := maps.Clone(daily)
+	cfg[FlushSizeConfig], cfg[RotateIntervalConfig] = "100", "60000"
+	h := startTask(t, cfg)
 	r := rec(0, 0, map[string]any{"n": 0})
 	r.Timestamp = t0
 	h.mustPut(r)
@@ -256,7 +285,7 @@ func TestRotateIntervalFiresWithoutNewRecords(t *testing.T) {
 	h.clock.advance(time.Second)
 	assert.Equal(t, map[connect.TopicPartition]int64{tp0: 1}, h.preCommit(map[connect.TopicPartition]int64{tp0: 1}),
 		"a partition idle for rotate.interval.ms is committed without waiting for a record (Confluent issue 144)")
-	assert.Equal(t, []string{"topics/orders/partition=0/orders+0+0000000000.json"}, h.keys())
+	assert.Equal(t, []string{dailyKey}, h.keys())
 }
 
 func TestRotateScheduleFollowsTheWallClock(t *testing.T) {
