@@ -1,8 +1,12 @@
-// Command quickstart runs a sink connector end to end with no
-// infrastructure: it starts an embedded Kafka cluster, writes sample orders
-// to a topic, runs the file sink connector through the real sink runtime
-// and reports progress from the consumer group's committed offsets until
-// every record is written and committed.
+// Command quickstart runs the bundled connectors end to end with no
+// infrastructure: it starts an embedded Kafka cluster and writes sample
+// orders to a topic. Then, each through the real sink runtime and each
+// reporting progress from its consumer group's committed offsets until
+// every record is written and committed:
+//
+//   - the file sink writes the topic to a file;
+//   - the S3 sink, configured with the keys of Confluent's S3 sink, writes
+//     it to an in-process S3 server, and the objects it wrote are listed.
 //
 //	go run ./examples/quickstart
 package main
@@ -63,6 +67,7 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	}
 	fmt.Printf("produced %d orders to topic %q\n", n, topic)
 
+	fmt.Printf("\n== file leg: the FileStreamSink connector writes the topic to a file\n")
 	dir, err := os.MkdirTemp("", "quickstart-")
 	if err != nil {
 		return err
@@ -85,37 +90,8 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	runCtx, stopRuntime := context.WithCancel(ctx)
-	defer stopRuntime()
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": cluster.BootstrapServers(), "log_level": 3})
+	committed, err := runUntilCommitted(ctx, rt, cluster.BootstrapServers(), "connect-quickstart-file-sink", int64(n))
 	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	tick := time.NewTicker(500 * time.Millisecond)
-	defer tick.Stop()
-	var committed int64
-	for committed < int64(n) {
-		select {
-		case <-ctx.Done():
-			stopRuntime()
-			<-done
-			return fmt.Errorf("stopped with %d of %d records committed: %w", committed, n, ctx.Err())
-		case err := <-done:
-			return fmt.Errorf("connector stopped early: %w", err)
-		case <-tick.C:
-		}
-		committed, err = committedTotal(ctx, admin, "connect-quickstart-file-sink")
-		if err != nil {
-			return err
-		}
-		fmt.Printf("progress: %d/%d records written and committed (%s)\n", committed, n, rt.Status().Tasks[0].State)
-	}
-	stopRuntime()
-	if err := <-done; err != nil {
 		return err
 	}
 	lines, first, err := countLines(out)
@@ -132,7 +108,48 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	if lines < n {
 		return fmt.Errorf("file has %d lines, want at least %d", lines, n)
 	}
-	return nil
+
+	fmt.Printf("\n== S3 leg: the same topic through the S3 sink into an in-process S3 server\n")
+	return runS3Leg(ctx, cluster.BootstrapServers(), topic, n, log)
+}
+
+// runUntilCommitted runs rt until its consumer group has committed n
+// offsets in all, printing progress, then stops it gracefully.
+func runUntilCommitted(ctx context.Context, rt *sink.Runtime, bootstrap, group string, n int64) (int64, error) {
+	runCtx, stopRuntime := context.WithCancel(ctx)
+	defer stopRuntime()
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(runCtx) }()
+
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "log_level": 3})
+	if err != nil {
+		stopRuntime()
+		<-done
+		return 0, err
+	}
+	defer admin.Close()
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	var committed int64
+	for committed < n {
+		select {
+		case <-ctx.Done():
+			stopRuntime()
+			<-done
+			return committed, fmt.Errorf("stopped with %d of %d records committed: %w", committed, n, ctx.Err())
+		case err := <-done:
+			return committed, fmt.Errorf("connector stopped early: %w", err)
+		case <-tick.C:
+		}
+		if committed, err = committedTotal(ctx, admin, group); err != nil {
+			stopRuntime()
+			<-done
+			return committed, err
+		}
+		fmt.Printf("progress: %d/%d records written and committed (%s)\n", committed, n, rt.Status().Tasks[0].State)
+	}
+	stopRuntime()
+	return committed, <-done
 }
 
 func produceOrders(ctx context.Context, bootstrap, topic string, n int) error {
