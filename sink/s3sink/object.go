@@ -1,13 +1,13 @@
 package s3sink
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,8 +33,8 @@ type object struct {
 	w       RecordWriter
 	gz      *gzip.Writer
 
-	buf      []byte   // encoded bytes not yet cut into parts
-	parts    [][]byte // whole parts waiting for upload, oldest first
+	buf      chunks   // encoded bytes not yet cut into parts
+	parts    []chunks // whole parts waiting for upload, oldest first
 	uploadID string   // of the multipart upload, once created
 	done     []types.CompletedPart
 	sealed   bool // every record is written and buf holds the tail
@@ -43,23 +43,120 @@ type object struct {
 
 // Write appends encoded bytes, for the format (or the gzip stream).
 func (o *object) Write(p []byte) (int, error) {
-	o.buf = append(o.buf, p...)
+	o.buf.write(p)
 	return len(p), nil
 }
 
 // cut moves whole parts out of buf and returns how many bytes it moved.
 func (o *object) cut(partSize int) int {
 	moved := 0
-	for len(o.buf) >= partSize {
-		o.parts = append(o.parts, o.buf[:partSize:partSize])
-		// The rest moves to a buffer of its own, so that the part's
-		// memory is freed once it is uploaded.
-		rest := make([]byte, len(o.buf)-partSize, max(len(o.buf)-partSize, 4096))
-		copy(rest, o.buf[partSize:])
-		o.buf = rest
+	for o.buf.n >= partSize {
+		o.parts = append(o.parts, o.buf.cut(partSize))
 		moved += partSize
 	}
 	return moved
+}
+
+// chunkSize is the size of the buffers an object's bytes are held in. Held
+// in chunks rather than one slice, the data never moves as it grows, and a
+// part is cut off without a copy; a small object holds one small chunk.
+const chunkSize = 64 << 10
+
+// chunks is a byte sequence held in buffers of at most chunkSize bytes.
+type chunks struct {
+	c [][]byte
+	n int
+}
+
+func (b *chunks) write(p []byte) {
+	b.n += len(p)
+	for len(p) > 0 {
+		if len(b.c) == 0 || len(b.c[len(b.c)-1]) >= chunkSize {
+			b.c = append(b.c, nil)
+		}
+		last := &b.c[len(b.c)-1]
+		k := min(chunkSize-len(*last), len(p))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+}
+
+// cut removes and returns the first n bytes, n <= b.n. A chunk that
+// straddles the cut is shared: the part keeps its head, b its tail.
+func (b *chunks) cut(n int) chunks {
+	part := chunks{n: n}
+	b.n -= n
+	for n > 0 {
+		c := b.c[0]
+		if len(c) <= n {
+			part.c = append(part.c, c)
+			b.c[0] = nil
+			b.c = b.c[1:]
+			n -= len(c)
+			continue
+		}
+		part.c = append(part.c, c[:n:n])
+		b.c[0] = c[n:]
+		n = 0
+	}
+	return part
+}
+
+// reader returns a reader of the bytes that can seek, as the SDK needs for
+// signing, checksums and retries.
+func (b chunks) reader() *chunkReader { return &chunkReader{c: b.c, size: int64(b.n)} }
+
+func (b chunks) md5() *string {
+	h := md5.New()
+	for _, c := range b.c {
+		h.Write(c)
+	}
+	return aws.String(base64.StdEncoding.EncodeToString(h.Sum(nil)))
+}
+
+// chunkReader is an io.ReadSeeker over chunks.
+type chunkReader struct {
+	c    [][]byte
+	size int64
+	off  int64 // of the next byte to read
+	i    int   // chunk holding off
+	in   int   // offset of off within chunk i
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if r.off >= r.size {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && r.i < len(r.c) {
+		k := copy(p[n:], r.c[r.i][r.in:])
+		n += k
+		r.in += k
+		if r.in == len(r.c[r.i]) {
+			r.i, r.in = r.i+1, 0
+		}
+	}
+	r.off += int64(n)
+	return n, nil
+}
+
+func (r *chunkReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += r.off
+	case io.SeekEnd:
+		offset += r.size
+	}
+	if offset < 0 {
+		return 0, errors.New("s3sink: seek before the start")
+	}
+	r.off, r.i = offset, 0
+	for offset > 0 && r.i < len(r.c) && offset >= int64(len(r.c[r.i])) {
+		offset -= int64(len(r.c[r.i]))
+		r.i++
+	}
+	r.in = int(offset) // past the end when r.i == len(r.c); Read then sees r.off >= r.size
+	return r.off, nil
 }
 
 // seal ends the object's data: the format's trailer, then gzip's.
@@ -106,7 +203,7 @@ func (u *uploader) run(ctx context.Context, o *object) error {
 		if err := u.uploadPart(ctx, o, o.parts[0]); err != nil {
 			return err
 		}
-		o.parts[0] = nil
+		o.parts[0] = chunks{}
 		o.parts = o.parts[1:]
 	}
 	if !o.sealed {
@@ -117,7 +214,7 @@ func (u *uploader) run(ctx context.Context, o *object) error {
 			return err
 		}
 	} else {
-		if len(o.buf) > 0 {
+		if o.buf.n > 0 {
 			if err := u.uploadPart(ctx, o, o.buf); err != nil {
 				return err
 			}
@@ -126,7 +223,7 @@ func (u *uploader) run(ctx context.Context, o *object) error {
 			return err
 		}
 	}
-	o.buf, o.complete = nil, true
+	o.buf, o.complete = chunks{}, true
 	return nil
 }
 
@@ -135,8 +232,8 @@ func (u *uploader) put(ctx context.Context, o *object) error {
 		in := &s3.PutObjectInput{
 			Bucket:        &u.bucket,
 			Key:           &o.key,
-			Body:          bytes.NewReader(o.buf),
-			ContentLength: aws.Int64(int64(len(o.buf))),
+			Body:          o.buf.reader(),
+			ContentLength: aws.Int64(int64(o.buf.n)),
 		}
 		if u.conditional {
 			in.IfNoneMatch = aws.String("*")
@@ -145,7 +242,7 @@ func (u *uploader) put(ctx context.Context, o *object) error {
 			in.ACL = types.ObjectCannedACL(u.acl)
 		}
 		if u.digest {
-			in.ContentMD5 = contentMD5(o.buf)
+			in.ContentMD5 = o.buf.md5()
 		}
 		u.sse.applyPut(in)
 		_, err := u.client.PutObject(ctx, in)
@@ -183,7 +280,7 @@ func (u *uploader) create(ctx context.Context, o *object) error {
 	}))
 }
 
-func (u *uploader) uploadPart(ctx context.Context, o *object, part []byte) error {
+func (u *uploader) uploadPart(ctx context.Context, o *object, part chunks) error {
 	n := int32(len(o.done) + 1)
 	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, func() error {
 		in := &s3.UploadPartInput{
@@ -191,11 +288,11 @@ func (u *uploader) uploadPart(ctx context.Context, o *object, part []byte) error
 			Key:           &o.key,
 			UploadId:      &o.uploadID,
 			PartNumber:    aws.Int32(n),
-			Body:          bytes.NewReader(part),
-			ContentLength: aws.Int64(int64(len(part))),
+			Body:          part.reader(),
+			ContentLength: aws.Int64(int64(part.n)),
 		}
 		if u.digest {
-			in.ContentMD5 = contentMD5(part)
+			in.ContentMD5 = part.md5()
 		}
 		u.sse.applyPart(in)
 		out, err := u.client.UploadPart(ctx, in)
@@ -286,11 +383,6 @@ func wrapOp(op, key string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("s3sink: %s %s: %w", op, key, err)
-}
-
-func contentMD5(b []byte) *string {
-	sum := md5.Sum(b)
-	return aws.String(base64.StdEncoding.EncodeToString(sum[:]))
 }
 
 // apply sets the encryption headers of a request, given its fields: the

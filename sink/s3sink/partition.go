@@ -103,7 +103,7 @@ func (p *partitionState) rotate(end int64) (int, error) {
 		if err := o.seal(); err != nil && firstErr == nil {
 			firstErr = err
 		}
-		bytes += len(o.buf)
+		bytes += o.buf.n
 	}
 	p.closing = append(p.closing, &objectSet{start: p.setStart, end: end, objects: p.order})
 	p.resetOpen()
