@@ -16,9 +16,11 @@
 // class, a missing topics, a bad number), each prefixed with its
 // connector's name. Worker settings this runner does not use (rest.port,
 // plugin.path, offset.storage.file.filename for sinks) are logged once
-// rather than ignored silently. Cancelling the context stops every
-// connector gracefully: each task flushes, commits and stops. Source
-// connectors are recognised but not hosted yet.
+// rather than ignored silently. Sink connectors run in the sink runtime,
+// source connectors in the source runtime, which keeps their offsets in
+// offset.storage.file.filename (one file for every source connector, as
+// connect-standalone does) or offset.storage.topic. Cancelling the context
+// stops every connector gracefully: each task flushes, commits and stops.
 //
 // # Configuration files
 //

@@ -11,6 +11,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink"
+	"github.com/connectkit/connectkit/source"
 )
 
 // Options configure [Run] and [RunFiles] beyond what the files say.
@@ -61,8 +62,13 @@ func RunFiles(ctx context.Context, workerFile string, connectorFiles []string, o
 // unknown class or an invalid configuration returns an error listing every
 // problem of every connector, each prefixed with the connector's name.
 //
-// Cancelling ctx stops all connectors gracefully: each task finishes its
-// batch, flushes, commits its offsets and stops. A task that fails keeps
+// Source connectors keep their offsets where the worker settings say, as in
+// Kafka Connect: in offset.storage.file.filename, shared by every source
+// connector as connect-standalone does, or in offset.storage.topic.
+//
+// Cancelling ctx stops all connectors gracefully: each sink task finishes
+// its batch, flushes, commits its offsets and stops; each source task stops
+// polling, awaits its outstanding records and stores their offsets. A task that fails keeps
 // the others running, as in Kafka Connect; Run logs it and returns the
 // failures when it stops.
 func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]string, opts Options) error {
@@ -74,11 +80,19 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 	if log == nil {
 		log = slog.Default()
 	}
-	warnUnusedWorkerKeys(wcfg, log)
-
 	var problems []error
-	var runtimes []*sink.Runtime
+	var runtimes []runtime
+	hasSource := false
 	names := map[string]bool{}
+	// Source connectors share the worker's offset file, as in
+	// connect-standalone; an offset topic is opened by each runtime.
+	var offsetFile *source.FileOffsetStore
+	if f := wcfg[source.OffsetStorageFileConfig]; f != "" && wcfg[source.OffsetStorageTopicConfig] == "" {
+		var err error
+		if offsetFile, err = source.NewFileOffsetStore(f); err != nil {
+			return fmt.Errorf("worker: %s: %w", source.OffsetStorageFileConfig, err)
+		}
+	}
 	for i, cfg := range connectors {
 		name := cfg[sink.NameConfig]
 		label := name
@@ -110,7 +124,17 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 			}
 			runtimes = append(runtimes, rt)
 		case connect.SourceConnector:
-			problems = append(problems, fmt.Errorf("%s: %s is a source connector; this runner hosts sink connectors only so far", label, class))
+			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log)}
+			if offsetFile != nil {
+				opts = append(opts, source.WithOffsetStore(offsetFile))
+			}
+			rt, err := source.New(c, cfg, opts...)
+			if err != nil {
+				problems = append(problems, fmt.Errorf("%s: %w", label, err))
+				continue
+			}
+			runtimes = append(runtimes, rt)
+			hasSource = true
 		default:
 			problems = append(problems, fmt.Errorf("%s: plugin %s makes neither a sink nor a source connector", label, p.Name))
 		}
@@ -118,6 +142,7 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 	if len(problems) > 0 {
 		return errors.Join(problems...)
 	}
+	warnUnusedWorkerKeys(wcfg, log, hasSource)
 
 	var wg sync.WaitGroup
 	errs := make([]error, len(runtimes))
@@ -133,12 +158,23 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 	return errors.Join(errs...)
 }
 
+// runtime is what the sink and source runtimes have in common.
+type runtime interface {
+	Name() string
+	Run(ctx context.Context) error
+}
+
 // warnUnusedWorkerKeys logs, once, each worker setting this runner does not
-// use, such as Kafka Connect's REST and plugin.path settings, so that none
-// is ignored silently.
-func warnUnusedWorkerKeys(wcfg map[string]string, log *slog.Logger) {
+// use, such as Kafka Connect's REST and plugin.path settings, or the offset
+// storage settings when no source connector runs, so that none is ignored
+// silently.
+func warnUnusedWorkerKeys(wcfg map[string]string, log *slog.Logger, hasSource bool) {
 	known := map[string]bool{}
-	for _, n := range sink.ConfigDef().Names() {
+	names := sink.ConfigDef().Names()
+	if hasSource {
+		names = append(names, source.ConfigDef().Names()...)
+	}
+	for _, n := range names {
 		known[n] = true
 	}
 	var unused []string

@@ -138,4 +138,3 @@ func produceRange(t *testing.T, c *connectortest.Cluster, topic string, partitio
 		return connectortest.Record{Topic: topic, Partition: p, Value: value(p, from+i/int(partitions))}
 	})
 }
-

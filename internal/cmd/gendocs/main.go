@@ -18,6 +18,7 @@ import (
 	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/sink"
+	"github.com/connectkit/connectkit/source"
 )
 
 func main() {
@@ -60,6 +61,12 @@ func render() (map[string][]byte, error) {
 	}
 	out["sink-runtime.md"] = bytes.Clone(b.Bytes())
 	b.Reset()
+	b.WriteString("# Source runtime settings\n\nEvery source connector accepts these, in addition to its own. Keys in the Worker group usually live in the worker file; a connector file may override them. Source offsets are stored in Kafka Connect's format: in `offset.storage.topic` (as in distributed mode) or `offset.storage.file.filename` (as in standalone mode; a JSON file, see the `source` package documentation).\n\n")
+	if err := source.ConfigDef().WriteMarkdown(&b); err != nil {
+		return nil, err
+	}
+	out["source-runtime.md"] = bytes.Clone(b.Bytes())
+	b.Reset()
 	b.WriteString("# Client settings\n\nWorker `consumer.*`, `producer.*` and `admin.*` settings, and a connector's `consumer.override.*`, `producer.override.*` and `admin.override.*`, use the Java client's names. This table says what each becomes in librdkafka.\n\n")
 	if err := clientconfig.WriteTable(&b); err != nil {
 		return nil, err
@@ -76,6 +83,9 @@ func render() (map[string][]byte, error) {
 		c := p.New()
 		if _, ok := c.(connect.SinkConnector); ok {
 			b.WriteString("A sink connector: the [sink runtime settings](sink-runtime.md) apply too.\n\n")
+		}
+		if _, ok := c.(connect.SourceConnector); ok {
+			b.WriteString("A source connector: the [source runtime settings](source-runtime.md) apply too.\n\n")
 		}
 		if err := c.ConfigDef().WriteMarkdown(&b); err != nil {
 			return nil, err

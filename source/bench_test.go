@@ -1,0 +1,231 @@
+package source_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/source"
+)
+
+// The benchmark produces benchRecords records of about 100 bytes, in pages of
+// benchPage, to an embedded cluster that runs in a child process, so that the
+// broker's CPU time and allocations are not counted.
+const (
+	benchRecords    = 100_000
+	benchPage       = 1000
+	benchPartitions = 4
+	clusterEnv      = "CONNECTKIT_SOURCE_BENCH_CLUSTER"
+)
+
+// TestBenchCluster is the child process of BenchmarkSourceVsBareProducer: it
+// serves a cluster until its stdin closes.
+func TestBenchCluster(t *testing.T) {
+	if os.Getenv(clusterEnv) == "" {
+		t.Skip("started by BenchmarkSourceVsBareProducer")
+	}
+	c := connectortest.NewCluster(t, connectortest.DefaultPartitions(benchPartitions), connectortest.AutoCreateTopics())
+	fmt.Printf("ADDR %s\n", c.BootstrapServers())
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+}
+
+func startBenchCluster(b *testing.B) string {
+	b.Helper()
+	if bootstrap := os.Getenv(connectortest.EnvKafkaBootstrap); bootstrap != "" {
+		return bootstrap
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchCluster$", "-test.v")
+	cmd.Env = append(os.Environ(), clusterEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return addr
+		}
+	}
+	b.Fatalf("bench cluster did not start: %v", sc.Err())
+	return ""
+}
+
+var benchValue = []byte(strings.Repeat("x", 90))
+
+// pageTask returns benchRecords records in pages of benchPage, each with
+// its own offset, and counts acknowledgements.
+type pageTask struct {
+	topic string
+	next  int
+	acked chan struct{} // closed when every record is acknowledged
+	count int
+}
+
+func (p *pageTask) Start(context.Context, map[string]string, connect.SourceTaskContext) error {
+	return nil
+}
+
+func (p *pageTask) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
+	if p.next >= benchRecords {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	recs := make([]connect.SourceRecord, 0, benchPage)
+	part := map[string]any{"source": "bench"}
+	for ; len(recs) < benchPage && p.next < benchRecords; p.next++ {
+		recs = append(recs, connect.SourceRecord{SourcePartition: part,
+			SourceOffset: map[string]any{"position": p.next + 1}, Topic: p.topic,
+			Key: []byte("key-" + strconv.Itoa(p.next%1000)), Value: benchValue})
+	}
+	return recs, nil
+}
+
+func (p *pageTask) CommitRecord(context.Context, *connect.SourceRecord, connect.RecordMetadata) error {
+	if p.count++; p.count == benchRecords {
+		close(p.acked)
+	}
+	return nil
+}
+
+func (p *pageTask) Stop(context.Context) error { return nil }
+
+// BenchmarkSourceVsBareProducer produces the same records to the same
+// cluster twice per iteration, each time to a new topic: once with a bare
+// confluent-kafka-go producer (Produce every record with a delivery
+// channel, read every report, close), once through the source runtime
+// (Poll pages of 1,000, ByteArrayConverter, produce, CommitRecord per ack,
+// offset tracking, a final offset store). It reports both rates, their
+// ratio, and allocations per record.
+func BenchmarkSourceVsBareProducer(b *testing.B) {
+	addr := startBenchCluster(b)
+	bareProduce(b, addr, "warmup")
+	var bare, src cost
+	for i := 0; b.Loop(); i++ {
+		bare.add(measure(func() { bareProduce(b, addr, fmt.Sprintf("bench-bare-%d", i)) }))
+		src.add(measure(func() { sourceProduce(b, addr, fmt.Sprintf("bench-source-%d", i)) }))
+	}
+	n := float64(b.N) * benchRecords
+	bareRate, srcRate := n/bare.wall.Seconds(), n/src.wall.Seconds()
+	b.ReportMetric(bareRate, "bare-rec/s")
+	b.ReportMetric(srcRate, "source-rec/s")
+	b.ReportMetric(srcRate/bareRate, "ratio")
+	b.ReportMetric(float64(bare.allocs)/n, "bare-allocs/rec")
+	b.ReportMetric(float64(src.allocs)/n, "source-allocs/rec")
+	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(src.cpu.Nanoseconds())/n, "source-cpu-ns/rec")
+}
+
+type cost struct {
+	wall, cpu time.Duration
+	allocs    uint64
+}
+
+func (c *cost) add(o cost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
+
+func measure(fn func()) cost {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cpu0 := processCPU()
+	start := time.Now()
+	fn()
+	wall := time.Since(start)
+	cpu := processCPU() - cpu0
+	runtime.ReadMemStats(&after)
+	return cost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func bareProduce(b *testing.B, addr, topic string) {
+	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": addr, "acks": "all",
+		"enable.idempotence": true, "partitioner": "murmur2_random", "go.delivery.report.fields": "none", "log_level": 3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	reports := make(chan kafka.Event, 10000)
+	done := make(chan error, 1)
+	go func() {
+		for n := 0; n < benchRecords; n++ {
+			if m := (<-reports).(*kafka.Message); m.TopicPartition.Error != nil {
+				done <- m.TopicPartition.Error
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := range benchRecords {
+		m := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+			Key: []byte("key-" + strconv.Itoa(i%1000)), Value: benchValue}
+		for {
+			err := p.Produce(m, reports)
+			if err == nil {
+				break
+			}
+			if kerr, ok := err.(kafka.Error); ok && kerr.Code() == kafka.ErrQueueFull {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			b.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}
+
+func sourceProduce(b *testing.B, addr, topic string) {
+	task := &pageTask{topic: topic, acked: make(chan struct{})}
+	rt, err := source.New(connectortest.SourceConnectorFunc(func() connect.SourceTask { return task }), map[string]string{
+		"name": topic, "bootstrap.servers": addr,
+		"key.converter":   "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+	}, source.WithOffsetStore(source.NewMemoryOffsetStore()), source.WithLogger(quiet))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	select {
+	case <-task.acked:
+	case err := <-done:
+		b.Fatalf("runtime stopped early: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}

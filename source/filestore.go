@@ -1,0 +1,139 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// FileOffsetStore is an [OffsetStore] that keeps offsets in a file, as Kafka
+// Connect's standalone mode does with offset.storage.file.filename.
+//
+// Kafka Connect's file is a Java-serialized HashMap, which Go cannot write
+// sensibly; this one is a JSON object mapping each key to its value, both
+// strings in Kafka Connect's offset format:
+//
+//	{"[\"my-conn\",{\"url\":\"http://x\"}]":"{\"position\":5}"}
+//
+// so its offsets can be copied to an offset topic byte for byte. Each store
+// writes the whole file to a temporary file in the same directory, syncs it
+// and renames it over the old one, so a crash leaves the old offsets or the
+// new ones, never a torn file.
+type FileOffsetStore struct {
+	path string
+	t    *table
+
+	mu sync.Mutex // serializes writes of the file
+}
+
+var _ OffsetStore = (*FileOffsetStore)(nil)
+
+// NewFileOffsetStore opens the offsets in filename. A missing file is an
+// empty store; it is created by the first store.
+func NewFileOffsetStore(filename string) (*FileOffsetStore, error) {
+	s := &FileOffsetStore{path: filename, t: newTable()}
+	b, err := os.ReadFile(filename)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("source: offset file: %w", err)
+	}
+	var entries map[string]*string
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return nil, fmt.Errorf("source: offset file %s: not a JSON object of string keys and values: %w", filename, err)
+	}
+	for k, v := range entries {
+		var value []byte
+		if v != nil {
+			value = []byte(*v)
+		}
+		if err := s.t.apply([]byte(k), value); err != nil {
+			return nil, fmt.Errorf("source: offset file %s: %w", filename, err)
+		}
+	}
+	return s, nil
+}
+
+// Offsets implements [OffsetStore].
+func (s *FileOffsetStore) Offsets(ctx context.Context, connector string, partitions []map[string]any) ([]map[string]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.t.lookup(connector, partitions)
+}
+
+// StoreOffsets implements [OffsetStore]: it rewrites the file with the new
+// offsets and returns once the file is synced.
+func (s *FileOffsetStore) StoreOffsets(ctx context.Context, connector string, offsets []PartitionOffset) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	entries, err := encodeOffsets(connector, offsets)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Write the file with the new offsets before the table has them, so a
+	// failed write leaves both as they were.
+	next := newTable()
+	next.entries = s.t.snapshot()
+	for _, e := range entries {
+		if err := next.apply(e.key, e.value); err != nil {
+			return err
+		}
+	}
+	if err := s.write(next.snapshot()); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := s.t.apply(e.key, e.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *FileOffsetStore) write(entries map[string]entry) error {
+	out := make(map[string]string, len(entries))
+	for _, e := range entries {
+		out[string(e.key)] = string(e.value)
+	}
+	b, err := marshal(out)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	dir := filepath.Dir(s.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("source: offset file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("source: offset file: write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("source: offset file: sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("source: offset file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), s.path); err != nil {
+		return fmt.Errorf("source: offset file: %w", err)
+	}
+	// Make the rename itself durable.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}

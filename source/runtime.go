@@ -1,0 +1,274 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// Runtime runs one source connector: its tasks, each with its own poll loop
+// and producer, and the store of their source offsets. Build it with [New]
+// and start it with [Runtime.Run].
+type Runtime struct {
+	connector connect.SourceConnector
+	config    map[string]string // the connector's own file
+	worker    map[string]string // worker and connector settings, merged
+	settings  *settings
+	log       *slog.Logger
+	taskCfgs  []map[string]string
+	opts      options
+
+	mu    sync.Mutex
+	tasks []*taskRunner
+}
+
+// Option configures a [Runtime] with something that does not belong in a
+// configuration file.
+type Option func(*options)
+
+type options struct {
+	worker   map[string]string
+	logger   *slog.Logger
+	observer func(connect.TaskStatus)
+	store    OffsetStore
+}
+
+// WithWorkerConfig sets the worker configuration: bootstrap.servers, default
+// converters, producer.* client settings, offset.flush.*, offset storage.
+// Keys in the connector configuration override it, as in Kafka Connect.
+func WithWorkerConfig(worker map[string]string) Option {
+	return func(o *options) { o.worker = worker }
+}
+
+// WithLogger sets the logger; the default is slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// WithStatusObserver registers fn to be called each time a task changes
+// state, such as when it fails. fn must not block.
+func WithStatusObserver(fn func(connect.TaskStatus)) Option {
+	return func(o *options) { o.observer = fn }
+}
+
+// WithOffsetStore makes the runtime keep source offsets in store instead of
+// the one the worker configuration names (offset.storage.topic or
+// offset.storage.file.filename). The caller keeps ownership: the runtime
+// does not close it.
+func WithOffsetStore(store OffsetStore) Option {
+	return func(o *options) { o.store = store }
+}
+
+// New validates the configuration of connector c and prepares to run it.
+// config is the connector's configuration (its .properties or JSON file);
+// worker settings come from [WithWorkerConfig]. The error, a
+// [*connect.ConfigError] for configuration problems, lists every problem at
+// once.
+func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*Runtime, error) {
+	o := options{logger: slog.Default()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	merged := make(map[string]string, len(o.worker)+len(config))
+	maps.Copy(merged, o.worker)
+	maps.Copy(merged, config)
+
+	var problems []error
+	def := ConfigDef()
+	parsed, err := def.Parse(merged)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	own, err := c.ConfigDef().Parse(config)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if v, ok := c.(connect.ConfigValidator); ok {
+		problems = append(problems, v.Validate(config)...)
+	}
+	if err := connect.JoinConfigErrors(problems...); err != nil {
+		return nil, err
+	}
+	s := newSettings(parsed)
+	if o.store == nil && s.offsetTopic == "" && s.offsetFile == "" {
+		return nil, connect.JoinConfigErrors(connect.KeyError(OffsetStorageTopicConfig,
+			"source offsets need a store: set offset.storage.topic (as in distributed mode) or offset.storage.file.filename (as in standalone mode) in the worker configuration"))
+	}
+	warnUnused(o.logger, s.name, def, own)
+	if err := checkClients(s, o.logger); err != nil {
+		return nil, err
+	}
+	if err := checkConverters(s); err != nil {
+		return nil, err
+	}
+	r := &Runtime{connector: c, config: config, worker: merged, settings: s, opts: o,
+		log: o.logger.With("connector", s.name)}
+	r.taskCfgs, err = c.TaskConfigs(maps.Clone(config), s.tasksMax)
+	if err != nil {
+		return nil, fmt.Errorf("source: connector %s: task configs: %w", s.name, err)
+	}
+	if len(r.taskCfgs) == 0 {
+		return nil, fmt.Errorf("source: connector %s: TaskConfigs returned no tasks", s.name)
+	}
+	if len(r.taskCfgs) > s.tasksMax {
+		return nil, fmt.Errorf("source: connector %s: TaskConfigs returned %d tasks, more than tasks.max=%d", s.name, len(r.taskCfgs), s.tasksMax)
+	}
+	return r, nil
+}
+
+// warnUnused logs, once, each connector setting that neither the runtime nor
+// the connector defines, as Kafka Connect does, so a misspelt key is seen.
+func warnUnused(log *slog.Logger, name string, runtimeDef *connect.ConfigDef, own *connect.Config) {
+	for _, k := range own.Unused() {
+		if _, ok := runtimeDef.Key(k); ok || hasAnyPrefix(k, connectorPrefixes) {
+			continue
+		}
+		log.Warn("the configuration was supplied but isn't a known config", "connector", name, "key", k)
+	}
+}
+
+// connectorPrefixes are connector keys read by prefix: client overrides,
+// converter settings, and Kafka Connect's topic creation groups, of which
+// only the default group is supported.
+var connectorPrefixes = []string{ProducerOverridePrefix, AdminOverridePrefix,
+	KeyConverterConfig + ".", ValueConverterConfig + ".", HeaderConverterConfig + "."}
+
+func hasAnyPrefix(k string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Name returns the connector's name.
+func (r *Runtime) Name() string { return r.settings.name }
+
+// Run runs the connector's tasks until ctx is cancelled or every task has
+// stopped. Cancelling ctx is a graceful shutdown: each task stops polling,
+// waits for its outstanding records to be acknowledged, stores their
+// offsets and is stopped, within task.shutdown.graceful.timeout.ms.
+//
+// A task that fails does not stop the others, as in Kafka Connect; its
+// status shows the cause. Run returns nil after a graceful shutdown, and
+// otherwise the failures of the tasks (each a [*connect.TaskError]), joined.
+// Run returns only after every goroutine it started has exited, with one
+// exception: a task that ignores its context for longer than the graceful
+// timeout after it was cancelled is abandoned, and Run reports it.
+func (r *Runtime) Run(ctx context.Context) error {
+	r.mu.Lock()
+	if r.tasks != nil {
+		r.mu.Unlock()
+		return errors.New("source: Run called twice")
+	}
+	r.tasks = make([]*taskRunner, len(r.taskCfgs))
+	for i, tc := range r.taskCfgs {
+		r.tasks[i] = newTaskRunner(r, i, tc)
+	}
+	r.mu.Unlock()
+
+	store, closeStore, err := r.openStore(ctx)
+	if err != nil {
+		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, err)
+		for _, t := range r.tasks {
+			t.fail("offset store", err)
+		}
+		return err
+	}
+	defer closeStore()
+
+	var wg sync.WaitGroup
+	errs := make([]error, len(r.tasks))
+	for i, t := range r.tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = t.run(ctx, store)
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		// Each task cancels its own context after the graceful timeout;
+		// give it as long again to return before abandoning it.
+		t := time.NewTimer(2*r.settings.shutdownTimeout + time.Second)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			var stuck []error
+			for _, tr := range r.tasks {
+				if op := tr.busyIn(); op != "" {
+					stuck = append(stuck, fmt.Errorf("source: connector %s task %d did not stop within %v: still in %s", r.settings.name, tr.id, r.settings.shutdownTimeout, op))
+				}
+			}
+			return errors.Join(stuck...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// openStore returns the offset store: the one given with WithOffsetStore,
+// or the one the worker configuration names, which Run owns and closes.
+func (r *Runtime) openStore(ctx context.Context) (OffsetStore, func(), error) {
+	if r.opts.store != nil {
+		return r.opts.store, func() {}, nil
+	}
+	if r.settings.offsetFile != "" {
+		fs, err := NewFileOffsetStore(r.settings.offsetFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		return fs, func() {}, nil
+	}
+	ks, err := NewKafkaOffsetStore(ctx, r.worker, WithStoreLogger(r.log))
+	if err != nil {
+		return nil, nil, err
+	}
+	return ks, ks.Close, nil
+}
+
+// Status returns the state of the connector and its tasks.
+func (r *Runtime) Status() connect.ConnectorStatus {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := connect.ConnectorStatus{Name: r.settings.name, State: connect.StateUnassigned}
+	if r.tasks == nil {
+		for i := range r.taskCfgs {
+			st.Tasks = append(st.Tasks, connect.TaskStatus{ID: i, State: connect.StateUnassigned})
+		}
+		return st
+	}
+	st.State = connect.StateRunning
+	allDone := true
+	for _, t := range r.tasks {
+		ts := t.status()
+		st.Tasks = append(st.Tasks, ts)
+		if ts.State == connect.StateRunning || ts.State == connect.StateUnassigned {
+			allDone = false
+		}
+	}
+	if allDone {
+		st.State = connect.StateStopped
+	}
+	return st
+}
+
+// Run is [New] followed by [Runtime.Run].
+func Run(ctx context.Context, c connect.SourceConnector, config map[string]string, opts ...Option) error {
+	r, err := New(c, config, opts...)
+	if err != nil {
+		return err
+	}
+	return r.Run(ctx)
+}

@@ -1,0 +1,794 @@
+package source
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
+)
+
+// Retry delays grow from retryMinDelay, as in Kafka Connect's
+// RetryWithToleranceOperator.
+const retryMinDelay = 300 * time.Millisecond
+
+// reportWait is how long produce waits before offering a record again to a
+// producer whose queue is full.
+const reportWait = 50 * time.Millisecond
+
+// taskRunner drives one SourceTask with two goroutines: the poll loop
+// (run), which calls Start, Poll and Stop and produces records, and the
+// acknowledger (acknowledge), which handles delivery reports, calls
+// CommitRecord, stores offsets and calls Commit, so that offsets are stored
+// on time even while Poll blocks, as Kafka Connect's committer thread does.
+type taskRunner struct {
+	rt     *Runtime
+	id     int
+	config map[string]string
+	log    *slog.Logger
+	s      *settings
+
+	task            connect.SourceTask
+	recordCommitter connect.RecordCommitter
+	sourceCommitter connect.SourceCommitter
+
+	producer  *kafka.Producer
+	reports   chan kafka.Event
+	keyConv   converters.Converter
+	valueConv converters.Converter
+	hdrConv   converters.HeaderConverter
+	topics    *topicCreator
+	store     OffsetStore
+	tracker   *offsetTracker
+	window    *window // records produced and not yet reported
+
+	taskCtx    context.Context // cancelled after the graceful timeout once shutdown began
+	cancelPoll context.CancelFunc
+
+	gate *gate // closed while failed deliveries wait to be produced again
+
+	pollRetry retryClock // owned by the poll loop
+
+	// Owned by the acknowledger until it exits, then by the poll loop.
+	lastFlush     time.Time
+	deliveryRetry retryClock
+	retries       []*pending // deliveries that failed retriably, holding their window places
+	retryAt       time.Time
+	draining      bool // shutdown began: failed deliveries are no longer retried
+
+	bg sync.WaitGroup // log forwarder and acknowledger
+
+	mu    sync.Mutex
+	st    connect.TaskStatus
+	busy  string // task method in progress, for shutdown diagnostics
+	fatal error  // set by the acknowledger: a delivery that may not be skipped failed
+}
+
+func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	return &taskRunner{
+		rt: rt, id: id, config: config, s: rt.settings,
+		log:     rt.log.With("task", id),
+		tracker: newOffsetTracker(),
+		st:      connect.TaskStatus{ID: id, State: connect.StateUnassigned},
+	}
+}
+
+func (t *taskRunner) status() connect.TaskStatus {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.st
+}
+
+func (t *taskRunner) busyIn() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.busy
+}
+
+func (t *taskRunner) setState(s connect.State, err error) {
+	t.mu.Lock()
+	t.st = connect.TaskStatus{ID: t.id, State: s, Err: err}
+	st := t.st
+	t.mu.Unlock()
+	if t.rt.opts.observer != nil {
+		t.rt.opts.observer(st)
+	}
+}
+
+// fail records err as the task's failure cause.
+func (t *taskRunner) fail(op string, err error) error {
+	te := t.wrap(op, err).(*connect.TaskError)
+	t.log.Error("task failed", "op", te.Op, "err", te.Err, "stack", te.Stack)
+	t.setState(connect.StateFailed, te)
+	return te
+}
+
+func (t *taskRunner) wrap(op string, err error) error {
+	var te *connect.TaskError
+	if errors.As(err, &te) {
+		return te
+	}
+	return &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op, Err: err}
+}
+
+// call runs a task method, turning a panic into a TaskError with its stack so
+// that one broken task cannot take the process down.
+func (t *taskRunner) call(op string, fn func() error) (err error) {
+	t.mu.Lock()
+	t.busy = op
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.busy = ""
+		t.mu.Unlock()
+		if p := recover(); p != nil {
+			err = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op,
+				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}
+		}
+	}()
+	return fn()
+}
+
+// run is the task's whole life: start, poll and produce until ctx is done
+// or the task fails, then wait for acknowledgements, store offsets, stop.
+func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
+	taskCtx, cancelTask := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelTask()
+	t.taskCtx = taskCtx
+	stopGrace := context.AfterFunc(ctx, func() {
+		time.AfterFunc(t.s.shutdownTimeout, cancelTask)
+	})
+	defer stopGrace()
+	pollCtx, cancelPoll := context.WithCancel(ctx)
+	defer cancelPoll()
+	t.cancelPoll = cancelPoll
+	t.store = store
+
+	defer t.bg.Wait()
+	if err := t.setup(); err != nil {
+		return t.fail("start", err)
+	}
+	defer t.closeProducer()
+
+	t.task = t.rt.connector.NewTask()
+	t.recordCommitter, _ = t.task.(connect.RecordCommitter)
+	t.sourceCommitter, _ = t.task.(connect.SourceCommitter)
+	tc := &taskContext{config: t.config, connector: t.s.name, store: store}
+	if err := t.call("Start", func() error { return t.task.Start(taskCtx, t.config, tc) }); err != nil {
+		// A task that did not start is not stopped, as in Kafka Connect.
+		return t.fail("Start", err)
+	}
+	t.setState(connect.StateRunning, nil)
+	t.log.Info("task started")
+
+	drain, stopAck, ackDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		defer close(ackDone)
+		t.acknowledge(drain, stopAck)
+	}()
+
+	loopErr := t.loop(pollCtx)
+	shutdownErr := t.shutdown(drain, stopAck, ackDone)
+	if loopErr == nil {
+		loopErr = t.fatalErr()
+	}
+	if loopErr != nil {
+		return t.fail("poll", loopErr)
+	}
+	if shutdownErr != nil {
+		return t.fail("shutdown", shutdownErr)
+	}
+	t.setState(connect.StateStopped, nil)
+	t.log.Info("task stopped")
+	return nil
+}
+
+func (t *taskRunner) setup() error {
+	var err error
+	if t.keyConv, t.valueConv, t.hdrConv, err = newConverters(t.s); err != nil {
+		return err
+	}
+	cfg, _, err := producerConfig(t.s, "connector-producer-"+t.s.name+"-"+strconv.Itoa(t.id))
+	if err != nil {
+		return err
+	}
+	max := maxOutstanding(cfg)
+	t.window = newWindow(max)
+	t.gate = newGate()
+	// Room for every report, so librdkafka never waits on the task.
+	t.reports = make(chan kafka.Event, max)
+	if t.producer, err = kafka.NewProducer(cfg); err != nil {
+		return fmt.Errorf("create producer: %w", err)
+	}
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		forwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
+	}()
+	if t.topics, err = newTopicCreator(t.s, t.producer); err != nil {
+		t.producer.Close()
+		return err
+	}
+	return nil
+}
+
+// closeProducer closes the producer. Records still unacknowledged after the
+// graceful shutdown are purged first: their offsets were not stored, so
+// they are polled again on restart.
+func (t *taskRunner) closeProducer() {
+	t.topics.close()
+	if t.window.size() > 0 {
+		_ = t.producer.Purge(kafka.PurgeQueue | kafka.PurgeInFlight | kafka.PurgeNonBlocking)
+	}
+	t.producer.Close()
+}
+
+// setFatal records the error that fails the task and interrupts Poll.
+func (t *taskRunner) setFatal(err error) {
+	t.mu.Lock()
+	if t.fatal == nil {
+		t.fatal = err
+	}
+	t.mu.Unlock()
+	t.cancelPoll()
+}
+
+func (t *taskRunner) fatalErr() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fatal
+}
+
+// loop polls and produces until ctx is done. ctx is also cancelled when the
+// acknowledger meets an error that fails the task.
+func (t *taskRunner) loop(ctx context.Context) error {
+	for ctx.Err() == nil {
+		var recs []connect.SourceRecord
+		err := t.call("Poll", func() error {
+			var perr error
+			recs, perr = t.task.Poll(ctx)
+			return perr
+		})
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				break // Poll noticed the shutdown
+			}
+			if err := t.pollFailed(ctx, err); err != nil {
+				return err
+			}
+			continue
+		}
+		t.pollRetry.reset()
+		// Records Poll returned are produced even when shutdown began
+		// during the call: the graceful shutdown awaits them.
+		if err := t.send(recs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pollFailed backs off after a retriable Poll error, within
+// errors.retry.timeout, and returns any other error.
+func (t *taskRunner) pollFailed(ctx context.Context, err error) error {
+	if !connect.IsRetriable(err) {
+		return t.wrap("Poll", err)
+	}
+	delay, err := t.pollRetry.next(t.s, err)
+	if err != nil {
+		return t.wrap("Poll", err)
+	}
+	t.log.Warn("Poll failed with a retriable error; retrying", "attempt", t.pollRetry.attempt, "backoff", delay, "err", err)
+	sleep(ctx, delay)
+	return nil
+}
+
+// retryClock times the retries of one kind of operation: exponential
+// backoff, bounded by errors.retry.timeout from the first failure.
+type retryClock struct {
+	since   time.Time // first failure since the last success; zero after a success
+	attempt int
+}
+
+// next returns the delay before the next retry of an operation that failed
+// with err, or an error once errors.retry.timeout has passed since the
+// failures began.
+func (c *retryClock) next(s *settings, err error) (time.Duration, error) {
+	if c.since.IsZero() {
+		c.since = time.Now()
+	}
+	if failing := time.Since(c.since); s.retryTimeout > 0 && failing >= s.retryTimeout {
+		return 0, fmt.Errorf("giving up after failing for %v (errors.retry.timeout=%v): %w",
+			failing.Round(time.Millisecond), s.retryTimeout, err)
+	}
+	attempt := c.attempt
+	c.attempt++
+	var re *connect.RetriableError
+	if errors.As(err, &re) && re.Backoff > 0 {
+		return re.Backoff, nil
+	}
+	d := min(retryMinDelay<<min(attempt, 20), s.retryMaxDelay)
+	return d/2 + rand.N(d/2+1), nil
+}
+
+func (c *retryClock) reset() { c.since, c.attempt = time.Time{}, 0 }
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
+
+// send converts and produces recs, in order.
+func (t *taskRunner) send(recs []connect.SourceRecord) error {
+	for i := range recs {
+		rec := &recs[i]
+		p, err := t.tracker.track(rec)
+		if err != nil {
+			return t.wrap("track", fmt.Errorf("record for topic %s: %w", rec.Topic, err))
+		}
+		if p.msg, err = t.convert(rec); err != nil {
+			if err := t.tolerate(p, "convert", err); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := t.topics.ensure(t.taskCtx, rec.Topic); err != nil {
+			return t.wrap("create topic", err)
+		}
+		if err := t.produce(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// convert serializes a record's key, value and headers.
+func (t *taskRunner) convert(rec *connect.SourceRecord) (*kafka.Message, error) {
+	if rec.Topic == "" {
+		return nil, &connect.DataError{Op: "record", Err: errors.New("no topic")}
+	}
+	key, err := t.keyConv.FromConnectData(rec.Topic, rec.KeySchema, rec.Key)
+	if err != nil {
+		return nil, &connect.DataError{Op: "convert key", Err: err}
+	}
+	value, err := t.valueConv.FromConnectData(rec.Topic, rec.ValueSchema, rec.Value)
+	if err != nil {
+		return nil, &connect.DataError{Op: "convert value", Err: err}
+	}
+	topic := rec.Topic
+	m := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+		Key: key, Value: value, Timestamp: rec.Timestamp}
+	if rec.Partition != nil {
+		m.TopicPartition.Partition = *rec.Partition
+	}
+	if len(rec.Headers) > 0 {
+		m.Headers = make([]kafka.Header, len(rec.Headers))
+		for i, h := range rec.Headers {
+			b, err := t.hdrConv.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
+			if err != nil {
+				return nil, &connect.DataError{Op: fmt.Sprintf("convert header %q", h.Key), Err: err}
+			}
+			m.Headers[i] = kafka.Header{Key: h.Key, Value: b}
+		}
+	}
+	return m, nil
+}
+
+// describe names a record for errors and logs: its topic and source
+// partition, never its key or value.
+func describe(rec *connect.SourceRecord) string {
+	if rec.SourcePartition == nil {
+		return fmt.Sprintf("record for topic %s", rec.Topic)
+	}
+	b, _ := marshal(rec.SourcePartition)
+	return fmt.Sprintf("record for topic %s from source partition %s", rec.Topic, b)
+}
+
+// tolerate applies errors.tolerance to a record that could not be converted
+// or produced: under all it is logged and skipped (its offset still waits
+// for every earlier record of its partition); otherwise it returns the
+// error that fails the task, naming the record.
+func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
+	if !t.s.tolerateAll {
+		return t.wrap(stage, fmt.Errorf("%s: %w (errors.tolerance=none)", describe(p.rec), cause))
+	}
+	if t.s.logErrors {
+		attrs := []any{"stage", stage, "record", describe(p.rec), "err", cause}
+		if t.s.logMessages {
+			attrs = append(attrs, "source_offset", p.rec.SourceOffset)
+		}
+		t.log.Error("tolerated error; record skipped", attrs...)
+	}
+	t.tracker.done(p)
+	return nil
+}
+
+// produce hands one record to the producer once the window of
+// unacknowledged records has room. Once shutdown began it waits only
+// within the graceful timeout; a record not produced then is simply not
+// acknowledged, so its offset is never stored.
+func (t *taskRunner) produce(p *pending) error {
+	if err := t.gate.wait(t.taskCtx); err != nil {
+		return nil
+	}
+	if err := t.window.acquire(t.taskCtx); err != nil {
+		return nil
+	}
+	p.msg.Opaque = p
+	for {
+		err := t.producer.Produce(p.msg, t.reports)
+		if err == nil {
+			return nil
+		}
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull {
+			// librdkafka's byte limit (queue.buffering.max.kbytes) is
+			// full: the acknowledger is draining it.
+			sleep(t.taskCtx, reportWait)
+			if t.taskCtx.Err() != nil {
+				t.window.release()
+				return nil
+			}
+			continue
+		}
+		t.window.release()
+		if errors.As(err, &kerr) && kerr.IsFatal() {
+			return t.wrap("produce", fmt.Errorf("%s: %w", describe(p.rec), err))
+		}
+		// The producer refused the record itself (too large, say).
+		return t.tolerate(p, "produce", err)
+	}
+}
+
+// acknowledge handles delivery reports, produces again the records whose
+// delivery failed retriably, and flushes offsets on
+// offset.flush.interval.ms, until stop is closed. Closing drain ends the
+// retries: from then on a failed record is left unacknowledged.
+func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
+	t.lastFlush = time.Now()
+	ticker := time.NewTicker(min(t.s.flushInterval, time.Second))
+	defer ticker.Stop()
+	var retryTimer <-chan time.Time
+	for {
+		select {
+		case ev := <-t.reports:
+			t.delivered(ev)
+		case ev := <-t.producer.Events():
+			t.producerEvent(ev)
+		case <-ticker.C:
+		case <-retryTimer:
+			retryTimer = nil
+		case <-drain:
+			drain = nil
+			t.draining = true
+			t.dropRetries()
+		case <-stop:
+			return
+		}
+		if len(t.retries) > 0 && retryTimer == nil {
+			if wait := time.Until(t.retryAt); wait > 0 {
+				retryTimer = time.After(wait)
+			} else if t.window.size() == len(t.retries) {
+				// Every other record is reported: produce the failed
+				// ones again, in the order Poll returned them.
+				t.produceRetries()
+			}
+		}
+		if time.Since(t.lastFlush) >= t.s.flushInterval {
+			t.flush()
+		}
+	}
+}
+
+// retry queues a record whose delivery failed retriably. It keeps its
+// window place, and new records wait at the gate, until it is produced
+// again after a backoff.
+func (t *taskRunner) retry(p *pending, err error) {
+	if t.draining {
+		t.window.release()
+		return
+	}
+	if len(t.retries) == 0 {
+		t.gate.close()
+		delay, rerr := t.deliveryRetry.next(t.s, err)
+		if rerr != nil {
+			t.window.release()
+			t.setFatal(t.wrap("produce", fmt.Errorf("%s: %w", describe(p.rec), rerr)))
+			t.draining = true
+			t.dropRetries()
+			return
+		}
+		t.retryAt = time.Now().Add(delay)
+		t.log.Warn("records could not be delivered; producing them again", "first", describe(p.rec),
+			"backoff", delay, "err", err)
+	}
+	t.retries = append(t.retries, p)
+}
+
+func (t *taskRunner) produceRetries() {
+	slices.SortFunc(t.retries, func(a, b *pending) int { return cmp.Compare(a.seq, b.seq) })
+	for i, p := range t.retries {
+		if err := t.producer.Produce(p.msg, t.reports); err != nil {
+			// The queue is full or the producer failed: try the rest
+			// again after another backoff.
+			t.retries = slices.Delete(t.retries, 0, i)
+			delay, rerr := t.deliveryRetry.next(t.s, err)
+			if rerr != nil {
+				t.setFatal(t.wrap("produce", fmt.Errorf("%s: %w", describe(p.rec), rerr)))
+				t.dropRetries()
+				return
+			}
+			t.retryAt = time.Now().Add(delay)
+			return
+		}
+	}
+	t.retries = t.retries[:0]
+	t.gate.open()
+}
+
+// dropRetries gives up the queued retries: the records stay
+// unacknowledged, so no offset passes them.
+func (t *taskRunner) dropRetries() {
+	if len(t.retries) > 0 {
+		t.log.Warn("records not delivered; they will be polled again after a restart", "records", len(t.retries),
+			"first", describe(t.retries[0].rec))
+	}
+	for range t.retries {
+		t.window.release()
+	}
+	t.retries = nil
+	t.gate.open()
+}
+
+// collectReports handles the delivery reports already in, after the
+// acknowledger has exited.
+func (t *taskRunner) collectReports() {
+	for {
+		select {
+		case ev := <-t.reports:
+			t.delivered(ev)
+		default:
+			return
+		}
+	}
+}
+
+func (t *taskRunner) producerEvent(ev kafka.Event) {
+	if e, ok := ev.(kafka.Error); ok {
+		if e.IsFatal() {
+			t.setFatal(t.wrap("produce", fmt.Errorf("producer: %w", e)))
+			return
+		}
+		t.log.Debug("producer error", "err", e)
+	}
+}
+
+// delivered handles one delivery report: CommitRecord and the offset
+// tracker on success, a retry or errors.tolerance on failure.
+func (t *taskRunner) delivered(ev kafka.Event) {
+	m, ok := ev.(*kafka.Message)
+	if !ok {
+		return
+	}
+	p := m.Opaque.(*pending)
+	if err := m.TopicPartition.Error; err != nil {
+		if retriableDelivery(err) {
+			t.retry(p, err)
+			return
+		}
+		t.window.release()
+		if terr := t.tolerate(p, "produce", err); terr != nil {
+			t.setFatal(terr)
+		}
+		return
+	}
+	defer t.window.release()
+	t.deliveryRetry.reset()
+	if t.recordCommitter != nil {
+		meta := connect.RecordMetadata{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition,
+			Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp}
+		if err := t.call("CommitRecord", func() error { return t.recordCommitter.CommitRecord(t.taskCtx, p.rec, meta) }); err != nil {
+			// As in Kafka Connect: the record is in Kafka, so this is
+			// only logged.
+			t.log.Error("CommitRecord failed", "record", describe(p.rec), "err", err)
+		}
+	}
+	t.tracker.done(p)
+}
+
+// retriableDelivery reports whether a failed delivery may succeed if the
+// record is produced again: a timeout, a topic that does not exist yet, a
+// leader that moved.
+func retriableDelivery(err error) bool {
+	var kerr kafka.Error
+	if !errors.As(err, &kerr) {
+		return false
+	}
+	if kerr.IsFatal() {
+		return false
+	}
+	if kerr.IsRetriable() || kerr.IsTimeout() {
+		return true
+	}
+	switch kerr.Code() {
+	case kafka.ErrMsgTimedOut, kafka.ErrTimedOut, kafka.ErrUnknownTopic, kafka.ErrUnknownTopicOrPart,
+		kafka.ErrUnknownPartition, kafka.ErrLeaderNotAvailable, kafka.ErrNotLeaderForPartition,
+		kafka.ErrNotEnoughReplicas, kafka.ErrNotEnoughReplicasAfterAppend, kafka.ErrTransport,
+		kafka.ErrAllBrokersDown, kafka.ErrRequestTimedOut, kafka.ErrNetworkException:
+		return true
+	}
+	return false
+}
+
+// flush stores the offsets that moved since the last flush, within
+// offset.flush.timeout.ms, and then tells the task. A failed store is
+// logged and retried at the next flush: nothing is lost, records after the
+// stored offsets are produced again after a restart.
+func (t *taskRunner) flush() {
+	t.lastFlush = time.Now()
+	f := t.tracker.unflushed()
+	if len(f.offsets) > 0 {
+		ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
+		err := t.store.StoreOffsets(ctx, t.s.name, f.offsets)
+		cancel()
+		if err != nil {
+			t.log.Error("storing source offsets failed; will retry at the next flush", "partitions", len(f.offsets), "err", err)
+			return
+		}
+		t.tracker.stored(f)
+		t.log.Debug("stored source offsets", "partitions", len(f.offsets))
+	}
+	if t.sourceCommitter != nil {
+		if err := t.call("Commit", func() error { return t.sourceCommitter.Commit(t.taskCtx) }); err != nil {
+			t.log.Error("Commit failed", "err", err)
+		}
+	}
+}
+
+// shutdown waits, within the graceful timeout, for the records produced so
+// far to be acknowledged, stops the acknowledger, stores the offsets and
+// stops the task. It runs after a failure too: offsets of acknowledged
+// records are safe to store, as in Kafka Connect.
+func (t *taskRunner) shutdown(drain, stopAck chan struct{}, ackDone <-chan struct{}) error {
+	close(drain)
+	if err := t.window.waitEmpty(t.taskCtx); err != nil {
+		t.log.Warn("records not acknowledged within the graceful shutdown timeout; they will be polled again",
+			"records", t.window.size(), "timeout", t.s.shutdownTimeout)
+	}
+	close(stopAck)
+	<-ackDone
+	t.collectReports()
+	t.flush()
+	if err := t.call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
+		return t.wrap("Stop", err)
+	}
+	return nil
+}
+
+// window bounds the records produced and not yet reported.
+type window struct {
+	mu      sync.Mutex
+	n       int
+	max     int
+	waiting int           // goroutines waiting on wake
+	wake    chan struct{} // closed, and replaced, when n drops and someone waits
+}
+
+func newWindow(max int) *window { return &window{max: max, wake: make(chan struct{})} }
+
+// acquire takes a place, waiting for one while the window is full.
+func (w *window) acquire(ctx context.Context) error {
+	return w.wait(ctx, func() bool {
+		if w.n < w.max {
+			w.n++
+			return true
+		}
+		return false
+	})
+}
+
+// waitEmpty waits until every place taken was released.
+func (w *window) waitEmpty(ctx context.Context) error {
+	return w.wait(ctx, func() bool { return w.n == 0 })
+}
+
+// wait waits until ok, called with mu held, returns true.
+func (w *window) wait(ctx context.Context, ok func() bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for !ok() {
+		wake := w.wake
+		w.waiting++
+		w.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+		}
+		w.mu.Lock()
+		w.waiting--
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func (w *window) release() {
+	w.mu.Lock()
+	w.n--
+	if w.waiting > 0 {
+		close(w.wake)
+		w.wake = make(chan struct{})
+	}
+	w.mu.Unlock()
+}
+
+func (w *window) size() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+// gate holds new records back while failed ones wait to be produced again,
+// so that records keep the order Poll returned them in.
+type gate struct {
+	mu     sync.Mutex
+	opened chan struct{} // closed while the gate is open
+}
+
+func newGate() *gate {
+	g := &gate{opened: make(chan struct{})}
+	close(g.opened)
+	return g
+}
+
+func (g *gate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	select {
+	case <-g.opened:
+		g.opened = make(chan struct{})
+	default:
+	}
+}
+
+func (g *gate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	select {
+	case <-g.opened:
+	default:
+		close(g.opened)
+	}
+}
+
+// wait returns once the gate is open, or ctx's error.
+func (g *gate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	opened := g.opened
+	g.mu.Unlock()
+	select {
+	case <-opened:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
