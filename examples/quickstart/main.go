@@ -5,10 +5,14 @@
 // every record is written and committed:
 //
 //   - the file sink writes the topic to a file;
-//   - the S3 sink, configured with the keys of Confluent's S3 sink, writes
-//     it to an in-process S3 server, and the objects it wrote are listed.
 //
-//	go run ./examples/quickstart
+//   - the S3 sink, configured with the keys of Confluent's S3 sink, writes
+//     it to an in-process S3 server, and the objects it wrote are listed;
+//
+//   - the Kafka sink, configured with the keys of kakao's connector, splits
+//     a topic of events into topics by JSONPath conditions.
+//
+//     go run ./examples/quickstart
 package main
 
 import (
@@ -110,7 +114,12 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	}
 
 	fmt.Printf("\n== S3 leg: the same topic through the S3 sink into an in-process S3 server\n")
-	return runS3Leg(ctx, cluster.BootstrapServers(), topic, n, log)
+	if err := runS3Leg(ctx, cluster.BootstrapServers(), topic, n, log); err != nil {
+		return err
+	}
+
+	fmt.Printf("\n== filter leg: the Kafka sink splits a topic of events by JSONPath conditions\n")
+	return runFilterLeg(ctx, cluster.BootstrapServers(), log)
 }
 
 // runUntilCommitted runs rt until its consumer group has committed n

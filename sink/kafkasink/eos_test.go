@@ -1,0 +1,95 @@
+package kafkasink
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/sink"
+)
+
+const eosChildEnv = "KAFKASINK_EOS_CHILD_CONFIG"
+
+// runEOSChild runs the connector configured by the JSON in cfg until the
+// parent kills the process.
+func runEOSChild(cfg string) {
+	var config map[string]string
+	if err := json.Unmarshal([]byte(cfg), &config); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	err := sink.Run(context.Background(), NewConnector(WithLogger(quiet)), config, sink.WithLogger(quiet))
+	fmt.Fprintln(os.Stderr, "child runtime returned:", err)
+	os.Exit(1)
+}
+
+// A process running the connector with exactly-once is killed (SIGKILL)
+// mid-stream, inside a transaction; a new run takes over. A read_committed
+// consumer of the destination sees every record exactly once, in both
+// offset modes: offsets in the consumer group (same cluster) and offsets
+// stored on the destination (what a second cluster needs).
+func TestExactlyOnceAcrossKill(t *testing.T) {
+	for _, mode := range []string{OffsetsGroup, OffsetsDestination} {
+		t.Run(mode, func(t *testing.T) {
+			connectortest.EachCluster(t, func(t *testing.T, c *connectortest.Cluster) {
+				src, dst, name := c.Unique("eos-in"), c.Unique("eos-out"), c.Unique("eos-"+mode)
+				c.CreateTopic(t, src, 2)
+				c.CreateTopic(t, dst, 1)
+				const n = 400
+				var want []string
+				c.ProduceN(t, src, n, func(i int) connectortest.Record {
+					v := `{"n":` + strconv.Itoa(i) + `}`
+					want = append(want, v)
+					return connectortest.Record{Topic: src, Partition: int32(i % 2), Value: []byte(v)}
+				})
+				slices.Sort(want)
+				cfg := sinkConfig(c, name, src, dst, map[string]string{
+					ExactlyOnceConfig:                    "true",
+					ExactlyOnceOffsetsConfig:             mode,
+					OffsetsTopicConfig:                   c.Unique("kafkasink-offsets"),
+					"consumer.override.max.poll.records": "10",
+				})
+
+				child := exec.Command(os.Args[0], "-test.run=^$")
+				b, err := json.Marshal(cfg)
+				require.NoError(t, err)
+				child.Env = append(os.Environ(), eosChildEnv+"="+string(b))
+				child.Stderr = os.Stderr
+				require.NoError(t, child.Start())
+				killed := false
+				t.Cleanup(func() {
+					if !killed {
+						_ = child.Process.Kill()
+						_ = child.Wait()
+					}
+				})
+				c.WaitFor(t, 60*time.Second, func() bool { return len(c.ReadAll(t, dst)) >= 50 }, "the first run to write")
+				require.NoError(t, child.Process.Kill())
+				_ = child.Wait()
+				killed = true
+				firstRun := len(c.ReadAll(t, dst))
+
+				h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), cfg, sink.WithLogger(quiet))
+				var got []string
+				c.WaitFor(t, 90*time.Second, func() bool {
+					got = readCommitted(t, c, dst)
+					return len(got) >= n
+				}, "the second run to commit every record")
+				require.NoError(t, h.Stop())
+				got = readCommitted(t, c, dst)
+				assert.Equal(t, want, got, "read_committed output holds each record once")
+				t.Logf("%s: the killed run wrote %d records (committed or not); the destination log holds %d", mode, firstRun, len(c.ReadAll(t, dst)))
+			})
+		})
+	}
+}
