@@ -635,6 +635,10 @@ type rewindWatcher struct {
 	task *observedTask
 }
 
+// Unwrap returns the runtime's context, so that helpers that need it (such
+// as sink.ConsumerGroupMetadata) see through the watcher.
+func (r *rewindWatcher) Unwrap() connect.SinkTaskContext { return r.SinkTaskContext }
+
 func (r *rewindWatcher) Offset(tp connect.TopicPartition, offset int64) {
 	r.task.obs.mu.Lock()
 	r.task.rewinds[tp] = offset

@@ -279,3 +279,40 @@ func TestRetriablePutRetriesUntilSuccessByDefault(t *testing.T) {
 	assert.Equal(t, 4, failures)
 	assert.Equal(t, int64(5), c.CommittedOffsets(t, "connect-patient")[connect.TopicPartition{Topic: "patient"}])
 }
+
+// wrappedContext stands for a wrapper (metrics, a test kit) that exposes
+// what it wraps.
+type wrappedContext struct{ connect.SinkTaskContext }
+
+func (w wrappedContext) Unwrap() connect.SinkTaskContext { return w.SinkTaskContext }
+
+func TestConsumerGroupMetadataSeesThroughWrappers(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "cgm", 1)
+	produceValues(t, c, "cgm", 1)
+	type result struct {
+		direct, wrapped, opaque error
+	}
+	got := make(chan result, 1)
+	task := &hookTask{put: func(tc connect.SinkTaskContext, _ []connect.SinkRecord) error {
+		var r result
+		_, r.direct = sink.ConsumerGroupMetadata(tc)
+		_, r.wrapped = sink.ConsumerGroupMetadata(wrappedContext{wrappedContext{tc}})
+		_, r.opaque = sink.ConsumerGroupMetadata(struct{ connect.SinkTaskContext }{tc})
+		select {
+		case got <- r:
+		default:
+		}
+		return nil
+	}}
+	h := connectortest.StartSink(t, one(task), c.SinkConfig("cgm", "cgm"))
+	select {
+	case r := <-got:
+		assert.NoError(t, r.direct)
+		assert.NoError(t, r.wrapped, "followed through Unwrap")
+		assert.ErrorContains(t, r.opaque, "needs the task context of the sink runtime")
+	case <-time.After(30 * time.Second):
+		t.Fatal("no Put within 30 s")
+	}
+	require.NoError(t, h.Stop())
+}

@@ -19,12 +19,22 @@ import (
 //
 // A task that commits its offsets this way should return an empty map from
 // PreCommit so that the runtime does not commit them a second time.
+//
+// A wrapper around the runtime's context (for metrics, or a test kit's
+// observer) is seen through when it has an Unwrap method returning the
+// context it wraps.
 func ConsumerGroupMetadata(tc connect.SinkTaskContext) (*kafka.ConsumerGroupMetadata, error) {
-	c, ok := tc.(*taskContext)
-	if !ok || c.consumer == nil {
-		return nil, errors.New("sink: ConsumerGroupMetadata needs the task context of the sink runtime")
+	for tc != nil {
+		if c, ok := tc.(*taskContext); ok && c.consumer != nil {
+			return c.consumer.GetConsumerGroupMetadata()
+		}
+		u, ok := tc.(interface{ Unwrap() connect.SinkTaskContext })
+		if !ok {
+			break
+		}
+		tc = u.Unwrap()
 	}
-	return c.consumer.GetConsumerGroupMetadata()
+	return nil, errors.New("sink: ConsumerGroupMetadata needs the task context of the sink runtime")
 }
 
 // taskContext implements connect.SinkTaskContext. Tasks may call it from any
