@@ -10,7 +10,11 @@
 //     it to an in-process S3 server, and the objects it wrote are listed;
 //
 //   - the Kafka sink, configured with the keys of kakao's connector, splits
-//     a topic of events into topics by JSONPath conditions.
+//     a topic of events into topics by JSONPath conditions;
+//
+//   - the HTTP source, configured with the keys of castorm's connector,
+//     polls a local paginated JSON API into a topic and stores its offset in
+//     Kafka Connect's format.
 //
 //     go run ./examples/quickstart
 package main
@@ -119,7 +123,12 @@ func run(ctx context.Context, n int, log *slog.Logger) error {
 	}
 
 	fmt.Printf("\n== filter leg: the Kafka sink splits a topic of events by JSONPath conditions\n")
-	return runFilterLeg(ctx, cluster.BootstrapServers(), log)
+	if err := runFilterLeg(ctx, cluster.BootstrapServers(), log); err != nil {
+		return err
+	}
+
+	fmt.Printf("\n== HTTP leg: the HTTP source polls a local paginated JSON API into a topic\n")
+	return runHTTPLeg(ctx, cluster.BootstrapServers(), log)
 }
 
 // runUntilCommitted runs rt until its consumer group has committed n

@@ -5,7 +5,9 @@ package bundled
 import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink/filesink"
+	"github.com/connectkit/connectkit/sink/kafkasink"
 	"github.com/connectkit/connectkit/sink/s3sink"
+	"github.com/connectkit/connectkit/source/httpsource"
 	"github.com/connectkit/connectkit/worker"
 )
 
@@ -20,10 +22,22 @@ func Plugins() []worker.Plugin {
 			Doc:     "Appends record values to a file, one per line (Kafka's FileStreamSinkConnector).",
 		},
 		{
+			Name:    "KafkaSink",
+			Aliases: []string{kafkasink.ConnectorClass, "KafkaSinkConnector"},
+			New:     func() connect.Connector { return kafkasink.NewConnector() },
+			Doc:     "Forwards the JSON records that match JSONPath filters to another Kafka topic or cluster, at least once or exactly once (kakao's KafkaSinkConnector).",
+		},
+		{
 			Name:    "S3Sink",
 			Aliases: []string{s3sink.ConnectorClass},
 			New:     func() connect.Connector { return s3sink.NewConnector() },
 			Doc:     "Writes records to S3 objects, exactly once, under Confluent's names (Confluent's S3SinkConnector).",
+		},
+		{
+			Name:    "HttpSource",
+			Aliases: []string{httpsource.ClassName},
+			New:     func() connect.Connector { return httpsource.NewConnector() },
+			Doc:     "Polls an HTTP JSON API and writes each new record to Kafka as JSON, following pages and resuming where it stopped (castorm's HttpSourceConnector).",
 		},
 	}
 }

@@ -96,7 +96,7 @@ func BenchmarkFilter(b *testing.B) {
 // embedded cluster running in a child process, so that the broker's CPU is
 // not counted.
 const (
-	benchE2ERecords = 100_000
+	benchE2ERecords = 400_000
 	benchE2EParts   = 4
 	benchClusterEnv = "KAFKASINK_BENCH_CLUSTER"
 )

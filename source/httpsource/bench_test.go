@@ -1,0 +1,285 @@
+package httpsource_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/source"
+	"github.com/connectkit/connectkit/source/httpsource"
+)
+
+// The benchmark's API serves benchPages pages of benchPageSize records of
+// about 200 bytes of JSON each, every page linking to the next.
+const (
+	benchPages      = 100
+	benchPageSize   = 1000
+	benchRecords    = benchPages * benchPageSize
+	benchPartitions = 4
+	benchClusterEnv = "CONNECTKIT_HTTPSOURCE_BENCH_CLUSTER"
+)
+
+// TestHTTPBenchCluster is the child process of BenchmarkHTTPSourceVsBareProducer:
+// it serves an embedded cluster until its stdin closes, so that the broker's
+// CPU time and allocations are not counted.
+func TestHTTPBenchCluster(t *testing.T) {
+	if os.Getenv(benchClusterEnv) == "" {
+		t.Skip("started by BenchmarkHTTPSourceVsBareProducer")
+	}
+	c := connectortest.NewCluster(t)
+	fmt.Printf("ADDR %s\n", c.BootstrapServers())
+	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+}
+
+// benchCluster returns the broker to write to: the Apache Kafka broker named
+// by CONNECTKIT_KAFKA_BOOTSTRAP when set, otherwise an embedded cluster in a
+// child process.
+func benchCluster(b *testing.B) *connectortest.Cluster {
+	b.Helper()
+	if bootstrap := os.Getenv(connectortest.EnvKafkaBootstrap); bootstrap != "" {
+		return connectortest.ExternalCluster(b, bootstrap)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHTTPBenchCluster$", "-test.v")
+	cmd.Env = append(os.Environ(), benchClusterEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			c, err := connectortest.DialCluster(context.Background(), addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(c.Close)
+			return c
+		}
+	}
+	b.Fatalf("bench cluster did not start: %v", sc.Err())
+	return nil
+}
+
+// benchAPI pre-renders the pages, so that serving them costs little, and
+// returns the records' keys and values for the bare producer.
+func benchAPI(b *testing.B) (url string, keys, values [][]byte) {
+	pages := make([][]byte, benchPages+1)
+	pad := strings.Repeat("x", 86)
+	for p := 1; p <= benchPages; p++ {
+		raw := make([]json.RawMessage, 0, benchPageSize)
+		for i := range benchPageSize {
+			id := (p-1)*benchPageSize + i + 1
+			v := fmt.Sprintf(`{"id":%d,"updated":"%s","customer":"customer-%d","amount":%d.%02d,"currency":"EUR","note":"%s"}`,
+				id, time.Unix(1700000000+int64(id), 0).UTC().Format(time.RFC3339), id%97, 10+id%500, id%100, pad)
+			raw = append(raw, json.RawMessage(v))
+			keys = append(keys, []byte(strconv.Itoa(id)))
+			values = append(values, []byte(v))
+		}
+		body := map[string]any{"items": raw}
+		if p < benchPages {
+			body["next"] = "/items?page=" + strconv.Itoa(p+1)
+		}
+		pages[p], _ = json.Marshal(body)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(pages[max(p, 1)])
+	}))
+	b.Cleanup(srv.Close)
+	return srv.URL + "/items", keys, values
+}
+
+// BenchmarkHTTPSourceVsBareProducer writes the same benchRecords records
+// (pages of 1,000 records of about 200 bytes of JSON) to Kafka twice per
+// iteration, each time to a new topic: once with a bare confluent-kafka-go
+// producer (acks=all and idempotence, as the runtime sets, all records sent,
+// then every delivery report awaited), once with the HTTP source connector
+// under the source runtime, from a local paginated API (request, parse,
+// filter, convert with the StringConverter and the JsonConverter, produce,
+// CommitRecord), until every record is acknowledged. It reports both rates,
+// their ratio, and allocations and CPU time per record.
+func BenchmarkHTTPSourceVsBareProducer(b *testing.B) {
+	cluster := benchCluster(b)
+	url, keys, values := benchAPI(b)
+	topics := 0
+	newTopic := func(name string) string {
+		topics++
+		topic := cluster.Unique(name + "-" + strconv.Itoa(topics))
+		if err := cluster.CreateTopicContext(context.Background(), topic, benchPartitions); err != nil {
+			b.Fatal(err)
+		}
+		return topic
+	}
+	bareProduce(b, cluster.BootstrapServers(), newTopic("warmup"), keys, values)
+	var bare, src benchCost
+	for i := 0; b.Loop(); i++ {
+		bareTopic, srcTopic := newTopic("bare"), newTopic("http")
+		bare.add(benchMeasure(func() { bareProduce(b, cluster.BootstrapServers(), bareTopic, keys, values) }))
+		src.add(benchMeasure(func() { sourceProduce(b, cluster.BootstrapServers(), srcTopic, url, i) }))
+	}
+	n := float64(b.N) * benchRecords
+	bareRate, srcRate := n/bare.wall.Seconds(), n/src.wall.Seconds()
+	b.ReportMetric(bareRate, "bare-rec/s")
+	b.ReportMetric(srcRate, "http-rec/s")
+	b.ReportMetric(srcRate/bareRate, "ratio")
+	b.ReportMetric(float64(bare.allocs)/n, "bare-allocs/rec")
+	b.ReportMetric(float64(src.allocs)/n, "http-allocs/rec")
+	// CPU of this process (client, librdkafka's threads, runtime, and for
+	// the source the API server too), per record; the broker runs in the
+	// child.
+	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(src.cpu.Nanoseconds())/n, "http-cpu-ns/rec")
+}
+
+type benchCost struct {
+	wall, cpu time.Duration
+	allocs    uint64
+}
+
+func (c *benchCost) add(o benchCost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
+
+func benchMeasure(fn func()) benchCost {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cpu0 := benchCPU()
+	start := time.Now()
+	fn()
+	wall := time.Since(start)
+	cpu := benchCPU() - cpu0
+	runtime.ReadMemStats(&after)
+	return benchCost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
+}
+
+func benchCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func bareProduce(b *testing.B, addr, topic string, keys, values [][]byte) {
+	p, err := kafka.NewProducer(&kafka.ConfigMap{
+		"bootstrap.servers": addr, "acks": "all", "enable.idempotence": true,
+		"go.delivery.report.fields": "none", "log_level": 3,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	reports := make(chan kafka.Event, len(keys))
+	for i := range keys {
+		msg := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}, Key: keys[i], Value: values[i]}
+		for {
+			err := p.Produce(msg, reports)
+			if err == nil {
+				break
+			}
+			var kerr kafka.Error
+			if !errors.As(err, &kerr) || kerr.Code() != kafka.ErrQueueFull {
+				b.Fatal(err)
+			}
+			p.Flush(10)
+		}
+	}
+	for range keys {
+		if m, ok := (<-reports).(*kafka.Message); ok && m.TopicPartition.Error != nil {
+			b.Fatal(m.TopicPartition.Error)
+		}
+	}
+}
+
+// ackCounter counts acknowledged records and says when all are.
+type ackCounter struct {
+	*httpsource.Task
+	n    *atomic.Int64
+	done chan struct{}
+}
+
+func (c ackCounter) CommitRecord(ctx context.Context, r *connect.SourceRecord, m connect.RecordMetadata) error {
+	if c.n.Add(1) == benchRecords {
+		close(c.done)
+	}
+	return c.Task.CommitRecord(ctx, r, m)
+}
+
+type ackCountingConnector struct {
+	*httpsource.Connector
+	n    *atomic.Int64
+	done chan struct{}
+}
+
+func (c ackCountingConnector) NewTask() connect.SourceTask {
+	return ackCounter{Task: httpsource.NewTask(httpsource.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))), n: c.n, done: c.done}
+}
+
+func sourceProduce(b *testing.B, addr, topic, url string, i int) {
+	conn := ackCountingConnector{Connector: httpsource.NewConnector(), n: new(atomic.Int64), done: make(chan struct{})}
+	rt, err := source.New(conn, map[string]string{
+		"name":                              "bench-" + strconv.Itoa(i),
+		httpsource.TopicConfig:              topic,
+		httpsource.URLConfig:                url,
+		httpsource.ListPointerConfig:        "/items",
+		httpsource.OffsetPointerConfig:      "key=/id, timestamp=/updated",
+		httpsource.NextPagePointerConfig:    "/next",
+		"key.converter":                     "org.apache.kafka.connect.storage.StringConverter",
+		"value.converter":                   "org.apache.kafka.connect.json.JsonConverter",
+		"value.converter.schemas.enable":    "false",
+		httpsource.ReadTimeoutConfig:        "30000",
+		httpsource.TimerIntervalConfig:      "3600000",
+		"task.shutdown.graceful.timeout.ms": "30000",
+		"offset.flush.interval.ms":          "60000",
+		"errors.retry.timeout":              "0",
+	}, source.WithWorkerConfig(map[string]string{"bootstrap.servers": addr}),
+		source.WithOffsetStore(source.NewMemoryOffsetStore()),
+		source.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	select {
+	case <-conn.done:
+	case err := <-done:
+		b.Fatalf("runtime stopped early: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}

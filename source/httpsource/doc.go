@@ -1,0 +1,161 @@
+// Package httpsource is a source connector that polls an HTTP JSON API and
+// writes what it returns to Kafka: the Go counterpart of castorm's
+// kafka-connect-http (com.github.castorm.kafka.connect.http.HttpSourceConnector).
+// It reads the same configuration files, under the same keys and defaults,
+// and stores offsets in the same form, without the bugs listed at the end.
+//
+// # Polling
+//
+// A task sends the request that http.request.url, http.request.method,
+// http.request.headers, http.request.params and http.request.body describe,
+// at once when it starts and then every http.timer.interval.millis. Under the
+// default AdaptableIntervalTimer it polls every
+// http.timer.catchup.interval.millis instead while it is catching up: the
+// offset's timestamp moved at the last poll and is more than an interval
+// behind now. [Task.Poll] waits at most a second at a time, and Stop or the
+// runtime's context ends the wait.
+//
+// The response is turned into records when its status is in
+// http.response.policy.codes.process (200..299) and logged and skipped when it
+// is in .codes.skip (300..399). The body is JSON; http.response.list.pointer
+// points at the list of records ("/" is the whole body, an array gives its
+// elements, null none, anything else one record), and within each element
+// http.response.record.pointer at the record's value and
+// http.response.record.offset.pointer at its offset properties:
+//
+//	http.response.list.pointer=/data/items
+//	http.response.record.offset.pointer=key=/id, timestamp=/updated_at
+//
+// key is the record's key (without it, a name-based UUID of the value, as in
+// castorm) and timestamp its timestamp, read as epoch milliseconds or with
+// http.response.record.timestamp.parser.pattern (a java.time pattern) in
+// http.response.record.timestamp.parser.zone. Records are sorted oldest first
+// (http.response.list.order.direction) and those already seen are dropped
+// (see Offsets).
+//
+// The record's value is the JSON value itself, without a schema: maps, lists,
+// strings, int64 and float64 numbers, booleans and nil, which the JsonConverter
+// writes back as the same JSON (castorm sent an escaped string inside a
+// struct, its issue 19). The key is a string. castorm's struct output is still
+// available with http.response.record.mapper=SchemedKvSourceRecordMapper, and
+// its plain strings with StringKvSourceRecordMapper.
+//
+// # Templates
+//
+// The URL, header values, parameters and body are Go templates
+// ([text/template]) over the current offset, as castorm's were FreeMarker
+// templates: {{.offset.key}}, and each offset property at the top level too
+// ({{.timestamp}}) unless http.request.template.factory is
+// FreeMarkerTemplateFactory; NoTemplateFactory turns templates off. A
+// property the offset lacks is empty, rather than failing the task (castorm
+// issue 33). The functions castorm's FreeMarker built-ins did the work of:
+//
+//	FreeMarker (castorm)                                Go template
+//	${offset.key}                                       {{.offset.key}}
+//	${timestamp}                                        {{.timestamp}}
+//	${offset.key!"none"}                                {{default "none" .offset.key}}
+//	${offset.timestamp?datetime.iso?long}               {{epochMillis .offset.timestamp}}
+//	${offset.timestamp?datetime.iso?string['yyyy-MM']}  {{formatTime "yyyy-MM" .offset.timestamp}}
+//
+// The FreeMarker forms on the left are translated when they appear in a
+// template, so castorm's files run unchanged; other FreeMarker expressions are
+// a configuration error that names the key. formatTime takes a java.time
+// pattern and prints in http.response.record.timestamp.parser.zone.
+//
+// Every value a template prints is escaped for where it lands, so that an
+// offset (which comes from the API) cannot change the request's structure:
+// in a URL path it is path-escaped, in the query and in parameters
+// query-escaped, in a JSON body JSON-escaped (a string inside quotes, a JSON
+// value outside them: numbers as they are, anything else quoted), in a form
+// body form-encoded, and in a header CR and LF become spaces. Headers and
+// parameters are split into pairs before templates run, unlike castorm, so
+// a comma or ampersand in a value stays in the value. {{raw .offset.x}} opts
+// out of escaping. The body is JSON when a literal Content-Type header says
+// so or the body starts with { or [.
+//
+// # Offsets
+//
+// Each record's source offset is castorm's: its offset properties as strings,
+// key, and timestamp as an ISO-8601 instant, under the source partition {}
+// (or {"url": template} with http.request.urls), so offsets stored by Kafka
+// Connect for castorm's connector are picked up. When the runtime reports a
+// record acknowledged by Kafka ([Task.CommitRecord]), requests start from its
+// offset: castorm moved on only when the runtime committed offsets, once a
+// minute by default, and fetched the same records until then (issue 263).
+// Acknowledgements out of order do not move the offset past a record still
+// in flight.
+//
+// A record is new when its timestamp is later than the last record returned,
+// or it comes after that record in the list; without a timestamp, every
+// record after it is new, or every record when it is not in the list.
+// Besides, the identities (key and timestamp) of the last
+// http.record.filter.seen.size records are remembered, so a record seen
+// again is dropped even when the API ignores the cursor. castorm dropped
+// nothing when no timestamp was configured, and lost records that shared the
+// last record's timestamp when that record left the list.
+//
+// # Pagination
+//
+// castorm read only the first page (issue 88). With
+// http.response.next.page.pointer (a URL in the body, absolute or relative),
+// http.response.next.cursor.pointer (a cursor in the body, which templates read
+// as {{.offset.page}}) or http.response.next.page.link (the Link header's
+// rel="next", as GitHub sends), pages are requested one after the other
+// without waiting for the timer, until the next page is missing, null or
+// empty; each is fetched and decoded in the background while the runtime
+// produces the records of the one before. The page to resume from is part of each record's offset (page.url or
+// page), so a task that restarts in the middle of a walk continues where it
+// was rather than at the first page.
+//
+// # Errors
+//
+// 429 Too Many Requests, 408, 5xx statuses, network failures and timeouts are
+// retriable: Poll returns a [connect.RetriableError] whose Backoff grows from
+// http.retry.backoff.millis up to http.retry.backoff.max.millis, or is the
+// Retry-After the server asked for if that is longer, and the next request
+// waits for it; the runtime retries rather than failing the task (castorm
+// failed it). A body that is not JSON, or lacks what a pointer names, is
+// retriable too, as is an unparsable timestamp; under errors.tolerance=all
+// the response, or the bad element, is logged and skipped instead. Either
+// way the offset does not move past a record that was not produced. Another
+// status fails the task, with the status and the start of the body in the
+// cause, unless errors.tolerance=all, when it is logged and skipped. Errors
+// and logs never show a URL's query string, where API keys tend to be.
+//
+// # Authentication and client
+//
+// http.auth.type=Basic sends http.auth.user and http.auth.password with every
+// request; Bearer sends http.auth.token (castorm issue 268). Both secrets are
+// passwords, hidden in logs and errors. http.client.* set the timeouts
+// (the read timeout bounds the wait for the headers and each read of the
+// body), keep-alive, a proxy (whose password is a password here), and PEM
+// files for a private CA and a client certificate (castorm had no trust
+// store, issue 213). [WithHTTPClient] replaces the client altogether.
+//
+// # Tasks
+//
+// A single http.request.url is polled by one task whatever tasks.max says:
+// castorm started tasks.max tasks polling the same URL, each producing every
+// record. http.request.urls lists several URL templates, which are dealt out
+// among up to tasks.max tasks; each is its own source partition.
+//
+// # Differences from castorm's connector
+//
+// Fixed: duplicates until the periodic offset commit (issue 263); no
+// pagination (88); no bearer tokens (268); a 429 or 5xx killing the task
+// (PR 248); JSON as escaped strings (19, 278); the first poll delayed by a
+// whole interval and Stop waiting for the sleep; tasks.max>1 duplicating
+// everything (277); no deduplication without a timestamp; epoch values in
+// http.offset.initial failing (73); a missing template variable failing the
+// task (33); nanosecond timestamps failing; the regex timestamp parser's
+// default without a group; offsets or commas in templates changing a
+// request; an array value becoming ""; the proxy password shown in logs.
+//
+// Not supported: class keys other than castorm's built-in classes (custom
+// Java classes cannot be loaded), the Natty timestamp parser, and PKCS12
+// keystores (use PEM files). Keys without a value in the file default to
+// castorm's defaults; the JSON key order of a record's text under the string
+// and struct mappers is sorted, where Jackson kept the response's, so the
+// UUID keys of records without a key pointer differ from castorm's for
+// objects with several properties.
+package httpsource

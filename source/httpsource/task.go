@@ -1,0 +1,626 @@
+package httpsource
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
+)
+
+// maxPollWait bounds how long one Poll waits for the timer, so that a
+// runtime that handles acknowledgements or stores offsets between Polls is
+// not held back for a whole interval (a minute by default).
+const maxPollWait = time.Second
+
+// maxPending bounds the records remembered until their acknowledgement. A
+// runtime that drops a record (errors.tolerance=all) should still call
+// CommitRecord for it, as Kafka Connect does; if it does not, the oldest
+// are let go rather than kept forever.
+const maxPending = 100_000
+
+// Task polls the URLs of its configuration. Build it with [NewTask] or
+// [Connector.NewTask].
+type Task struct {
+	o      *options
+	s      *settings
+	client *http.Client
+	log    *slog.Logger
+	json   *converters.JSONConverter
+	eps    []*endpoint
+
+	stop     context.Context // cancelled by Stop, to end a wait and a prefetch
+	stopFunc context.CancelFunc
+	bg       sync.WaitGroup // prefetches
+
+	mu sync.Mutex // guards each endpoint's ack state: CommitRecord may come from any goroutine
+}
+
+// NewTask returns an unstarted task using opts.
+func NewTask(opts ...Option) *Task { return &Task{o: newOptions(opts)} }
+
+// endpoint is one URL template and everything known about it.
+type endpoint struct {
+	partition map[string]any
+	single    bool   // partition {}
+	label     string // the URL template, as in the source partition
+	logName   string // label without its query, which may hold an API key
+	url       *requestTemplate
+
+	// Owned by Poll.
+	returned offset    // offset of the last record returned: what is new
+	refTS    time.Time // returned's timestamp, parsed
+	walk     *page     // the page to request next; nil: from the templates
+	prefetch *prefetch // the response of walk, on its way
+	due      time.Time
+	failures int
+	prevTS   string // offset timestamp at the previous poll, for the adaptable timer
+	seen     *seenSet
+
+	// Guarded by Task.mu.
+	acked    offset                     // offset of the last acknowledged record, which requests start from
+	ackedSrc map[string]any             // when set, acked is out of date: its SourceOffset
+	pending  []*record                  // returned and not acknowledged, in order
+	byMap    map[unsafe.Pointer]*record // pending by their SourceOffset map
+}
+
+// page is where the next request of a walk through pages goes: a URL, or
+// a cursor for the templates.
+type page struct {
+	url    string
+	cursor string
+}
+
+// record is a returned record waiting for its acknowledgement.
+type record struct {
+	src  map[string]any // the SourceOffset returned
+	key  unsafe.Pointer // src's identity
+	done bool
+}
+
+// Start reads the stored offsets of the task's URLs (http.offset.initial
+// where none is stored) and prepares the HTTP client. The first request
+// goes out at the first Poll.
+func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.SourceTaskContext) error {
+	if t.o == nil {
+		t.o = newOptions(nil)
+	}
+	s, err := compileSettings(config)
+	if err != nil {
+		return err
+	}
+	t.s = s
+	t.log = t.o.logger.With("connector", config["name"])
+	if t.client = t.o.client; t.client == nil {
+		if t.client, err = newHTTPClient(s); err != nil {
+			return err
+		}
+	}
+	t.json, err = converters.NewJSONConverter(map[string]string{"schemas.enable": "false"}, false)
+	if err != nil {
+		return fmt.Errorf("httpsource: %w", err)
+	}
+	t.stop, t.stopFunc = context.WithCancel(context.Background())
+	partitions := make([]map[string]any, len(s.urls))
+	for i, u := range s.urls {
+		tmpl, err := compileTemplate(urlKey(s), u, ctxURL, s.mode, s.funcs)
+		if err != nil {
+			return connect.KeyError(urlKey(s), err.Error())
+		}
+		ep := &endpoint{byMap: map[unsafe.Pointer]*record{}, url: tmpl, partition: map[string]any{}, single: !s.partitioned, label: u, logName: redactTemplate(u), seen: newSeenSet(s.seenSize)}
+		if s.partitioned {
+			ep.partition["url"] = u
+		}
+		partitions[i] = ep.partition
+		t.eps = append(t.eps, ep)
+	}
+	var stored []map[string]any
+	if tc != nil {
+		if stored, err = tc.Offsets(ctx, partitions); err != nil {
+			return fmt.Errorf("httpsource: read stored offsets: %w", err)
+		}
+	}
+	now := t.o.clock.Now()
+	for i, ep := range t.eps {
+		off := maps.Clone(s.initial)
+		if i < len(stored) && stored[i] != nil {
+			off = offsetOf(stored[i])
+		}
+		ep.setReturned(off)
+		ep.acked = off
+		ep.prevTS = off[offsetTimestamp]
+		switch {
+		case off[offsetPageURL] != "":
+			ep.walk = &page{url: off[offsetPageURL]}
+		case off[offsetPage] != "":
+			ep.walk = &page{cursor: off[offsetPage]}
+		}
+		ep.due = now
+		t.log.Info("HTTP source starting", "url", ep.logName, "offset", off)
+	}
+	return nil
+}
+
+// offsetOf reads a stored offset: strings, as castorm stores them, or any
+// JSON value another writer stored.
+func offsetOf(m map[string]any) offset {
+	o := make(offset, len(m))
+	for k, v := range m {
+		o[k] = textOf(v)
+	}
+	return o
+}
+
+func (ep *endpoint) setReturned(o offset) {
+	ep.returned = o
+	ep.refTS = time.Time{}
+	if ts := o[offsetTimestamp]; ts != "" {
+		ep.refTS, _ = parseInstant(ts)
+	}
+}
+
+// Poll waits until a URL is due, for at most a second, then requests it
+// and returns the new records of the response. The first request goes out
+// at once; the next page of a walk through pages too; otherwise the timer
+// decides. Cancelling ctx, or Stop, ends the wait.
+//
+// A throttled request (429), a server error (5xx, 408), a network failure
+// and, unless errors.tolerance=all, a malformed body are returned as a
+// [connect.RetriableError] whose Backoff is the wait before the next
+// attempt (Retry-After when the server sent a longer one), so that the
+// runtime retries instead of failing the task. Other failures are fatal.
+func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
+	ep := t.eps[0]
+	for _, e := range t.eps[1:] {
+		if e.due.Before(ep.due) {
+			ep = e
+		}
+	}
+	if wait := ep.due.Sub(t.o.clock.Now()); wait > 0 {
+		wctx, cancel := context.WithCancel(ctx)
+		stop := context.AfterFunc(t.stop, cancel)
+		err := t.o.clock.Sleep(wctx, min(wait, maxPollWait))
+		stop()
+		cancel()
+		if err != nil || t.o.clock.Now().Before(ep.due) {
+			return nil, nil
+		}
+	}
+	return t.poll(ctx, ep)
+}
+
+// poll sends one request, or takes the prefetched response of the next
+// page, and turns the response into records. While a walk through pages
+// goes on, the page after is fetched and decoded in the background as the
+// runtime produces this one's records.
+func (t *Task) poll(ctx context.Context, ep *endpoint) ([]connect.SourceRecord, error) {
+	var f *fetched
+	if pf := ep.prefetch; pf != nil {
+		select {
+		case <-pf.done:
+		case <-ctx.Done():
+			return nil, nil // the prefetch stays for the next Poll, or Stop
+		}
+		ep.prefetch = nil
+		f = pf.f
+	} else {
+		req, err := t.newRequest(ctx, ep)
+		if err != nil {
+			return nil, err
+		}
+		f = t.fetch(ctx, req, t.o.clock.Now())
+		if f.err != nil && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	recs, err := t.handle(ep, f)
+	if err == nil && ep.walk != nil {
+		t.startPrefetch(ep)
+	}
+	return recs, err
+}
+
+// fetched is a response, read and, when its status says so, decoded.
+type fetched struct {
+	where   string // method and URL without its query, for messages
+	url     *url.URL
+	started time.Time
+	status  int
+	text    string // the status line
+	header  http.Header
+	body    []byte
+	err     error // the request or the read failed
+	items   []item
+	next    *page
+	bad     error // the body is malformed
+}
+
+// fetch sends req and reads and decodes the response. It touches no state
+// of the task, so that it can run in the background.
+func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) *fetched {
+	f := &fetched{where: req.Method + " " + redactURL(req.URL), url: req.URL, started: started}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	resp, err := t.client.Do(req.WithContext(rctx))
+	if err != nil {
+		f.err = fmt.Errorf("httpsource: %s: %w", f.where, scrubURLError(err))
+		return f
+	}
+	f.body, err = readBody(resp.Body, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
+	_ = resp.Body.Close() // read to the end or failed: nothing to report
+	if err != nil {
+		f.err = fmt.Errorf("httpsource: %s: read body: %w", f.where, scrubURLError(err))
+		return f
+	}
+	f.status, f.text, f.header = resp.StatusCode, resp.Status, resp.Header
+	if inRanges(f.status, t.s.process) {
+		f.items, f.next, f.bad = t.decode(f.body, f.header, f.url)
+		if f.bad != nil {
+			f.bad = fmt.Errorf("httpsource: %s: %w", f.where, f.bad)
+		}
+	}
+	return f
+}
+
+// handle applies a fetched response to ep: records, the next page and the
+// timer, or the retry or skip its failure calls for.
+func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) {
+	if f.err != nil {
+		return nil, t.retry(ep, f.err, 0)
+	}
+	status := fmt.Sprintf("httpsource: %s: status %s", f.where, f.text)
+	switch code := f.status; {
+	case inRanges(code, t.s.process):
+	case inRanges(code, t.s.skip):
+		t.log.Warn("skipping response, as http.response.policy.codes.skip says", "request", f.where, "status", code)
+		ep.failures = 0
+		ep.due = f.started.Add(t.s.interval)
+		return nil, nil
+	case code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500:
+		return nil, t.retry(ep, errors.New(status), retryAfter(f.header.Get("Retry-After"), t.o.clock.Now()))
+	default:
+		err := fmt.Errorf("%s%s; add it to http.response.policy.codes.process or .skip to accept it", status, snippet(f.body))
+		if t.s.tolerateAll {
+			t.log.Warn("skipping response (errors.tolerance=all)", "err", err)
+			ep.due = f.started.Add(t.s.interval)
+			return nil, nil
+		}
+		return nil, err
+	}
+	if f.bad != nil {
+		if t.s.tolerateAll {
+			t.log.Warn("skipping malformed response (errors.tolerance=all); the offset stays where it was", "err", f.bad)
+			ep.due = f.started.Add(t.s.interval)
+			return nil, nil
+		}
+		return nil, t.retry(ep, f.bad, 0)
+	}
+	ep.failures = 0
+	next := f.next
+	if next != nil && ep.walk != nil && *next == *ep.walk {
+		t.log.Warn("next page is the page just read; ending the walk", "request", f.where)
+		next = nil
+	}
+	recs := t.records(ep, f.items, next)
+	ep.walk = next
+	if next != nil {
+		ep.due = f.started
+	} else {
+		ep.due = f.started.Add(t.nextInterval(ep))
+	}
+	return recs, nil
+}
+
+// prefetch is the next page of a walk, fetched in the background.
+type prefetch struct {
+	done chan struct{}
+	f    *fetched
+}
+
+func (t *Task) startPrefetch(ep *endpoint) {
+	req, err := t.newRequest(t.stop, ep)
+	if err != nil {
+		return // the next Poll builds it again and reports the error
+	}
+	pf := &prefetch{done: make(chan struct{})}
+	ep.prefetch = pf
+	started := t.o.clock.Now()
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		defer close(pf.done)
+		pf.f = t.fetch(t.stop, req, started)
+	}()
+}
+
+// nextInterval is the timer's wait after a walk ends: the catch-up
+// interval while an adaptable timer sees the offset's timestamp move and
+// lag more than the interval behind now.
+func (t *Task) nextInterval(ep *endpoint) time.Duration {
+	ts := ep.returned[offsetTimestamp]
+	moved := ts != ep.prevTS
+	ep.prevTS = ts
+	if t.s.adaptable && moved && !ep.refTS.IsZero() && ep.refTS.Before(t.o.clock.Now().Add(-t.s.interval)) {
+		return t.s.catchup
+	}
+	return t.s.interval
+}
+
+// retry schedules the next attempt after a retriable failure and returns
+// the error for the runtime, with the backoff it should wait.
+func (t *Task) retry(ep *endpoint, err error, after time.Duration) error {
+	d := t.s.backoff << min(ep.failures, 30)
+	if d > t.s.backoffMax || d < t.s.backoff { // overflowed
+		d = t.s.backoffMax
+	}
+	ep.failures++
+	d = max(d, after)
+	ep.due = t.o.clock.Now().Add(d)
+	if d <= 0 {
+		d = time.Millisecond // a zero Backoff would let the runtime choose
+	}
+	return &connect.RetriableError{Err: err, Backoff: d}
+}
+
+func inRanges(code int, ranges [][2]int) bool {
+	for _, r := range ranges {
+		if code >= r[0] && code <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// snippet quotes the start of a body for an error message.
+func snippet(body []byte) string {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return ""
+	}
+	const max = 200
+	if len(b) > max {
+		return fmt.Sprintf(": %q…", b[:max])
+	}
+	return fmt.Sprintf(": %q", b)
+}
+
+// scrubURLError drops the URL from a net/http error: it may carry an API
+// key in its query, and the caller names the request without it.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// newRequest builds the next request of ep: the walk's next page, or the
+// templates rendered with the acknowledged offset.
+func (t *Task) newRequest(ctx context.Context, ep *endpoint) (*http.Request, error) {
+	t.mu.Lock()
+	if ep.ackedSrc != nil {
+		ep.acked, ep.ackedSrc = offsetOf(ep.ackedSrc), nil
+	}
+	off := maps.Clone(ep.acked)
+	t.mu.Unlock()
+	delete(off, offsetPageURL)
+	delete(off, offsetPage)
+	if ep.walk != nil && ep.walk.cursor != "" {
+		off[offsetPage] = ep.walk.cursor
+	}
+	data := map[string]any{}
+	if t.s.mode == templatesBackwardsCompatible {
+		for k, v := range off {
+			data[k] = v
+		}
+	}
+	data["offset"] = map[string]string(off)
+
+	var u *url.URL
+	if ep.walk != nil && ep.walk.url != "" {
+		var err error
+		if u, err = url.Parse(ep.walk.url); err != nil {
+			return nil, fmt.Errorf("httpsource: next page URL: %w", err)
+		}
+	} else {
+		raw, err := ep.url.render(data)
+		if err != nil {
+			return nil, fmt.Errorf("httpsource: %s: %w", urlKey(t.s), err)
+		}
+		if u, err = url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("httpsource: %s: %q is not an http or https URL", urlKey(t.s), redactURL(u))
+		}
+		var q []string
+		if u.RawQuery != "" {
+			q = append(q, u.RawQuery)
+		}
+		for _, p := range t.s.params {
+			name, err := p.name.render(data)
+			if err != nil {
+				return nil, fmt.Errorf("httpsource: %s: %w", ParamsConfig, err)
+			}
+			value, err := p.value.render(data)
+			if err != nil {
+				return nil, fmt.Errorf("httpsource: %s: %w", ParamsConfig, err)
+			}
+			q = append(q, name+"="+value)
+		}
+		u.RawQuery = strings.Join(q, "&")
+	}
+	var body io.Reader
+	if t.s.method != http.MethodGet && t.s.method != http.MethodHead {
+		b, err := t.s.body.render(data)
+		if err != nil {
+			return nil, fmt.Errorf("httpsource: %s: %w", BodyConfig, err)
+		}
+		if b != "" {
+			body = strings.NewReader(b)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, t.s.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("httpsource: %s: %w", redactURL(u), err)
+	}
+	for _, h := range t.s.headers {
+		v, err := h.value.render(data)
+		if err != nil {
+			return nil, fmt.Errorf("httpsource: %s: %s: %w", HeadersConfig, h.name, err)
+		}
+		req.Header.Add(h.name, v)
+	}
+	cfg := t.s.cfg
+	switch strings.ToLower(cfg.String(AuthTypeConfig)) {
+	case "basic":
+		if user, pass := cfg.String(AuthUserConfig), cfg.Password(AuthPasswordConfig).Value(); user != "" || pass != "" {
+			req.SetBasicAuth(user, pass)
+		}
+	case "bearer":
+		req.Header.Set("Authorization", "Bearer "+cfg.Password(AuthTokenConfig).Value())
+	}
+	return req, nil
+}
+
+// CommitRecord moves the offset that requests start from to the record's,
+// once every record returned before it is acknowledged too: castorm moved it
+// only on the runtime's periodic offset commit and fetched the same records
+// again until then (its issue 263).
+func (t *Task) CommitRecord(ctx context.Context, rec *connect.SourceRecord, meta connect.RecordMetadata) error {
+	ep := t.endpointOf(rec.SourcePartition)
+	if ep == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// The runtime hands back the record Poll returned, whose offset map is
+	// the one in pending; a copy is found by content.
+	key := reflect.ValueOf(rec.SourceOffset).UnsafePointer()
+	if p, ok := ep.byMap[key]; ok {
+		delete(ep.byMap, key)
+		p.done = true
+	} else {
+		for _, p := range ep.pending {
+			if !p.done && sameOffset(p.src, rec.SourceOffset) {
+				p.done = true
+				delete(ep.byMap, p.key)
+				break
+			}
+		}
+	}
+	ep.popDone()
+	return nil
+}
+
+// sameOffset compares offsets as text, as they are stored.
+func sameOffset(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || textOf(v) != textOf(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// popDone moves acked over the acknowledged records at the front of
+// pending. Call it with Task.mu held.
+func (ep *endpoint) popDone() {
+	n := 0
+	for n < len(ep.pending) && (ep.pending[n].done || len(ep.pending)-n > maxPending) {
+		delete(ep.byMap, ep.pending[n].key)
+		ep.ackedSrc = ep.pending[n].src
+		n++
+	}
+	if n > 0 {
+		clear(ep.pending[:n])
+		ep.pending = ep.pending[n:]
+	}
+}
+
+func (t *Task) endpointOf(partition map[string]any) *endpoint {
+	if len(t.eps) == 1 {
+		return t.eps[0]
+	}
+	u, _ := partition["url"].(string)
+	for _, ep := range t.eps {
+		if ep.label == u {
+			return ep
+		}
+	}
+	return nil
+}
+
+// Stop ends a wait in Poll, abandons a prefetched page and releases idle
+// connections.
+func (t *Task) Stop(ctx context.Context) error {
+	if t.stopFunc != nil {
+		t.stopFunc()
+	}
+	t.bg.Wait()
+	if t.client != nil && t.o.client == nil {
+		t.client.CloseIdleConnections()
+	}
+	return nil
+}
+
+// redactTemplate names a URL template in logs without its user info and
+// query string, which may hold credentials.
+func redactTemplate(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i] + "?…"
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		end := strings.IndexAny(rest, "/?")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+			u = u[:i+3] + "…@" + rest[at+1:]
+		}
+	}
+	return u
+}
+
+// seenSet remembers the identities of the latest records, first in first
+// out.
+type seenSet struct {
+	ids  map[string]struct{}
+	ring []string
+	next int
+}
+
+func newSeenSet(n int) *seenSet {
+	return &seenSet{ids: make(map[string]struct{}, n), ring: make([]string, n)}
+}
+
+func (s *seenSet) has(id string) bool {
+	_, ok := s.ids[id]
+	return ok
+}
+
+func (s *seenSet) add(id string) {
+	if len(s.ring) == 0 || s.has(id) {
+		return
+	}
+	if old := s.ring[s.next]; old != "" {
+		delete(s.ids, old)
+	}
+	s.ring[s.next] = id
+	s.ids[id] = struct{}{}
+	s.next = (s.next + 1) % len(s.ring)
+}
