@@ -44,6 +44,9 @@ const (
 	ReportNullsConfig         = "report.null.values.to.dlq"
 	StoreKeysConfig           = "store.kafka.keys"
 	StoreHeadersConfig        = "store.kafka.headers"
+	KeysFormatClassConfig     = "keys.format.class"
+	HeadersFormatClassConfig  = "headers.format.class"
+	TombstonePartitionConfig  = "tombstone.encoded.partition"
 	SSEAlgorithmConfig        = "s3.ssea.name"
 	SSEKMSKeyIDConfig         = "s3.sse.kms.key.id"
 	SSECustomerKeyConfig      = "s3.sse.customer.key"
@@ -146,8 +149,9 @@ func configDef(formats map[string]FormatFactory) *connect.ConfigDef {
 		connect.ConfigKey{Name: NullValuesConfig, Type: connect.ConfigString, Default: "fail", Importance: connect.Low, Group: connector, OrderInGroup: 7,
 			DisplayName: "Behavior for null-valued records", Validator: connect.OneOfIgnoreCase("fail", "ignore", "write"),
 			Doc: "What to do with a record whose value is null: fail reports it as a bad record (errors.tolerance then decides " +
-				"between failing the task and the dead-letter queue); ignore skips it. write (tombstone objects) needs " +
-				"store.kafka.keys, which is not supported yet."},
+				"between failing the task and the dead-letter queue); ignore skips it; write writes tombstones, which needs " +
+				"store.kafka.keys=true: their keys (and headers) go to objects under tombstone.encoded.partition, with no " +
+				"value object."},
 		connect.ConfigKey{Name: ReportNullsConfig, Type: connect.ConfigBoolean, Default: true, Importance: connect.Low, Group: connector, OrderInGroup: 8,
 			DisplayName: "Report null values to DLQ",
 			Doc:         "With behavior.on.null.values=ignore and errors.tolerance=all, also send skipped null-valued records to the dead-letter queue."},
@@ -165,10 +169,30 @@ func configDef(formats map[string]FormatFactory) *connect.ConfigDef {
 			DisplayName: "Decimal format", Validator: connect.OneOfIgnoreCase("BASE64", "NUMERIC"),
 			Doc: "How JsonFormat writes Decimal values: BASE64 (their unscaled bytes) or NUMERIC (a JSON number)."},
 		connect.ConfigKey{Name: StoreKeysConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: connector, OrderInGroup: 13,
-			DisplayName: "Store Kafka keys", Doc: "Write record keys to sibling .keys objects. Not supported yet: must be false."},
-		connect.ConfigKey{Name: StoreHeadersConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: connector, OrderInGroup: 14,
-			DisplayName: "Store Kafka headers", Doc: "Write record headers to sibling .headers objects. Not supported yet: must be false."},
-		connect.ConfigKey{Name: TaskRetryBackoffConfig, Type: connect.ConfigLong, Default: int64(5000), Importance: connect.Low, Group: connector, OrderInGroup: 15,
+			DisplayName: "Store Kafka keys",
+			Doc: "Also write each record's key, line for line, to a .keys object beside its value object: the same name with " +
+				".keys and the keys.format.class extension in place of the value extension, such as orders+0+0000000000.keys.json. " +
+				"A record with a null key is then a bad record."},
+		connect.ConfigKey{Name: KeysFormatClassConfig, Type: connect.ConfigClass, Default: AvroFormatClass, Importance: connect.Low, Group: connector, OrderInGroup: 14,
+			DisplayName: "Keys format class",
+			Doc: "The format of .keys objects: JsonFormat or ByteArrayFormat (or their " + JSONFormatClass + " and " +
+				ByteArrayFormatClass + " class names). The default, AvroFormat as in Confluent's connector, is not supported " +
+				"yet, so store.kafka.keys=true needs this key set."},
+		connect.ConfigKey{Name: StoreHeadersConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Low, Group: connector, OrderInGroup: 15,
+			DisplayName: "Store Kafka headers",
+			Doc: "Also write each record's headers, line for line, to a .headers object beside its value object, such as " +
+				"orders+0+0000000000.headers.json. A record without headers is then a bad record."},
+		connect.ConfigKey{Name: HeadersFormatClassConfig, Type: connect.ConfigClass, Default: AvroFormatClass, Importance: connect.Low, Group: connector, OrderInGroup: 16,
+			DisplayName: "Headers format class",
+			Doc: "The format of .headers objects: JsonFormat (or " + JSONFormatClass + "), which writes " +
+				`{"headers":[{"key":"k","value":"v"}]} per record, each value as text as Kafka's Values.convertToString writes it. ` +
+				"ByteArrayFormat cannot hold headers; the default, AvroFormat as in Confluent's connector, is not supported yet, " +
+				"so store.kafka.headers=true needs this key set."},
+		connect.ConfigKey{Name: TombstonePartitionConfig, Type: connect.ConfigString, Default: "tombstone", Importance: connect.Low, Group: connector, OrderInGroup: 17,
+			DisplayName: "Tombstone encoded partition",
+			Doc: "With behavior.on.null.values=write, the encoded partition (directory) of tombstones, in place of the " +
+				"partitioner's, so that tombstones of topic orders go under topics/orders/tombstone/ by default."},
+		connect.ConfigKey{Name: TaskRetryBackoffConfig, Type: connect.ConfigLong, Default: int64(5000), Importance: connect.Low, Group: connector, OrderInGroup: 18,
 			DisplayName: "Retry backoff (ms)", Validator: connect.AtLeast(int64(0)),
 			Doc: "How long the runtime waits before retrying a batch whose uploads failed after s3.part.retries retries. " +
 				"The runtime retries until the uploads succeed, or for at most a positive errors.retry.timeout."},
@@ -273,13 +297,19 @@ func checkSettings(c *connect.Config) []error {
 		errs = append(errs, connect.KeyError(key, what+" is not supported yet"))
 	}
 	if c.Bool(StoreKeysConfig) {
-		unsupported(StoreKeysConfig, "writing keys to .keys objects")
+		errs = append(errs, checkSideFormat(c, KeysFormatClassConfig, StoreKeysConfig)...)
 	}
 	if c.Bool(StoreHeadersConfig) {
-		unsupported(StoreHeadersConfig, "writing headers to .headers objects")
+		errs = append(errs, checkSideFormat(c, HeadersFormatClassConfig, StoreHeadersConfig)...)
 	}
 	if strings.EqualFold(c.String(NullValuesConfig), "write") {
-		unsupported(NullValuesConfig, "behavior.on.null.values=write (tombstones, which need store.kafka.keys)")
+		if !c.Bool(StoreKeysConfig) {
+			errs = append(errs, connect.KeyError(NullValuesConfig, "write needs store.kafka.keys=true, as in Confluent's connector: "+
+				"a tombstone is written as its key only"))
+		}
+		if c.String(TombstonePartitionConfig) == "" {
+			errs = append(errs, connect.KeyError(TombstonePartitionConfig, "must not be empty with behavior.on.null.values=write"))
+		}
 	}
 	if m := c.String(SchemaCompatibilityConfig); !strings.EqualFold(m, "NONE") {
 		unsupported(SchemaCompatibilityConfig, fmt.Sprintf("schema projection (%s); use NONE, which commits objects when the schema changes", m))
@@ -315,6 +345,32 @@ func checkSettings(c *connect.Config) []error {
 		errs = append(errs, connect.KeyError(AccessKeyIDConfig, "aws.access.key.id and aws.secret.access.key must be set together"))
 	}
 	return errs
+}
+
+// checkSideFormat checks keys.format.class or headers.format.class (key),
+// which store (store.kafka.keys or store.kafka.headers) turned on.
+func checkSideFormat(c *connect.Config, key, store string) []error {
+	use := JSONFormatClass + " or " + ByteArrayFormatClass
+	if key == HeadersFormatClassConfig {
+		use = JSONFormatClass
+	}
+	switch v := c.Class(key); v {
+	case JSONFormatClass, "JsonFormat":
+		return nil
+	case ByteArrayFormatClass, "ByteArrayFormat":
+		if key == HeadersFormatClassConfig {
+			return []error{connect.KeyError(key, fmt.Sprintf("%s cannot hold headers, as in Confluent's connector: use %s", v, use))}
+		}
+		return nil
+	case AvroFormatClass, ParquetFormatClass, "AvroFormat", "ParquetFormat":
+		if _, set := c.Raw(key); !set {
+			return []error{connect.KeyError(key, fmt.Sprintf("%s=true needs %s: its default, %s, is not supported yet; set it to %s",
+				store, key, v, use))}
+		}
+		return []error{connect.KeyError(key, fmt.Sprintf("%s is not supported yet: use %s", v, use))}
+	default:
+		return []error{connect.KeyError(key, fmt.Sprintf("unknown format %q: use %s", v, use))}
+	}
 }
 
 func cannedACLs() []string {
@@ -381,7 +437,9 @@ type settings struct {
 	partSize                 int
 	gzip                     bool
 	gzipLevel                int
-	nullValues               string // fail or ignore
+	nullValues               string // fail, ignore or write
+	tombstonePartition       string
+	storeKeys, storeHeaders  bool
 	reportNulls              bool
 	tolerateAll              bool
 	taskBackoff              time.Duration
@@ -422,6 +480,9 @@ func newSettings(c *connect.Config) (*settings, error) {
 		gzipLevel:               c.Int(CompressionLevelConfig),
 		nullValues:              strings.ToLower(c.String(NullValuesConfig)),
 		reportNulls:             c.Bool(ReportNullsConfig),
+		tombstonePartition:      c.String(TombstonePartitionConfig),
+		storeKeys:               c.Bool(StoreKeysConfig),
+		storeHeaders:            c.Bool(StoreHeadersConfig),
 		taskBackoff:             time.Duration(c.Long(TaskRetryBackoffConfig)) * time.Millisecond,
 		partRetries:             c.Int(PartRetriesConfig),
 		retryBackoff:            time.Duration(c.Long(RetryBackoffConfig)) * time.Millisecond,

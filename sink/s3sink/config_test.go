@@ -44,9 +44,6 @@ func TestConfigRefusesWhatIsNotSupportedYet(t *testing.T) {
 	for _, tc := range []struct {
 		key, value, want string
 	}{
-		{StoreKeysConfig, "true", "not supported yet"},
-		{StoreHeadersConfig, "true", "not supported yet"},
-		{NullValuesConfig, "write", "not supported yet"},
 		{SchemaCompatibilityConfig, "BACKWARD", "use NONE"},
 		{FormatClassConfig, AvroFormatClass, "not supported yet"},
 		{FormatClassConfig, "ParquetFormat", "not supported yet"},
@@ -66,6 +63,50 @@ func TestConfigRefusesWhatIsNotSupportedYet(t *testing.T) {
 			got := problems(t, err)
 			require.Contains(t, got, tc.key)
 			assert.Contains(t, got[tc.key], tc.want)
+		})
+	}
+}
+
+func TestConfigOfKeysHeadersAndTombstones(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		config map[string]string
+		key    string // "" when the configuration is valid
+		want   []string
+	}{
+		{"keys without a format: the default, Avro, is not supported yet",
+			map[string]string{StoreKeysConfig: "true"},
+			KeysFormatClassConfig, []string{"store.kafka.keys=true needs keys.format.class", "AvroFormat", "set it to"}},
+		{"headers without a format", map[string]string{StoreHeadersConfig: "true"},
+			HeadersFormatClassConfig, []string{"store.kafka.headers=true needs headers.format.class", JSONFormatClass}},
+		{"keys in Parquet", map[string]string{StoreKeysConfig: "true", KeysFormatClassConfig: "ParquetFormat"},
+			KeysFormatClassConfig, []string{"ParquetFormat is not supported yet"}},
+		{"keys in an unknown format", map[string]string{StoreKeysConfig: "true", KeysFormatClassConfig: "CsvFormat"},
+			KeysFormatClassConfig, []string{"unknown format"}},
+		{"headers in ByteArray", map[string]string{StoreHeadersConfig: "true", HeadersFormatClassConfig: "ByteArrayFormat"},
+			HeadersFormatClassConfig, []string{"cannot hold headers"}},
+		{"tombstones without keys", map[string]string{NullValuesConfig: "Write"},
+			NullValuesConfig, []string{"needs store.kafka.keys=true"}},
+		{"tombstones in no directory", map[string]string{NullValuesConfig: "write", StoreKeysConfig: "true",
+			KeysFormatClassConfig: "JsonFormat", TombstonePartitionConfig: ""},
+			TombstonePartitionConfig, []string{"must not be empty"}},
+		{"keys and headers in JSON, tombstones", map[string]string{StoreKeysConfig: "true", KeysFormatClassConfig: JSONFormatClass,
+			StoreHeadersConfig: "true", HeadersFormatClassConfig: "JsonFormat", NullValuesConfig: "write"}, "", nil},
+		{"keys in ByteArray", map[string]string{StoreKeysConfig: "true", KeysFormatClassConfig: ByteArrayFormatClass}, "", nil},
+		{"formats unused without store.kafka.keys", map[string]string{KeysFormatClassConfig: "CsvFormat",
+			HeadersFormatClassConfig: "ByteArrayFormat"}, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewConnector().ConfigDef().Parse(baseConfig(tc.config))
+			if tc.key == "" {
+				require.NoError(t, err)
+				return
+			}
+			got := problems(t, err)
+			require.Contains(t, got, tc.key)
+			for _, w := range tc.want {
+				assert.Contains(t, got[tc.key], w)
+			}
 		})
 	}
 }

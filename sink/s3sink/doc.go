@@ -26,6 +26,38 @@
 // followed by format.bytearray.separator, a newline by default). A
 // [Format] is a small interface, so that other formats plug in ([WithFormat]).
 //
+// # Keys, headers and tombstones
+//
+// With store.kafka.keys and store.kafka.headers, each value object has
+// siblings that hold, line for line, the keys and the headers of its
+// records, named as Confluent names them: the value extension gives way to
+// .keys or .headers and the extension of keys.format.class or
+// headers.format.class, then .gz under gzip:
+//
+//	topics/orders/partition=0/orders+0+0000000000.json
+//	topics/orders/partition=0/orders+0+0000000000.keys.json
+//	topics/orders/partition=0/orders+0+0000000000.headers.json
+//
+// Keys are written by JsonFormat or ByteArrayFormat, headers by JsonFormat
+// only, in Confluent's envelope, {"headers":[{"key":"k","value":"v"}]}, each
+// value as text as Kafka's Values.convertToString writes it. A value object
+// and its siblings share their start offset, rotation and commit: the
+// offset moves past them only once all of them are in S3, and a failed
+// upload of any one discards and rewrites them all. A record with a null
+// key (under store.kafka.keys) or without headers (under
+// store.kafka.headers) is a bad record, and so is a key its format cannot
+// write; this is checked before anything of the record is written, so the
+// objects stay aligned.
+//
+// behavior.on.null.values=write, which needs store.kafka.keys, writes
+// tombstones: their keys (and headers) go to objects under the encoded
+// partition tombstone.encoded.partition instead of the partitioner's,
+// topics/orders/tombstone/orders+0+0000000004.keys.json, with no value
+// object. As in Confluent's connector, a switch between tombstones and other
+// records within one encoded partition commits the open objects, and
+// moving into or out of the tombstone directory does not count as a change
+// of partition for rotate.file.on.partition.change.
+//
 // # Rotation
 //
 // A Kafka partition's open objects are committed together, as in
@@ -75,7 +107,26 @@
 // as Confluent's connector did before its conditional writes, and a
 // restart may leave some records in two objects, but never loses one.
 // enable.conditional.writes=false turns the header off for stores that
-// refuse it.
+// refuse it. Keys and headers objects are written conditionally too (not so
+// in Confluent's connector): their names and lines follow from the same
+// records as their value object's.
+//
+// Just before it completes an object (PutObject or
+// CompleteMultipartUpload), the task checks that its Kafka partition is
+// still in the task's assignment ([connect.SinkTaskContext.Assignment]). If
+// not, it aborts the upload, forgets the partition's open objects, and
+// ignores its records until Open gives it back: they are the new owner's.
+// This catches a revocation the runtime has learned of while objects were
+// being uploaded. It cannot catch what the runtime does not know: a process
+// whose group membership expired (a long pause, a network partition,
+// max.poll.interval.ms exceeded) but that has not polled since still
+// believes it holds its partitions, and may complete an object after the
+// new owner started. With deterministic boundaries conditional writes make
+// that late write harmless: the object of that name holds the same
+// records, whoever writes it first. With boundaries that depend on the
+// clock they are off, and such a late object may replace the new owner's
+// object of the same name, whose records may differ (Confluent issues 800
+// and 253); deterministic rotation is the remedy.
 //
 // # Uploads
 //
@@ -110,8 +161,9 @@
 // # Bad records
 //
 // A record the partitioner or the format cannot handle, such as a value
-// that is not bytes under ByteArrayFormat, and a null value under
-// behavior.on.null.values=fail, is returned in a [*connect.BatchError]:
+// that is not bytes under ByteArrayFormat, a null value under
+// behavior.on.null.values=fail, and a null key or missing headers when they
+// are stored, is returned in a [*connect.BatchError]:
 // errors.tolerance decides between failing the task, naming the record, and
 // the dead-letter queue, while the other records go on. With
 // behavior.on.null.values=ignore null values are skipped, and also sent to
@@ -135,13 +187,24 @@
 //     (issues 29, 177, 454): here memory follows the data not yet uploaded.
 //   - Uploads are serial (PR 231): here objects upload in parallel.
 //   - A task that lost its partition can overwrite a newer object with less
-//     data (issues 800, 253): conditional writes prevent it.
+//     data (issues 800, 253): with deterministic boundaries, conditional
+//     writes prevent it, and the fence before completing narrows the window
+//     otherwise (see Delivery).
+//   - A key or headers the format cannot write fail the record after its
+//     value is written, leaving the objects misaligned, and a null header
+//     value is such a failure: here every check comes before the first
+//     write, and a null header value is written as "value":null.
+//   - Any object whose name contains tombstone.encoded.partition
+//     ("tombstone" by default, so also a topic named "user-tombstones")
+//     gets no value writer, and its records are refused: here only
+//     tombstones go without a value object.
 //   - s3.part.retries counts attempts although its documentation says
 //     retries: here it counts retries.
 //
 // Not supported yet, and refused with a clear message: Avro and Parquet,
-// store.kafka.keys and store.kafka.headers (and so
-// behavior.on.null.values=write), schema.compatibility other than NONE
+// for values, keys and headers (the default of keys.format.class and
+// headers.format.class is AvroFormat, so storing keys or headers needs
+// them set), schema.compatibility other than NONE
 // (schema projection), s3.object.tagging, s3.proxy.url (HTTPS_PROXY works)
 // and the schema name in paths (s3.schema.partition.affix.type).
 // s3.credentials.provider.class accepts only the default chain.

@@ -30,6 +30,7 @@ type fakeS3 struct {
 	uploads map[string]*fakeUpload // by upload ID
 	calls   []fakeCall             // every call, in order
 	faults  map[string][]error     // by operation: errors for the next calls
+	byKey   map[string][]error     // by operation and key: errors for the next calls on that object
 	always  map[string]error       // by operation: an error for every call
 	hook    func(op, key string)   // called (unlocked) at the start of each call
 	nextID  int
@@ -54,7 +55,7 @@ type fakeCall struct {
 
 func newFakeS3(buckets ...string) *fakeS3 {
 	f := &fakeS3{buckets: map[string]bool{}, objects: map[string][]byte{}, writes: map[string]int{},
-		uploads: map[string]*fakeUpload{}, faults: map[string][]error{}, always: map[string]error{}}
+		uploads: map[string]*fakeUpload{}, faults: map[string][]error{}, byKey: map[string][]error{}, always: map[string]error{}}
 	for _, b := range buckets {
 		f.buckets[b] = true
 	}
@@ -77,6 +78,14 @@ func (f *fakeS3) failNext(op string, errs ...error) {
 	f.faults[op] = append(f.faults[op], errs...)
 }
 
+// failNextOn makes the next len(errs) calls of op on object key fail with
+// errs, in order, whatever the other objects' calls do meanwhile.
+func (f *fakeS3) failNextOn(op, key string, errs ...error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byKey[op+" "+key] = append(f.byKey[op+" "+key], errs...)
+}
+
 // failAlways makes every call of op fail with err; nil stops it.
 func (f *fakeS3) failAlways(op string, err error) {
 	f.mu.Lock()
@@ -92,6 +101,10 @@ func (f *fakeS3) failAlways(op string, err error) {
 // called with f.mu held.
 func (f *fakeS3) enter(c fakeCall) error {
 	f.calls = append(f.calls, c)
+	if q := f.byKey[c.Op+" "+c.Key]; len(q) > 0 {
+		f.byKey[c.Op+" "+c.Key] = q[1:]
+		return q[0]
+	}
 	if q := f.faults[c.Op]; len(q) > 0 {
 		f.faults[c.Op] = q[1:]
 		return q[0]
@@ -377,10 +390,12 @@ func (c *fakeClock) slept() []time.Duration {
 	return slices.Clone(c.sleeps)
 }
 
-// fakeContext is a task context that records rewinds.
+// fakeContext is a task context that records rewinds, with an assignment
+// set by hand.
 type fakeContext struct {
 	mu       sync.Mutex
 	config   map[string]string
+	assigned []connect.TopicPartition
 	rewinds  map[connect.TopicPartition]int64
 	reported []*connect.SinkRecord
 }
@@ -389,12 +404,23 @@ func newFakeContext(config map[string]string) *fakeContext {
 	return &fakeContext{config: config, rewinds: map[connect.TopicPartition]int64{}}
 }
 
-func (c *fakeContext) Config() map[string]string            { return c.config }
-func (c *fakeContext) Assignment() []connect.TopicPartition { return nil }
-func (c *fakeContext) Pause(...connect.TopicPartition)      {}
-func (c *fakeContext) Resume(...connect.TopicPartition)     {}
-func (c *fakeContext) RequestCommit()                       {}
-func (c *fakeContext) Timeout(time.Duration)                {}
+func (c *fakeContext) Config() map[string]string { return c.config }
+func (c *fakeContext) Assignment() []connect.TopicPartition {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.assigned)
+}
+
+// assign sets the assignment, as the runtime does around Open and Close.
+func (c *fakeContext) assign(tps ...connect.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.assigned = tps
+}
+func (c *fakeContext) Pause(...connect.TopicPartition)  {}
+func (c *fakeContext) Resume(...connect.TopicPartition) {}
+func (c *fakeContext) RequestCommit()                   {}
+func (c *fakeContext) Timeout(time.Duration)            {}
 func (c *fakeContext) Offset(tp connect.TopicPartition, off int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

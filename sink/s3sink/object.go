@@ -13,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-
-	"github.com/connectkit/connectkit/connect"
 )
 
 // object is one object being written: the records of one encoded partition
@@ -26,12 +24,10 @@ import (
 // The task's goroutine writes records and seals objects; an upload job
 // (see uploader.run) owns the object while it runs, never both at once.
 type object struct {
-	key     string
-	start   int64
-	records int
-	schema  *connect.Schema // value schema of the first record, for schema.compatibility=NONE
-	w       RecordWriter
-	gz      *gzip.Writer
+	key   string
+	start int64
+	w     RecordWriter // nil for keys and headers objects, written a line at a time (writeLine)
+	gz    *gzip.Writer
 
 	buf      chunks   // encoded bytes not yet cut into parts
 	parts    []chunks // whole parts waiting for upload, oldest first
@@ -45,6 +41,16 @@ type object struct {
 func (o *object) Write(p []byte) (int, error) {
 	o.buf.write(p)
 	return len(p), nil
+}
+
+// writeLine appends an encoded line, through gzip if the object is
+// compressed. It cannot fail: the bytes only go to memory.
+func (o *object) writeLine(b []byte) {
+	if o.gz != nil {
+		_, _ = o.gz.Write(b)
+		return
+	}
+	o.buf.write(b)
 }
 
 // cut moves whole parts out of buf and returns how many bytes it moved.
@@ -165,8 +171,10 @@ func (o *object) seal() error {
 		return nil
 	}
 	o.sealed = true
-	if err := o.w.Close(); err != nil {
-		return err
+	if o.w != nil {
+		if err := o.w.Close(); err != nil {
+			return err
+		}
 	}
 	if o.gz != nil {
 		return o.gz.Close()
@@ -189,11 +197,17 @@ type uploader struct {
 	log         *slog.Logger
 }
 
+// errNotHeld stops an upload whose Kafka partition the task no longer
+// holds.
+var errNotHeld = errors.New("s3sink: the partition is no longer assigned to the task")
+
 // run uploads o's waiting parts and, once o is sealed, completes it: with
 // one PutObject if no part was uploaded, else with its last part and
-// CompleteMultipartUpload. It does not abort on failure; the caller
-// decides what else to discard along with o.
-func (u *uploader) run(ctx context.Context, o *object) error {
+// CompleteMultipartUpload. Just before completing it asks held whether the
+// task still holds o's Kafka partition, and returns errNotHeld if not. It
+// does not abort on failure; the caller decides what else to discard along
+// with o.
+func (u *uploader) run(ctx context.Context, o *object, held func() bool) error {
 	for len(o.parts) > 0 {
 		if o.uploadID == "" {
 			if err := u.create(ctx, o); err != nil {
@@ -210,6 +224,9 @@ func (u *uploader) run(ctx context.Context, o *object) error {
 		return nil
 	}
 	if o.uploadID == "" {
+		if !held() {
+			return errNotHeld
+		}
 		if err := u.put(ctx, o); err != nil {
 			return err
 		}
@@ -218,6 +235,9 @@ func (u *uploader) run(ctx context.Context, o *object) error {
 			if err := u.uploadPart(ctx, o, o.buf); err != nil {
 				return err
 			}
+		}
+		if !held() {
+			return errNotHeld
 		}
 		if err := u.completeUpload(ctx, o); err != nil {
 			return err

@@ -16,10 +16,10 @@ import (
 type partitionState struct {
 	tp connect.TopicPartition
 
-	open     map[string]*object // by encoded partition
-	order    []*object          // open objects in creation order
-	setStart int64              // offset of the open set's first record
-	count    int                // records in the open set, for flush.size
+	open     map[string]*file // by encoded partition
+	order    []*object        // open objects (values, keys, headers) in creation order
+	setStart int64            // offset of the open set's first record
+	count    int              // records in the open set, for flush.size
 
 	baseTime     time.Time // record time of the open set's first record
 	hasBase      bool
@@ -37,6 +37,22 @@ type partitionState struct {
 	// skipped; the runtime moves the consumer back before the next Put.
 	rewindTo  int64
 	rewinding bool
+
+	// opened: the runtime gave the partition with Open, so its assignment
+	// tells whether the task still holds it. fenced: it no longer did when
+	// an object was about to be completed; its objects were discarded, and
+	// its records are ignored until Open gives it back.
+	opened, fenced bool
+}
+
+// file is what one encoded partition of the open set writes: the value
+// object and, with store.kafka.keys and store.kafka.headers, the keys and
+// headers objects beside it, which hold the same records line for line. A
+// file of tombstones (behavior.on.null.values=write) has no value object.
+type file struct {
+	value, keys, headers *object
+	schema               *connect.Schema // value schema of the first record, for schema.compatibility=NONE
+	tombstones           bool
 }
 
 // objectSet is a rotated set of objects. Once they are all in S3 the
@@ -47,7 +63,7 @@ type objectSet struct {
 }
 
 func newPartitionState(tp connect.TopicPartition) *partitionState {
-	return &partitionState{tp: tp, open: map[string]*object{}, next: -1}
+	return &partitionState{tp: tp, open: map[string]*file{}, next: -1}
 }
 
 // safeOffset returns the offset that may be committed: the start of the
@@ -111,7 +127,7 @@ func (p *partitionState) rotate(end int64) (int, error) {
 }
 
 func (p *partitionState) resetOpen() {
-	p.open = map[string]*object{}
+	p.open = map[string]*file{}
 	p.order = nil
 	p.count = 0
 	p.hasBase = false

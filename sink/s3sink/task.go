@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +35,14 @@ type Task struct {
 	timeBased partitioner.TimeBased // nil for the other partitioners
 	format    Format
 	ext       string
+
+	// keys and headers encode the lines of the keys and headers objects
+	// (nil unless store.kafka.keys or store.kafka.headers); keyLine and
+	// headerLine hold the current record's.
+	keys                lineEncoder
+	headers             *jsonFormat
+	keysExt, headersExt string
+	keyLine, headerLine []byte
 
 	parts        map[connect.TopicPartition]*partitionState
 	pendingBytes int                   // cut parts and sealed tails not yet uploaded
@@ -93,9 +103,19 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	if t.format, err = t.o.formats[cfg.Class(FormatClassConfig)](cfg); err != nil {
 		return fmt.Errorf("s3sink: %s: %w", FormatClassConfig, err)
 	}
-	t.ext = t.format.Extension()
-	if t.s.gzip {
-		t.ext += ".gz"
+	t.ext = t.format.Extension() + t.compressionExt()
+	if t.s.storeKeys {
+		if t.keys, err = newLineEncoder(cfg.Class(KeysFormatClassConfig), cfg); err != nil {
+			return fmt.Errorf("s3sink: %s: %w", KeysFormatClassConfig, err)
+		}
+		t.keysExt = ".keys" + t.keys.Extension() + t.compressionExt()
+	}
+	if t.s.storeHeaders {
+		// JsonFormat is the only headers format the configuration accepts.
+		if t.headers, err = newJSONFormat(cfg.String(JSONDecimalFormatConfig)); err != nil {
+			return fmt.Errorf("s3sink: %s: %w", HeadersFormatClassConfig, err)
+		}
+		t.headersExt = ".headers" + t.headers.Extension() + t.compressionExt()
 	}
 	if t.client = t.o.client; t.client == nil {
 		c, err := newClient(ctx, t.s)
@@ -109,6 +129,12 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		t.log.Warn("object boundaries depend on the clock (rotate.schedule.interval.ms or the Wallclock timestamp extractor): " +
 			"after a restart some records may be written again into other objects, and objects are overwritten rather than written conditionally")
 	}
+	// Unlike Confluent's connector, which turns conditional writes off when
+	// keys or headers are stored, they stay on for the keys and headers
+	// objects: their names, like the value object's, follow from the start
+	// offset, and their lines from the same records, so an existing object
+	// of that name holds what we would write and a 412 is as safe to
+	// accept as for a value object.
 	t.up = &uploader{
 		client:      t.client,
 		bucket:      t.s.bucket,
@@ -154,7 +180,9 @@ func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) er
 		if old := t.parts[tp]; old != nil {
 			t.abortAll(ctx, old)
 		}
-		t.parts[tp] = newPartitionState(tp)
+		p := newPartitionState(tp)
+		p.opened = true
+		t.parts[tp] = p
 	}
 	return nil
 }
@@ -230,8 +258,8 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 			p = newPartitionState(rec.TopicPartition())
 			t.parts[p.tp] = p
 		}
-		if p.rewinding || p.next >= 0 && rec.Offset < p.next {
-			continue // to be read again, or already written by an earlier attempt of this batch
+		if p.fenced || p.rewinding || p.next >= 0 && rec.Offset < p.next {
+			continue // no longer ours, to be read again, or already written by an earlier attempt of this batch
 		}
 		if err := t.write(p, rec, now); err != nil {
 			var de *connect.DataError
@@ -255,8 +283,8 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	}
 	if failed {
 		for _, re := range bad {
-			if p := t.parts[re.Record.TopicPartition()]; p != nil && p.rewinding && re.Record.Offset >= p.rewindTo {
-				continue // it comes back with the rewind
+			if p := t.parts[re.Record.TopicPartition()]; p != nil && (p.fenced || p.rewinding && re.Record.Offset >= p.rewindTo) {
+				continue // its next owner reads it again, or it comes back with the rewind
 			}
 			r := *re.Record // the batch is reused once Put returns
 			t.unreported = append(t.unreported, connect.RecordError{Record: &r, Err: re.Err})
@@ -268,16 +296,22 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	}
 	bad = append(t.unreported, bad...)
 	t.unreported = nil
+	bad = slices.DeleteFunc(bad, func(re connect.RecordError) bool {
+		p := t.parts[re.Record.TopicPartition()]
+		return p != nil && p.fenced // its next owner reads it again
+	})
 	if len(bad) > 0 {
 		return &connect.BatchError{Errors: bad}
 	}
 	return nil
 }
 
-// write puts one record into its object, rotating first if a rule says so.
-// It returns a [*connect.DataError] for a record to be reported.
+// write puts one record into its file (its value, keys and headers
+// objects), rotating first if a rule says so. It returns a
+// [*connect.DataError] for a record to be reported.
 func (t *Task) write(p *partitionState, rec *connect.SinkRecord, now time.Time) error {
-	if rec.Value == nil {
+	tombstone := rec.Value == nil
+	if tombstone && t.s.nullValues != "write" {
 		if t.s.nullValues == "fail" {
 			return &connect.DataError{Op: "s3sink", Err: errors.New("null value (behavior.on.null.values=fail; set it to ignore to skip such records)")}
 		}
@@ -286,34 +320,62 @@ func (t *Task) write(p *partitionState, rec *connect.SinkRecord, now time.Time) 
 		}
 		return nil
 	}
-	encoded, err := t.part.Encode(rec, now)
-	if err != nil {
-		return asDataError("s3sink: partitioner", err)
+	// As Confluent's TombstoneSupportedPartitioner and
+	// TombstoneTimestampExtractor: tombstones have a directory of their
+	// own, and the record's time, as they have no field to read one from.
+	encoded := t.s.tombstonePartition
+	var err error
+	if !tombstone {
+		if encoded, err = t.part.Encode(rec, now); err != nil {
+			return asDataError("s3sink: partitioner", err)
+		}
 	}
 	var ts time.Time
-	if t.s.rotateInterval > 0 { // and so the partitioner is time-based
+	switch {
+	case t.s.rotateInterval == 0:
+	case tombstone:
+		ts = rec.Timestamp
+	default: // rotateInterval > 0: the partitioner is time-based
 		if ts, err = t.timeBased.Timestamp(rec, now); err != nil {
 			return asDataError("s3sink: timestamp", err)
 		}
 	}
-	if p.count > 0 && t.shouldRotate(p, rec, encoded, ts, now) {
+	if p.count > 0 && t.shouldRotate(p, rec, encoded, tombstone, ts, now) {
 		if err := t.rotate(p, rec.Offset); err != nil {
 			return err
 		}
 	}
-	o := p.open[encoded]
-	fresh := o == nil
-	if fresh {
-		o = t.newObject(rec, encoded)
+	// The key and headers are checked and encoded before anything of the
+	// record is written, so that the file's objects stay aligned line for
+	// line when one of them refuses the record.
+	if err := t.encodeKeyAndHeaders(rec); err != nil {
+		return err
 	}
-	if err := o.w.Write(rec); err != nil {
-		// A fresh object is dropped with the record; an existing one holds
-		// nothing of it (RecordWriter's contract).
-		return asDataError("s3sink: format", err)
+	f := p.open[encoded]
+	fresh := f == nil
+	if fresh {
+		f = t.newFile(rec, encoded, tombstone)
+	}
+	if f.value != nil {
+		if err := f.value.w.Write(rec); err != nil {
+			// A fresh file is dropped with the record; an existing one
+			// holds nothing of it (RecordWriter's contract).
+			return asDataError("s3sink: format", err)
+		}
+	}
+	if f.keys != nil {
+		f.keys.writeLine(t.keyLine)
+	}
+	if f.headers != nil {
+		f.headers.writeLine(t.headerLine)
 	}
 	if fresh {
-		p.open[encoded] = o
-		p.order = append(p.order, o)
+		p.open[encoded] = f
+		for _, o := range [...]*object{f.value, f.keys, f.headers} {
+			if o != nil {
+				p.order = append(p.order, o)
+			}
+		}
 	}
 	if p.count == 0 {
 		p.setStart = rec.Offset
@@ -324,34 +386,72 @@ func (t *Task) write(p *partitionState, rec *connect.SinkRecord, now time.Time) 
 	if !ts.IsZero() && !p.hasBase {
 		p.baseTime, p.hasBase = ts, true
 	}
-	o.records++
 	p.count++
 	p.lastEncoded = encoded
 	p.lastArrival = now
-	t.pendingBytes += o.cut(t.s.partSize)
+	for _, o := range [...]*object{f.value, f.keys, f.headers} {
+		if o != nil {
+			t.pendingBytes += o.cut(t.s.partSize)
+		}
+	}
 	if p.count >= t.s.flushSize {
 		return t.rotate(p, rec.Offset+1)
 	}
 	return nil
 }
 
+// encodeKeyAndHeaders fills t.keyLine and t.headerLine with rec's lines,
+// under store.kafka.keys and store.kafka.headers. As in Confluent's
+// connector, a null key or a record without headers is a bad record.
+func (t *Task) encodeKeyAndHeaders(rec *connect.SinkRecord) error {
+	var err error
+	if t.keys != nil {
+		if rec.Key == nil {
+			return &connect.DataError{Op: "s3sink", Err: errors.New("null key (store.kafka.keys=true writes every record's key)")}
+		}
+		if t.keyLine, err = t.keys.appendLine(t.keyLine[:0], "key", rec.Topic, rec.KeySchema, rec.Key); err != nil {
+			return err
+		}
+	}
+	if t.headers != nil {
+		if len(rec.Headers) == 0 {
+			return &connect.DataError{Op: "s3sink", Err: errors.New("no headers (store.kafka.headers=true writes every record's headers)")}
+		}
+		if t.headerLine, err = t.headers.appendHeaders(t.headerLine[:0], rec.Topic, rec.Headers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // shouldRotate applies the rules that commit the open set before rec:
 // record time (rotate.interval.ms, and with a time-based partitioner a
-// change of encoded partition), the schedule, and a schema change.
-func (t *Task) shouldRotate(p *partitionState, rec *connect.SinkRecord, encoded string, ts, now time.Time) bool {
+// change of encoded partition), the schedule, a schema change, and a switch
+// between tombstones and other records in one encoded partition.
+func (t *Task) shouldRotate(p *partitionState, rec *connect.SinkRecord, encoded string, tombstone bool, ts, now time.Time) bool {
 	if t.s.rotateInterval > 0 {
 		if p.hasBase && !ts.IsZero() && ts.Sub(p.baseTime) >= t.s.rotateInterval {
 			return true
 		}
-		if t.s.rotateOnPartitionChange && encoded != p.lastEncoded {
+		// As in Confluent's connector, moving into or out of the
+		// tombstone directory is no change of partition: rotating there
+		// would make a small object of every run of tombstones.
+		toOrFromTombstones := t.s.nullValues == "write" &&
+			(encoded == t.s.tombstonePartition || p.lastEncoded == t.s.tombstonePartition)
+		if t.s.rotateOnPartitionChange && encoded != p.lastEncoded && !toOrFromTombstones {
 			return true
 		}
 	}
 	if t.s.rotateSchedule > 0 && !now.Before(p.nextSchedule) {
 		return true
 	}
-	if o := p.open[encoded]; o != nil && !sameSchema(o.schema, rec.ValueSchema) {
-		return true
+	if f := p.open[encoded]; f != nil {
+		if f.tombstones != tombstone {
+			return true // reference: Confluent's shouldRotateForNullSchema
+		}
+		if !tombstone && !sameSchema(f.schema, rec.ValueSchema) {
+			return true
+		}
 	}
 	return false
 }
@@ -365,20 +465,50 @@ func (t *Task) rotate(p *partitionState, end int64) error {
 	return nil
 }
 
-func (t *Task) newObject(rec *connect.SinkRecord, encoded string) *object {
-	o := &object{key: t.objectKey(rec.Topic, rec.Partition, encoded, rec.Offset), start: rec.Offset, schema: rec.ValueSchema}
+// newFile starts the objects of encoded partition encoded, from rec.
+func (t *Task) newFile(rec *connect.SinkRecord, encoded string, tombstones bool) *file {
+	base := t.objectBase(rec.Topic, rec.Partition, encoded, rec.Offset)
+	f := &file{schema: rec.ValueSchema, tombstones: tombstones}
+	if !tombstones {
+		f.value = t.newObject(base+t.ext, rec.Offset)
+		var w io.Writer = f.value
+		if f.value.gz != nil {
+			w = f.value.gz
+		}
+		f.value.w = t.format.NewWriter(w)
+	}
+	if t.keys != nil {
+		f.keys = t.newObject(base+t.keysExt, rec.Offset)
+	}
+	if t.headers != nil {
+		f.headers = t.newObject(base+t.headersExt, rec.Offset)
+	}
+	return f
+}
+
+func (t *Task) newObject(key string, start int64) *object {
+	o := &object{key: key, start: start}
 	if t.s.gzip {
 		o.gz, _ = gzip.NewWriterLevel(o, t.s.gzipLevel) // the level was validated
-		o.w = t.format.NewWriter(o.gz)
-	} else {
-		o.w = t.format.NewWriter(o)
 	}
 	return o
 }
 
-// objectKey names an object as Confluent's connector does:
-// [<topics.dir><directory.delim>]<partitioner path><directory.delim><topic><file.delim><partition><file.delim><start offset><extension>.
-func (t *Task) objectKey(topic string, partition int32, encoded string, start int64) string {
+func (t *Task) compressionExt() string {
+	if t.s.gzip {
+		return ".gz"
+	}
+	return ""
+}
+
+// objectBase names a file's objects as Confluent's connector does, but for
+// their extensions:
+// [<topics.dir><directory.delim>]<partitioner path><directory.delim><topic><file.delim><partition><file.delim><start offset>.
+// The value object adds the format's extension, the keys and headers
+// objects .keys or .headers and their format's, as Confluent's
+// getAdjustedFilename; built from the base, a topic whose name holds the
+// extension cannot garble them (Confluent issue 395).
+func (t *Task) objectBase(topic string, partition int32, encoded string, start int64) string {
 	var b strings.Builder
 	if t.s.topicsDir != "" {
 		b.WriteString(t.s.topicsDir)
@@ -395,7 +525,6 @@ func (t *Task) objectKey(topic string, partition int32, encoded string, start in
 		b.WriteByte('0')
 	}
 	b.WriteString(off)
-	b.WriteString(t.ext)
 	return b.String()
 }
 
@@ -438,6 +567,9 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 	out := make(map[connect.TopicPartition]int64, len(offsets))
 	for tp, off := range offsets {
 		if p := t.parts[tp]; p != nil {
+			if p.fenced {
+				continue // not ours: nothing to commit
+			}
 			off = p.safeOffset(off)
 		}
 		out[tp] = off
@@ -448,7 +580,9 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 // uploadAll runs every pending upload, up to s3.upload.concurrency at once,
 // and reports whether any failed. A partition with a failed upload loses
 // its unfinished objects (their multipart uploads aborted) and is to be
-// read again from the start of the first.
+// read again from the start of the first. A partition the task no longer
+// holds when one of its objects is to be completed loses them too, and
+// is forgotten (see fence).
 func (t *Task) uploadAll(ctx context.Context) bool {
 	type job struct {
 		p   *partitionState
@@ -475,23 +609,59 @@ func (t *Task) uploadAll(ctx context.Context) bool {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.err = t.up.run(ctx, j.o)
+			j.err = t.up.run(ctx, j.o, func() bool { return t.holds(j.p) })
 		}()
 	}
 	wg.Wait()
 	failedParts := map[*partitionState]error{}
 	for _, j := range jobs {
-		if j.err != nil && failedParts[j.p] == nil {
+		if j.err != nil && (failedParts[j.p] == nil || errors.Is(j.err, errNotHeld)) {
 			failedParts[j.p] = j.err
 		}
 	}
 	for _, p := range t.parts {
 		p.popCompleted()
 	}
+	failed := false
 	for p, err := range failedParts {
+		if errors.Is(err, errNotHeld) {
+			t.fence(ctx, p)
+			continue
+		}
 		t.fail(ctx, p, err)
+		failed = true
 	}
-	return len(failedParts) > 0
+	return failed
+}
+
+// holds reports whether the task still holds p's Kafka partition, as far
+// as the runtime knows: it is in the task's assignment. A partition the
+// runtime never gave with Open (a caller driving the task by hand) has
+// nothing to check against and counts as held. It is called from upload
+// goroutines; the context's methods are safe for that.
+func (t *Task) holds(p *partitionState) bool {
+	if !p.opened || t.tc == nil {
+		return true
+	}
+	return slices.Contains(t.tc.Assignment(), p.tp)
+}
+
+// fence discards the objects of a partition the task no longer holds,
+// aborting their multipart uploads, and ignores its records until Open
+// gives it back: its new owner writes them from the committed offset.
+func (t *Task) fence(ctx context.Context, p *partitionState) {
+	t.abortAll(ctx, p)
+	p.discard()
+	p.fenced = true
+	t.log.Warn("the partition is no longer assigned to the task: its objects were discarded instead of completed",
+		"partition", p.tp.String())
+	kept := t.unreported[:0]
+	for _, re := range t.unreported {
+		if re.Record.TopicPartition() != p.tp {
+			kept = append(kept, re)
+		}
+	}
+	t.unreported = kept
 }
 
 // fail discards a partition's unfinished objects after an upload failed.

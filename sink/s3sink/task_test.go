@@ -650,12 +650,14 @@ func TestConditionalWritesCanBeTurnedOff(t *testing.T) {
 func TestCloseDiscardsOnlyTheRevokedPartitions(t *testing.T) {
 	h := startTask(t, multipartConfig(nil))
 	ctx := context.Background()
+	h.tc.assign(tp0, tp1)
 	require.NoError(t, h.task.Open(ctx, []connect.TopicPartition{tp0, tp1}))
 	for off := int64(0); off < 5; off++ {
 		h.mustPut(bigRec(0, off, 1<<20), bigRec(1, off, 10))
 	}
 	require.Equal(t, []string{"topics/orders/partition=0/orders+0+0000000000.bin"}, h.s3.openUploads())
 
+	h.tc.assign(tp1)
 	require.NoError(t, h.task.Close(ctx, []connect.TopicPartition{tp0}))
 	assert.Empty(t, h.s3.openUploads(), "the revoked partition's upload is aborted")
 	h.mustPut(bigRec(1, 5, 10))
