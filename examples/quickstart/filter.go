@@ -54,36 +54,9 @@ func runFilterLeg(ctx context.Context, bootstrap string, log *slog.Logger) error
 	if err != nil {
 		return fmt.Errorf("filter leg: %w", err)
 	}
-	runCtx, stopRuntime := context.WithCancel(ctx)
-	defer stopRuntime()
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "log_level": 3})
+	committed, err := runUntilCommitted(ctx, rt, bootstrap, "connect-"+name, filterRecords)
 	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
-	var committed int64
-	for committed < filterRecords {
-		select {
-		case <-ctx.Done():
-			stopRuntime()
-			<-done
-			return fmt.Errorf("filter leg: stopped with %d of %d events committed: %w", committed, filterRecords, ctx.Err())
-		case err := <-done:
-			return fmt.Errorf("filter leg: connector stopped early: %w", err)
-		case <-tick.C:
-		}
-		if committed, err = groupCommitted(ctx, admin, "connect-"+name); err != nil {
-			return err
-		}
-	}
-	stopRuntime()
-	if err := <-done; err != nil {
-		return err
+		return fmt.Errorf("filter leg: %w", err)
 	}
 	clicks, err := topicSize(bootstrap, filterClicks)
 	if err != nil {
@@ -105,66 +78,19 @@ func runFilterLeg(ctx context.Context, bootstrap string, log *slog.Logger) error
 	return nil
 }
 
-// produceEvents creates the source topic and writes n page events: every
-// third is a click, every fourth comes from Korea.
+// produceEvents creates the topics and writes n page events to the
+// source: every third is a click, every fourth comes from Korea.
 func produceEvents(ctx context.Context, bootstrap string, n int) error {
-	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "linger.ms": 5, "log_level": 3})
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	admin, err := kafka.NewAdminClientFromProducer(p)
-	if err != nil {
-		return err
-	}
-	specs := []kafka.TopicSpecification{{Topic: filterSource, NumPartitions: 3, ReplicationFactor: 1}}
-	for _, t := range []string{filterClicks, filterKorea} {
-		specs = append(specs, kafka.TopicSpecification{Topic: t, NumPartitions: 1, ReplicationFactor: 1})
-	}
-	_, err = admin.CreateTopics(ctx, specs)
-	admin.Close()
-	if err != nil {
-		return err
-	}
-	topic := filterSource
-	reports := make(chan kafka.Event, n)
 	types := []string{"click", "view", "scroll"}
 	countries := []string{"KR", "JP", "US", "DE"}
-	for i := range n {
-		value := fmt.Sprintf(`{"type":%q,"user":"user-%d","country":%q,"page":"/item/%d","time":"2024-05-01 09:%02d:%02d"}`,
+	return produceAll(ctx, bootstrap, []kafka.TopicSpecification{
+		{Topic: filterSource, NumPartitions: 3, ReplicationFactor: 1},
+		{Topic: filterClicks, NumPartitions: 1, ReplicationFactor: 1},
+		{Topic: filterKorea, NumPartitions: 1, ReplicationFactor: 1},
+	}, n, func(i int) (key, value []byte) {
+		return nil, fmt.Appendf(nil, `{"type":%q,"user":"user-%d","country":%q,"page":"/item/%d","time":"2024-05-01 09:%02d:%02d"}`,
 			types[i%3], i%101, countries[i%4], i%37, i/60%60, i%60)
-		if err := p.Produce(&kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
-			Value: []byte(value)}, reports); err != nil {
-			return err
-		}
-	}
-	for range n {
-		select {
-		case ev := <-reports:
-			if m, ok := ev.(*kafka.Message); ok && m.TopicPartition.Error != nil {
-				return m.TopicPartition.Error
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-func groupCommitted(ctx context.Context, admin *kafka.AdminClient, group string) (int64, error) {
-	res, err := admin.ListConsumerGroupOffsets(ctx, []kafka.ConsumerGroupTopicPartitions{{Group: group}})
-	if err != nil {
-		return 0, err
-	}
-	var total int64
-	for _, g := range res.ConsumerGroupsTopicPartitions {
-		for _, p := range g.Partitions {
-			if p.Offset >= 0 {
-				total += int64(p.Offset)
-			}
-		}
-	}
-	return total, nil
+	})
 }
 
 // topicSize counts the records in topic from its watermarks.

@@ -171,6 +171,16 @@ func runUntilCommitted(ctx context.Context, rt *sink.Runtime, bootstrap, group s
 }
 
 func produceOrders(ctx context.Context, bootstrap, topic string, n int) error {
+	return produceAll(ctx, bootstrap, []kafka.TopicSpecification{{Topic: topic, NumPartitions: 3, ReplicationFactor: 1}}, n,
+		func(i int) (key, value []byte) {
+			return fmt.Appendf(nil, "customer-%d", i%97),
+				fmt.Appendf(nil, `{"order_id":%d,"customer":"customer-%d","amount":%d.%02d,"currency":"EUR"}`, i, i%97, 10+i%500, i%100)
+		})
+}
+
+// produceAll creates the topics, then writes n records made by gen to the
+// first one and waits until all are acknowledged.
+func produceAll(ctx context.Context, bootstrap string, topics []kafka.TopicSpecification, n int, gen func(i int) (key, value []byte)) error {
 	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "linger.ms": 5, "log_level": 3})
 	if err != nil {
 		return err
@@ -180,20 +190,17 @@ func produceOrders(ctx context.Context, bootstrap, topic string, n int) error {
 	if err != nil {
 		return err
 	}
-	_, err = admin.CreateTopics(ctx, []kafka.TopicSpecification{{Topic: topic, NumPartitions: 3, ReplicationFactor: 1}})
+	_, err = admin.CreateTopics(ctx, topics)
 	admin.Close()
 	if err != nil {
 		return err
 	}
+	topic := topics[0].Topic
 	reports := make(chan kafka.Event, n)
 	for i := range n {
-		value := fmt.Sprintf(`{"order_id":%d,"customer":"customer-%d","amount":%d.%02d,"currency":"EUR"}`, i, i%97, 10+i%500, i%100)
-		err := p.Produce(&kafka.Message{
-			TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
-			Key:            fmt.Appendf(nil, "customer-%d", i%97),
-			Value:          []byte(value),
-		}, reports)
-		if err != nil {
+		key, value := gen(i)
+		m := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny}, Key: key, Value: value}
+		if err := p.Produce(m, reports); err != nil {
 			return err
 		}
 	}
