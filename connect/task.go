@@ -184,6 +184,12 @@ type SourceTask interface {
 // source offsets are stored all the same. The runtime calls CommitRecord
 // once per acknowledged record, in the order the records were acknowledged,
 // never concurrently with itself.
+//
+// A record skipped under errors.tolerance=all (it could not be converted,
+// or Kafka refused it for good) gets its CommitRecord call too, with a
+// meta whose Offset is -1: it was not written, but the runtime is done with
+// it and its source offset may be stored, so a task that waits for every
+// record is not stalled. Kafka Connect passes a null metadata there.
 type RecordCommitter interface {
 	CommitRecord(ctx context.Context, record *SourceRecord, meta RecordMetadata) error
 }
@@ -196,11 +202,14 @@ type SourceCommitter interface {
 	Commit(ctx context.Context) error
 }
 
-// RecordMetadata is where Kafka stored a source record.
+// RecordMetadata is where Kafka stored a source record. An Offset of -1
+// means the record was not written: it was skipped under
+// errors.tolerance=all. Partition is then -1 and Timestamp zero; Topic is the
+// record's.
 type RecordMetadata struct {
 	Topic     string
 	Partition int32
-	Offset    int64
+	Offset    int64 // -1: not written (skipped)
 	Timestamp time.Time
 }
 

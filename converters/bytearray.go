@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"encoding/json"
 	"github.com/connectkit/connectkit/connect"
 )
 
@@ -38,8 +39,9 @@ func (*ByteArrayConverter) ToConnectData(_ string, data []byte) (*connect.Schema
 	return connect.OptionalBytesSchema, data, nil
 }
 
-// FromConnectData returns value, which must be a []byte or nil, itself. A
-// schema, if given, must be of type BYTES.
+// FromConnectData returns value, which must be a []byte, a
+// [json.RawMessage] or nil, itself. A schema, if given, must be of type
+// BYTES.
 func (*ByteArrayConverter) FromConnectData(_ string, schema *connect.Schema, value any) ([]byte, error) {
 	if schema != nil && schema.Type != connect.Bytes {
 		return nil, connect.DataErrorf("bytearray: invalid schema type %s for ByteArrayConverter", schema.Type)
@@ -48,6 +50,8 @@ func (*ByteArrayConverter) FromConnectData(_ string, schema *connect.Schema, val
 	case nil:
 		return nil, nil
 	case []byte:
+		return v, nil
+	case json.RawMessage:
 		return v, nil
 	default:
 		return nil, connect.DataErrorf("bytearray: ByteArrayConverter is not compatible with values of type %T", value)

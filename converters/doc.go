@@ -56,6 +56,24 @@
 // float, string, slice or map, and fails for a Struct, Decimal or time.Time,
 // which need a schema, as in Kafka.
 //
+// # Pre-encoded JSON
+//
+// As a Go extension (Kafka Connect has no such type), a top-level value of
+// type [encoding/json.RawMessage] with a nil schema is written as it is: the
+// bytes themselves with schemas.enable=false, or
+// {"schema":null,"payload":<the bytes>} with schemas.enable=true. A source
+// that receives JSON, such as an HTTP API's response, can so pass each
+// record's bytes through without decoding them into maps and encoding them
+// again. The bytes are checked first, as strictly as the reader checks its
+// input (one JSON value, valid UTF-8, nesting within 1,000 levels), so bad
+// bytes are a [connect.DataError] naming the topic and the byte offset,
+// never malformed JSON in Kafka. The returned bytes alias the value when
+// schemas.enable=false. Only a top-level value with a nil schema is
+// pre-encoded: with a schema a RawMessage is refused, and nested inside a
+// map or slice it is a byte slice (base64). [StringConverter] writes a
+// RawMessage as its text and [ByteArrayConverter] as its bytes, so a source
+// that produces RawMessage values works with each of them.
+//
 // # Where this package differs from Kafka
 //
 // It is stricter where Kafka silently changes data, returning a

@@ -2,7 +2,9 @@ package converters
 
 import (
 	"container/list"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -301,9 +303,18 @@ func (c *JSONConverter) remember(text string, s *connect.Schema) {
 // value with a schema gives the schema's default, JSON null (with
 // schemas.enable=false, the 4 bytes "null") or, for a required schema
 // without default, an error.
-func (c *JSONConverter) FromConnectData(_ string, schema *connect.Schema, value any) ([]byte, error) {
+//
+// A [json.RawMessage] value with a nil schema is JSON already: it is
+// checked as ToConnectData checks its input (stricter than [json.Valid],
+// which lets invalid UTF-8 through) and written as it is, not copied; with
+// schemas.enable, as the payload of an envelope whose schema is null. This
+// is a Go extension: Kafka Connect has no such type.
+func (c *JSONConverter) FromConnectData(topic string, schema *connect.Schema, value any) ([]byte, error) {
 	if schema == nil && value == nil {
 		return nil, nil
+	}
+	if raw, ok := value.(json.RawMessage); ok && schema == nil {
+		return c.fromRaw(topic, raw)
 	}
 	e := jsonEncoder{buf: make([]byte, 0, c.lastSize.Load()+64), conv: c}
 	if c.schemasEnable {
@@ -324,6 +335,30 @@ func (c *JSONConverter) FromConnectData(_ string, schema *connect.Schema, value 
 	c.lastSize.Store(int64(len(e.buf)))
 	return e.buf, nil
 }
+
+// fromRaw writes pre-encoded JSON after checking that it is one JSON value,
+// so that nothing malformed reaches Kafka.
+func (c *JSONConverter) fromRaw(topic string, raw json.RawMessage) ([]byte, error) {
+	d := jsonDecoder{data: raw}
+	d.skipWS()
+	err := d.skipValue()
+	if err == nil {
+		err = d.end()
+	}
+	if err != nil {
+		return nil, &connect.DataError{Op: "json", Err: fmt.Errorf("json.RawMessage value for topic %s: %w", topic, err)}
+	}
+	if !c.schemasEnable {
+		return raw, nil
+	}
+	out := make([]byte, 0, len(envelopeNull)+len(raw)+1)
+	out = append(out, envelopeNull...)
+	out = append(out, raw...)
+	return append(out, '}'), nil
+}
+
+// envelopeNull opens the envelope of a value without a schema.
+const envelopeNull = `{"schema":null,"payload":`
 
 func (c *JSONConverter) renderSchema(s *connect.Schema) ([]byte, error) {
 	if s == nil {

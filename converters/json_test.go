@@ -655,3 +655,95 @@ func TestJSONStructDefaultsEqual(t *testing.T) {
 	}
 	assert.False(t, schemaEqual(withDefault(unset), withDefault(set)))
 }
+
+func TestJSONFromConnectRawMessage(t *testing.T) {
+	plain := newJSON(t, "schemas.enable", "false")
+	enveloped := newJSON(t)
+	for _, tc := range []struct {
+		name, raw       string
+		plain, envelope string
+	}{
+		{"object", `{"id":1,"b":[true,null],"s":"é"}`, `{"id":1,"b":[true,null],"s":"é"}`, `{"schema":null,"payload":{"id":1,"b":[true,null],"s":"é"}}`},
+		{"kept verbatim", `{ "b": 2, "a": 1.50 }`, `{ "b": 2, "a": 1.50 }`, `{"schema":null,"payload":{ "b": 2, "a": 1.50 }}`},
+		{"array", `[1,2]`, `[1,2]`, `{"schema":null,"payload":[1,2]}`},
+		{"string", `"x"`, `"x"`, `{"schema":null,"payload":"x"}`},
+		{"number", `42`, `42`, `{"schema":null,"payload":42}`},
+		{"null", `null`, `null`, `{"schema":null,"payload":null}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := plain.FromConnectData("orders", nil, json.RawMessage(tc.raw))
+			require.NoError(t, err)
+			assert.Equal(t, tc.plain, string(got))
+			got, err = enveloped.FromConnectData("orders", nil, json.RawMessage(tc.raw))
+			require.NoError(t, err)
+			assert.Equal(t, tc.envelope, string(got))
+			assert.True(t, json.Valid(got))
+			// What is written reads back as the same plain values.
+			s, v, err := enveloped.ToConnectData("orders", got)
+			require.NoError(t, err)
+			assert.Nil(t, s)
+			_, want, err := plain.ToConnectData("orders", []byte(tc.raw))
+			require.NoError(t, err)
+			assert.Equal(t, want, v)
+		})
+	}
+}
+
+func TestJSONFromConnectRawMessageErrors(t *testing.T) {
+	for _, c := range []*JSONConverter{newJSON(t, "schemas.enable", "false"), newJSON(t)} {
+		for _, tc := range []struct {
+			name, raw, want string
+		}{
+			{"empty", ``, `unexpected end of JSON input at byte 0`},
+			{"blank", `  `, `unexpected end of JSON input at byte 2`},
+			{"truncated", `{"id":1`, `unexpected end of JSON input at byte 7`},
+			{"two values", `{} {}`, `invalid character '{' after top-level value at byte 3`},
+			{"not json", `id=1`, `invalid character 'i' looking for beginning of value at byte 0`},
+			{"invalid utf-8, which json.Valid accepts", "\"ab\xffc\"", `invalid UTF-8 in string at byte 3`},
+			{"too deep", strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1), `nesting deeper than 1000`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := c.FromConnectData("orders", nil, json.RawMessage(tc.raw))
+				assert.Nil(t, got)
+				requireDataError(t, err, "json.RawMessage value for topic orders: "+tc.want)
+			})
+		}
+	}
+}
+
+func TestJSONFromConnectRawMessageNeedsNilSchema(t *testing.T) {
+	c := newJSON(t, "schemas.enable", "false")
+	_, err := c.FromConnectData("orders", connect.BytesSchema, json.RawMessage(`{}`))
+	requireDataError(t, err, "bytes schema needs a []byte, got json.RawMessage")
+	// Only a top-level value is pre-encoded: nested, it is a byte slice.
+	got, err := c.FromConnectData("orders", nil, map[string]any{"a": json.RawMessage(`{}`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":"e30="}`, string(got))
+}
+
+func TestRawMessageWithStringAndByteArrayConverters(t *testing.T) {
+	raw := json.RawMessage(`{"a":"é"}`)
+	for _, tc := range []struct {
+		name string
+		conv Converter
+		want []byte
+	}{
+		{"string", mustConverter(t, StringConverterClass, nil), []byte(`{"a":"é"}`)},
+		{"string in UTF-16", mustConverter(t, StringConverterClass, map[string]string{"converter.encoding": "UTF-16BE"}),
+			[]byte{0, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '"', 0, 0xe9, 0, '"', 0, '}'}},
+		{"bytearray", mustConverter(t, ByteArrayConverterClass, nil), []byte(`{"a":"é"}`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.conv.FromConnectData("orders", nil, raw)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func mustConverter(t *testing.T, class string, config map[string]string) Converter {
+	t.Helper()
+	c, err := New(class, config, false)
+	require.NoError(t, err)
+	return c
+}

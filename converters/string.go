@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"reflect"
@@ -130,7 +131,8 @@ func (c *StringConverter) ToConnectData(_ string, data []byte) (*connect.Schema,
 // structs as "Struct{a=1}" (unset fields omitted), decimals as BigDecimal
 // prints them and times as java.util.Date prints them in UTC ("Thu Jan 01
 // 00:00:00 UTC 1970"). A []byte is written as is (Kafka writes the array's
-// identity, "[B@1b6d3586").
+// identity, "[B@1b6d3586"); a [json.RawMessage], pre-encoded JSON (a Go
+// extension, see the package documentation), as its text.
 func (c *StringConverter) FromConnectData(_ string, _ *connect.Schema, value any) ([]byte, error) {
 	switch v := value.(type) {
 	case nil:
@@ -139,6 +141,8 @@ func (c *StringConverter) FromConnectData(_ string, _ *connect.Schema, value any
 		return v, nil
 	case string:
 		return c.enc.encode(v), nil
+	case json.RawMessage:
+		return c.enc.encode(string(v)), nil
 	}
 	return c.enc.encode(string(appendJavaString(nil, value))), nil
 }

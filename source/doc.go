@@ -97,7 +97,10 @@
 // partition, unless errors.tolerance=all: then it is logged
 // (errors.log.enable) and skipped. A source has no dead-letter queue, as in
 // Kafka Connect. A skipped record's offset is still stored only once every
-// earlier record of its source partition was acknowledged. Any other error,
+// earlier record of its source partition was acknowledged, and the task's
+// CommitRecord is called for it with an Offset of -1 (Kafka Connect's
+// commitRecord(record, null)), so a task that waits for every record to be
+// committed does not stall. Any other error,
 // and a panic, fails only the task it happened in; its [connect.TaskStatus]
 // holds the cause, a [*connect.TaskError].
 //

@@ -55,6 +55,7 @@ type counter struct {
 	next       int
 	resumed    int // stored position found at Start, -1 if none
 	committed  []int
+	skipped    []int // committed with offset -1
 	commits    int
 	stops      int
 	pollExited chan struct{}
@@ -112,7 +113,11 @@ func (c *counter) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 func (c *counter) CommitRecord(_ context.Context, rec *connect.SourceRecord, meta connect.RecordMetadata) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.committed = append(c.committed, int(rec.SourceOffset["position"].(int64)))
+	pos := int(rec.SourceOffset["position"].(int64))
+	c.committed = append(c.committed, pos)
+	if meta.Offset == -1 {
+		c.skipped = append(c.skipped, pos)
+	}
 	return nil
 }
 
@@ -345,10 +350,40 @@ func TestRetriablePollErrorIsRetried(t *testing.T) {
 		return nil
 	}}
 	store := source.NewMemoryOffsetStore()
-	h := connectortest.StartSource(t, one(task), c.SourceConfig(name), source.WithOffsetStore(store), source.WithLogger(quiet))
+	errs := &errAttrs{}
+	h := connectortest.StartSource(t, one(task), c.SourceConfig(name), source.WithOffsetStore(store), source.WithLogger(slog.New(errs)))
 	c.WaitFor(t, 30*time.Second, func() bool { return storedPosition(t, store, name, "p") == 5 })
 	require.NoError(t, h.Stop())
 	assert.Len(t, values(t, c, topic), 5)
+	assert.Equal(t, []string{"retriable: busy", "retriable: busy"}, errs.values(), "each retry warning names the Poll error")
+}
+
+// errAttrs is a log handler that keeps the err attribute of every record.
+type errAttrs struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (h *errAttrs) Enabled(context.Context, slog.Level) bool { return true }
+func (h *errAttrs) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *errAttrs) WithGroup(string) slog.Handler            { return h }
+
+func (h *errAttrs) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "err" {
+			h.mu.Lock()
+			h.errs = append(h.errs, a.Value.String())
+			h.mu.Unlock()
+		}
+		return true
+	})
+	return nil
+}
+
+func (h *errAttrs) values() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.errs...)
 }
 
 func TestRetriesGiveUpAfterRetryTimeout(t *testing.T) {
@@ -431,6 +466,11 @@ func TestToleratedConversionFailureIsSkipped(t *testing.T) {
 	c.WaitFor(t, 30*time.Second, func() bool { return storedPosition(t, store, name, "p") == 10 })
 	require.NoError(t, h.Stop())
 	assert.Equal(t, []string{`"value-0"`, `"value-2"`, `"value-3"`, `"value-4"`, `"value-6"`, `"value-7"`, `"value-8"`}, values(t, c, topic))
+	committed, _, _ := task.snapshot()
+	assert.ElementsMatch(t, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, committed, "CommitRecord for every record, skipped or written")
+	task.mu.Lock()
+	defer task.mu.Unlock()
+	assert.ElementsMatch(t, []int{2, 6, 10}, task.skipped, "skipped records are committed with offset -1")
 }
 
 func TestCreatesMissingTopics(t *testing.T) {

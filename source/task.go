@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -45,6 +46,7 @@ type taskRunner struct {
 
 	producer  *kafka.Producer
 	reports   chan kafka.Event
+	skips     chan *pending // records the poll loop skipped, for the acknowledger to commit
 	keyConv   converters.Converter
 	valueConv converters.Converter
 	hdrConv   converters.HeaderConverter
@@ -58,12 +60,16 @@ type taskRunner struct {
 
 	gate *gate // closed while failed deliveries wait to be produced again
 
-	pollRetry retryClock // owned by the poll loop
+	// Owned by the poll loop.
+	pollRetry retryClock
+	lastTopic *string // the topic of the last record converted
 
 	// Owned by the acknowledger until it exits, then by the poll loop.
 	lastFlush     time.Time
 	deliveryRetry retryClock
-	retries       []*pending // deliveries that failed retriably, holding their window places
+	retries       []*pending               // deliveries that failed retriably, holding their window places
+	acked         []*pending               // acknowledged, waiting for finishAcks
+	ackMeta       []connect.RecordMetadata // where each of acked was written, for CommitRecord
 	retryAt       time.Time
 	draining      bool // shutdown began: failed deliveries are no longer retried
 
@@ -210,6 +216,7 @@ func (t *taskRunner) setup() error {
 	t.gate = newGate()
 	// Room for every report, so librdkafka never waits on the task.
 	t.reports = make(chan kafka.Event, max)
+	t.skips = make(chan *pending, 64)
 	if t.producer, err = kafka.NewProducer(cfg); err != nil {
 		return fmt.Errorf("create producer: %w", err)
 	}
@@ -287,9 +294,9 @@ func (t *taskRunner) pollFailed(ctx context.Context, err error) error {
 	if !connect.IsRetriable(err) {
 		return t.wrap("Poll", err)
 	}
-	delay, err := t.pollRetry.next(t.s, err)
-	if err != nil {
-		return t.wrap("Poll", err)
+	delay, rerr := t.pollRetry.next(t.s, err)
+	if rerr != nil {
+		return t.wrap("Poll", rerr)
 	}
 	t.log.Warn("Poll failed with a retriable error; retrying", "attempt", t.pollRetry.attempt, "backoff", delay, "err", err)
 	sleep(ctx, delay)
@@ -338,16 +345,15 @@ func sleep(ctx context.Context, d time.Duration) {
 
 // send converts and produces recs, in order.
 func (t *taskRunner) send(recs []connect.SourceRecord) error {
-	for i := range recs {
-		rec := &recs[i]
-		p, err := t.tracker.track(rec)
-		if err != nil {
-			return t.wrap("track", fmt.Errorf("record for topic %s: %w", rec.Topic, err))
-		}
-		if p.msg, err = t.convert(rec); err != nil {
+	ps, trackErr := t.tracker.track(recs)
+	for i := range ps {
+		p := &ps[i]
+		rec := p.rec
+		if err := t.convert(rec, &p.msg); err != nil {
 			if err := t.tolerate(p, "convert", err); err != nil {
 				return err
 			}
+			t.skips <- p
 			continue
 		}
 		if err := t.topics.ensure(t.taskCtx, rec.Topic); err != nil {
@@ -357,24 +363,27 @@ func (t *taskRunner) send(recs []connect.SourceRecord) error {
 			return err
 		}
 	}
+	if trackErr != nil {
+		rec := &recs[len(ps)]
+		return t.wrap("track", fmt.Errorf("record for topic %s: %w", rec.Topic, trackErr))
+	}
 	return nil
 }
 
-// convert serializes a record's key, value and headers.
-func (t *taskRunner) convert(rec *connect.SourceRecord) (*kafka.Message, error) {
+// convert serializes a record's key, value and headers into m.
+func (t *taskRunner) convert(rec *connect.SourceRecord, m *kafka.Message) error {
 	if rec.Topic == "" {
-		return nil, &connect.DataError{Op: "record", Err: errors.New("no topic")}
+		return &connect.DataError{Op: "record", Err: errors.New("no topic")}
 	}
 	key, err := t.keyConv.FromConnectData(rec.Topic, rec.KeySchema, rec.Key)
 	if err != nil {
-		return nil, &connect.DataError{Op: "convert key", Err: err}
+		return &connect.DataError{Op: "convert key", Err: err}
 	}
 	value, err := t.valueConv.FromConnectData(rec.Topic, rec.ValueSchema, rec.Value)
 	if err != nil {
-		return nil, &connect.DataError{Op: "convert value", Err: err}
+		return &connect.DataError{Op: "convert value", Err: err}
 	}
-	topic := rec.Topic
-	m := &kafka.Message{TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+	*m = kafka.Message{TopicPartition: kafka.TopicPartition{Topic: t.topicPtr(rec.Topic), Partition: kafka.PartitionAny},
 		Key: key, Value: value, Timestamp: rec.Timestamp}
 	if rec.Partition != nil {
 		m.TopicPartition.Partition = *rec.Partition
@@ -384,12 +393,21 @@ func (t *taskRunner) convert(rec *connect.SourceRecord) (*kafka.Message, error) 
 		for i, h := range rec.Headers {
 			b, err := t.hdrConv.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
 			if err != nil {
-				return nil, &connect.DataError{Op: fmt.Sprintf("convert header %q", h.Key), Err: err}
+				return &connect.DataError{Op: fmt.Sprintf("convert header %q", h.Key), Err: err}
 			}
 			m.Headers[i] = kafka.Header{Key: h.Key, Value: b}
 		}
 	}
-	return m, nil
+	return nil
+}
+
+// topicPtr returns a shared pointer to topic for kafka.Message, sparing an
+// allocation per record: tasks mostly write to one topic.
+func (t *taskRunner) topicPtr(topic string) *string {
+	if t.lastTopic == nil || *t.lastTopic != topic {
+		t.lastTopic = &topic
+	}
+	return t.lastTopic
 }
 
 // describe names a record for errors and logs: its topic and source
@@ -403,9 +421,9 @@ func describe(rec *connect.SourceRecord) string {
 }
 
 // tolerate applies errors.tolerance to a record that could not be converted
-// or produced: under all it is logged and skipped (its offset still waits
-// for every earlier record of its partition); otherwise it returns the
-// error that fails the task, naming the record.
+// or produced: under all it is logged and nil is returned, and the caller
+// skips it (see skipped); otherwise it returns the error that fails the
+// task, naming the record.
 func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
 	if !t.s.tolerateAll {
 		return t.wrap(stage, fmt.Errorf("%s: %w (errors.tolerance=none)", describe(p.rec), cause))
@@ -417,8 +435,22 @@ func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
 		}
 		t.log.Error("tolerated error; record skipped", attrs...)
 	}
-	t.tracker.done(p)
 	return nil
+}
+
+// skipped finishes a record skipped under errors.tolerance=all, on the
+// acknowledger: CommitRecord with offset -1, as Kafka Connect calls
+// commitRecord(record, null), so that a task waiting for every record is not
+// stalled; then the offset tracker may pass it (once every earlier record of
+// its partition is done).
+func (t *taskRunner) skipped(p *pending) {
+	if t.recordCommitter != nil {
+		meta := connect.RecordMetadata{Topic: p.rec.Topic, Partition: -1, Offset: -1}
+		if err := t.call("CommitRecord", func() error { return t.recordCommitter.CommitRecord(t.taskCtx, p.rec, meta) }); err != nil {
+			t.log.Error("CommitRecord failed", "record", describe(p.rec), "err", err)
+		}
+	}
+	t.tracker.done(p)
 }
 
 // produce hands one record to the producer once the window of
@@ -434,7 +466,7 @@ func (t *taskRunner) produce(p *pending) error {
 	}
 	p.msg.Opaque = p
 	for {
-		err := t.producer.Produce(p.msg, t.reports)
+		err := t.producer.Produce(&p.msg, t.reports)
 		if err == nil {
 			return nil
 		}
@@ -444,17 +476,21 @@ func (t *taskRunner) produce(p *pending) error {
 			// full: the acknowledger is draining it.
 			sleep(t.taskCtx, reportWait)
 			if t.taskCtx.Err() != nil {
-				t.window.release()
+				t.window.release(1)
 				return nil
 			}
 			continue
 		}
-		t.window.release()
+		t.window.release(1)
 		if errors.As(err, &kerr) && kerr.IsFatal() {
 			return t.wrap("produce", fmt.Errorf("%s: %w", describe(p.rec), err))
 		}
 		// The producer refused the record itself (too large, say).
-		return t.tolerate(p, "produce", err)
+		if err := t.tolerate(p, "produce", err); err != nil {
+			return err
+		}
+		t.skips <- p
+		return nil
 	}
 }
 
@@ -470,7 +506,9 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 	for {
 		select {
 		case ev := <-t.reports:
-			t.delivered(ev)
+			t.deliveredBatch(ev)
+		case p := <-t.skips:
+			t.skipped(p)
 		case ev := <-t.producer.Events():
 			t.producerEvent(ev)
 		case <-ticker.C:
@@ -503,14 +541,14 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 // again after a backoff.
 func (t *taskRunner) retry(p *pending, err error) {
 	if t.draining {
-		t.window.release()
+		t.window.release(1)
 		return
 	}
 	if len(t.retries) == 0 {
 		t.gate.close()
 		delay, rerr := t.deliveryRetry.next(t.s, err)
 		if rerr != nil {
-			t.window.release()
+			t.window.release(1)
 			t.setFatal(t.wrap("produce", fmt.Errorf("%s: %w", describe(p.rec), rerr)))
 			t.draining = true
 			t.dropRetries()
@@ -526,7 +564,7 @@ func (t *taskRunner) retry(p *pending, err error) {
 func (t *taskRunner) produceRetries() {
 	slices.SortFunc(t.retries, func(a, b *pending) int { return cmp.Compare(a.seq, b.seq) })
 	for i, p := range t.retries {
-		if err := t.producer.Produce(p.msg, t.reports); err != nil {
+		if err := t.producer.Produce(&p.msg, t.reports); err != nil {
 			// The queue is full or the producer failed: try the rest
 			// again after another backoff.
 			t.retries = slices.Delete(t.retries, 0, i)
@@ -551,9 +589,7 @@ func (t *taskRunner) dropRetries() {
 		t.log.Warn("records not delivered; they will be polled again after a restart", "records", len(t.retries),
 			"first", describe(t.retries[0].rec))
 	}
-	for range t.retries {
-		t.window.release()
-	}
+	t.window.release(len(t.retries))
 	t.retries = nil
 	t.gate.open()
 }
@@ -564,7 +600,9 @@ func (t *taskRunner) collectReports() {
 	for {
 		select {
 		case ev := <-t.reports:
-			t.delivered(ev)
+			t.deliveredBatch(ev)
+		case p := <-t.skips:
+			t.skipped(p)
 		default:
 			return
 		}
@@ -581,8 +619,29 @@ func (t *taskRunner) producerEvent(ev kafka.Event) {
 	}
 }
 
-// delivered handles one delivery report: CommitRecord and the offset
-// tracker on success, a retry or errors.tolerance on failure.
+// ackBatch bounds the delivery reports handled together: one CommitRecord
+// call frame, one offset tracker lock and one window release per batch
+// instead of per record.
+const ackBatch = 1024
+
+// deliveredBatch handles ev and the delivery reports already waiting behind
+// it, up to ackBatch.
+func (t *taskRunner) deliveredBatch(ev kafka.Event) {
+	t.delivered(ev)
+more:
+	for range ackBatch - 1 {
+		select {
+		case ev := <-t.reports:
+			t.delivered(ev)
+		default:
+			break more
+		}
+	}
+	t.finishAcks()
+}
+
+// delivered handles one delivery report: a success is queued for
+// finishAcks; a failure is retried or handled by errors.tolerance.
 func (t *taskRunner) delivered(ev kafka.Event) {
 	m, ok := ev.(*kafka.Message)
 	if !ok {
@@ -594,24 +653,51 @@ func (t *taskRunner) delivered(ev kafka.Event) {
 			t.retry(p, err)
 			return
 		}
-		t.window.release()
+		t.window.release(1)
 		if terr := t.tolerate(p, "produce", err); terr != nil {
 			t.setFatal(terr)
+			return
 		}
+		t.skipped(p)
 		return
 	}
-	defer t.window.release()
 	t.deliveryRetry.reset()
+	t.acked = append(t.acked, p)
 	if t.recordCommitter != nil {
-		meta := connect.RecordMetadata{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition,
-			Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp}
-		if err := t.call("CommitRecord", func() error { return t.recordCommitter.CommitRecord(t.taskCtx, p.rec, meta) }); err != nil {
-			// As in Kafka Connect: the record is in Kafka, so this is
-			// only logged.
-			t.log.Error("CommitRecord failed", "record", describe(p.rec), "err", err)
+		t.ackMeta = append(t.ackMeta, connect.RecordMetadata{Topic: *m.TopicPartition.Topic,
+			Partition: m.TopicPartition.Partition, Offset: int64(m.TopicPartition.Offset), Timestamp: m.Timestamp})
+	}
+}
+
+// finishAcks calls CommitRecord for each record acknowledged since the last
+// call, in order, then lets the offset tracker pass them and frees their
+// window places.
+func (t *taskRunner) finishAcks() {
+	if len(t.acked) == 0 {
+		return
+	}
+	if t.recordCommitter != nil {
+		for i := 0; i < len(t.acked); {
+			err := t.call("CommitRecord", func() error {
+				for ; i < len(t.acked); i++ {
+					if err := t.recordCommitter.CommitRecord(t.taskCtx, t.acked[i].rec, t.ackMeta[i]); err != nil {
+						// As in Kafka Connect: the record is in Kafka, so
+						// this is only logged.
+						t.log.Error("CommitRecord failed", "record", describe(t.acked[i].rec), "err", err)
+					}
+				}
+				return nil
+			})
+			if err != nil { // a panic in the call for record i
+				t.log.Error("CommitRecord failed", "record", describe(t.acked[i].rec), "err", err)
+				i++
+			}
 		}
 	}
-	t.tracker.done(p)
+	t.tracker.done(t.acked...)
+	t.window.release(len(t.acked))
+	clear(t.acked)
+	t.acked, t.ackMeta = t.acked[:0], t.ackMeta[:0]
 }
 
 // retriableDelivery reports whether a failed delivery may succeed if the
@@ -731,9 +817,10 @@ func (w *window) wait(ctx context.Context, ok func() bool) error {
 	return nil
 }
 
-func (w *window) release() {
+// release frees n places.
+func (w *window) release(n int) {
 	w.mu.Lock()
-	w.n--
+	w.n -= n
 	if w.waiting > 0 {
 		close(w.wake)
 		w.wake = make(chan struct{})
@@ -750,6 +837,7 @@ func (w *window) size() int {
 // gate holds new records back while failed ones wait to be produced again,
 // so that records keep the order Poll returned them in.
 type gate struct {
+	shut   atomic.Bool // the gate is closed: spares wait the lock while it is open
 	mu     sync.Mutex
 	opened chan struct{} // closed while the gate is open
 }
@@ -766,6 +854,7 @@ func (g *gate) close() {
 	select {
 	case <-g.opened:
 		g.opened = make(chan struct{})
+		g.shut.Store(true)
 	default:
 	}
 }
@@ -776,12 +865,16 @@ func (g *gate) open() {
 	select {
 	case <-g.opened:
 	default:
+		g.shut.Store(false)
 		close(g.opened)
 	}
 }
 
 // wait returns once the gate is open, or ctx's error.
 func (g *gate) wait(ctx context.Context) error {
+	if !g.shut.Load() {
+		return nil
+	}
 	g.mu.Lock()
 	opened := g.opened
 	g.mu.Unlock()

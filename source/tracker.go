@@ -10,10 +10,11 @@ import (
 )
 
 // pending is one record between Poll and its acknowledgement (or its
-// deliberate skip under errors.tolerance=all).
+// deliberate skip under errors.tolerance=all). The pendings of one Poll
+// batch, and their messages, are allocated together.
 type pending struct {
 	rec  *connect.SourceRecord
-	msg  *kafka.Message // nil for a record skipped before it was produced
+	msg  kafka.Message // set once the record is converted
 	part *partitionState
 	seq  uint64 // poll order within the task
 	done bool
@@ -50,22 +51,29 @@ func newOffsetTracker() *offsetTracker {
 	return &offsetTracker{parts: map[string]*partitionState{}}
 }
 
-// track registers a record, in poll order, and returns its pending entry.
-func (t *offsetTracker) track(rec *connect.SourceRecord) (*pending, error) {
+// track registers the records of one Poll batch, in poll order, and returns
+// their pending entries. If a record's source partition cannot be stored, it
+// returns the entries of the records before it with the error.
+func (t *offsetTracker) track(recs []connect.SourceRecord) ([]pending, error) {
+	ps := make([]pending, len(recs))
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.seq++
-	p := &pending{rec: rec, seq: t.seq}
-	if rec.SourcePartition == nil {
-		return p, nil // no offset to store
+	for i := range recs {
+		rec := &recs[i]
+		t.seq++
+		p := &ps[i]
+		p.rec, p.seq = rec, t.seq
+		if rec.SourcePartition == nil {
+			continue // no offset to store
+		}
+		st, err := t.state(rec.SourcePartition)
+		if err != nil {
+			return ps[:i], err
+		}
+		p.part = st
+		st.queue = append(st.queue, p)
 	}
-	ps, err := t.state(rec.SourcePartition)
-	if err != nil {
-		return nil, err
-	}
-	p.part = ps
-	ps.queue = append(ps.queue, p)
-	return p, nil
+	return ps, nil
 }
 
 func (t *offsetTracker) state(partition map[string]any) (*partitionState, error) {
@@ -90,16 +98,21 @@ func sameMap(a, b map[string]any) bool {
 	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
-// done marks p acknowledged or skipped and advances its partition's offset
-// over the run of done records at the head of its queue.
-func (t *offsetTracker) done(p *pending) {
+// done marks records acknowledged or skipped and advances their
+// partitions' offsets over the runs of done records at the heads of their
+// queues.
+func (t *offsetTracker) done(ps ...*pending) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p.done = true
-	ps := p.part
-	if ps == nil {
-		return
+	for _, p := range ps {
+		p.done = true
+		if p.part != nil {
+			p.part.advance()
+		}
 	}
+}
+
+func (ps *partitionState) advance() {
 	for ps.head < len(ps.queue) && ps.queue[ps.head].done {
 		ps.offset, ps.has = ps.queue[ps.head].rec.SourceOffset, true
 		ps.version++

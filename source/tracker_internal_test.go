@@ -12,16 +12,16 @@ import (
 func TestTrackerAdvancesOnlyOverContiguousAcks(t *testing.T) {
 	tr := newOffsetTracker()
 	a, b := map[string]any{"f": "a"}, map[string]any{"f": "b"}
-	rec := func(part map[string]any, pos int) *pending {
-		p, err := tr.track(&connect.SourceRecord{SourcePartition: part, SourceOffset: map[string]any{"pos": pos}})
-		require.NoError(t, err)
-		return p
+	rec := func(part map[string]any, pos int) connect.SourceRecord {
+		return connect.SourceRecord{SourcePartition: part, SourceOffset: map[string]any{"pos": pos}}
 	}
-	a1, b1, a2, a3 := rec(a, 1), rec(b, 1), rec(a, 2), rec(a, 3)
-	// Equal but distinct maps are the same partition.
-	a4 := rec(map[string]any{"f": "a"}, 4)
-	none, err := tr.track(&connect.SourceRecord{})
+	first, err := tr.track([]connect.SourceRecord{rec(a, 1), rec(b, 1), rec(a, 2)})
 	require.NoError(t, err)
+	// Equal but distinct maps are the same partition, across batches.
+	second, err := tr.track([]connect.SourceRecord{rec(a, 3), rec(map[string]any{"f": "a"}, 4), {}})
+	require.NoError(t, err)
+	a1, b1, a2 := &first[0], &first[1], &first[2]
+	a3, a4, none := &second[0], &second[1], &second[2]
 
 	offsets := func() map[string]any {
 		out := map[string]any{}
@@ -32,8 +32,7 @@ func TestTrackerAdvancesOnlyOverContiguousAcks(t *testing.T) {
 		tr.stored(f)
 		return out
 	}
-	tr.done(a3)
-	tr.done(none)
+	tr.done(a3, none)
 	assert.Empty(t, offsets(), "a3 acknowledged before a1 and a2 moves nothing")
 	tr.done(a1)
 	assert.Equal(t, map[string]any{"a": 1}, offsets())
@@ -47,9 +46,13 @@ func TestTrackerAdvancesOnlyOverContiguousAcks(t *testing.T) {
 }
 
 func TestTrackerRejectsPartitionsThatAreNotJSON(t *testing.T) {
-	_, err := newOffsetTracker().track(&connect.SourceRecord{Topic: "t", SourcePartition: map[string]any{"c": make(chan int)}})
+	ps, err := newOffsetTracker().track([]connect.SourceRecord{
+		{Topic: "t", SourcePartition: map[string]any{"c": 1}},
+		{Topic: "t", SourcePartition: map[string]any{"c": make(chan int)}},
+	})
 	var de *connect.DataError
 	assert.ErrorAs(t, err, &de)
+	assert.Len(t, ps, 1, "the records before the bad one are returned, to be produced")
 }
 
 func TestKeysMatchWhateverTheFieldOrder(t *testing.T) {

@@ -33,12 +33,17 @@
 // (http.response.list.order.direction) and those already seen are dropped
 // (see Offsets).
 //
-// The record's value is the JSON value itself, without a schema: maps, lists,
-// strings, int64 and float64 numbers, booleans and nil, which the JsonConverter
-// writes back as the same JSON (castorm sent an escaped string inside a
-// struct, its issue 19). The key is a string. castorm's struct output is still
-// available with http.response.record.mapper=SchemedKvSourceRecordMapper, and
-// its plain strings with StringKvSourceRecordMapper.
+// The record's value is the JSON value itself, without a schema (castorm
+// sent an escaped string inside a struct, its issue 19): a
+// [encoding/json.RawMessage] holding the record's text as the API sent it,
+// white space between tokens removed, which the JsonConverter writes as it
+// is (the StringConverter as text, the ByteArrayConverter as bytes). The
+// records are not decoded: the body is checked once, and only the values
+// that the offset, key and timestamp pointers select are read. A JSON null
+// is a nil value, a Kafka null. The key is a string. castorm's struct output
+// is still available with
+// http.response.record.mapper=SchemedKvSourceRecordMapper, and its plain
+// strings with StringKvSourceRecordMapper.
 //
 // # Templates
 //

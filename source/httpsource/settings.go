@@ -1,6 +1,7 @@
 package httpsource
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -33,6 +34,7 @@ type settings struct {
 	process     [][2]int
 	skip        [][2]int
 	mapper      string
+	rawValues   bool // JsonRecordMapper: values are json.RawMessage slices of the body
 	listPtr     pointer
 	recordPtr   pointer
 	offsetPtrs  []namedPointer
@@ -130,6 +132,7 @@ func compileSettings(config map[string]string) (*settings, error) {
 	s.process, _ = codeRanges(cfg.String(CodesProcessConfig)) // validated
 	s.skip, _ = codeRanges(cfg.String(CodesSkipConfig))
 	s.mapper = simpleName(cfg.Class(RecordMapperConfig))
+	s.rawValues = s.mapper == simpleName(JSONMapper)
 
 	s.listPtr, err = parsePointer(cfg.String(ListPointerConfig))
 	add(ListPointerConfig, err)
@@ -269,8 +272,15 @@ func (p pointer) String() string {
 	return b.String()
 }
 
-// get returns the value p points at in v, a decoded JSON value.
+// get returns the value p points at in v, a decoded JSON value or, with
+// the JsonRecordMapper, JSON text.
 func (p pointer) get(v any) (any, bool) {
+	switch x := v.(type) {
+	case json.RawMessage:
+		return p.getRaw(x)
+	case *rawObject:
+		return x.get(p)
+	}
 	for _, tok := range p {
 		switch x := v.(type) {
 		case map[string]any:

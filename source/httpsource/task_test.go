@@ -310,8 +310,8 @@ func TestJSONValuesAndMappers(t *testing.T) {
 	require.Len(t, recs, 1)
 	r := recs[0]
 	assert.Nil(t, r.ValueSchema)
-	assert.Equal(t, map[string]any{"n": 1.5, "big": int64(12345678901), "list": []any{int64(1), "x", nil}, "ok": true}, r.Value,
-		"JSON as JSON, not an escaped string (castorm issue 19)")
+	assert.Equal(t, json.RawMessage(`{"n":1.5,"big":12345678901,"list":[1,"x",null],"ok":true}`), r.Value,
+		"JSON as JSON, not an escaped string (castorm issue 19), passed through as the API wrote it")
 	assert.Equal(t, "7", r.Key)
 	assert.Equal(t, ts, r.Timestamp.UTC())
 	assert.Equal(t, "events", r.Topic)
@@ -732,4 +732,84 @@ func TestAdaptableTimer(t *testing.T) {
 			assert.Equal(t, append([]time.Duration{0}, tc.want...), waits, "waits before each request")
 		})
 	}
+}
+
+// TestJSONMapperReadsTheTextAsDecodingWould checks that the JsonRecordMapper,
+// which follows pointers through the response's text without decoding it,
+// finds the same keys, offsets and timestamps as the StringKvSourceRecordMapper,
+// which decodes, and that its values are the same JSON.
+func TestJSONMapperReadsTheTextAsDecodingWould(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		config     map[string]string
+		values     []string // the JsonRecordMapper's values, as written
+		noTS       bool     // records are stamped with the time of the poll
+	}{
+		{
+			name: "indented, with escapes and odd numbers",
+			body: "{\n  \"data\": {\"items\": [\n    {\"id\": 1.0, \"t\": \"2024-01-01T00:00:01Z\", \"v\": {\"a\": [1, \"x y\"]}},\n" +
+				"    {\"id\": \"a\\\"b\", \"t\": \"2024-01-01T00:00:02.500Z\", \"v\": \"\\u00e9\"},\n" +
+				"    {\"id\": -0, \"t\": \"2024-01-01T00:00:03Z\", \"v\": 1e2},\n" +
+				"    {\"id\": 1234567890123456789, \"t\": \"2024-01-01T00:00:04Z\", \"v\": null},\n" +
+				"    {\"id\": {\"b\": 2, \"a\": [true]}, \"t\": \"2024-01-01T00:00:05Z\", \"v\": false}\n  ]}\n}\n",
+			config: map[string]string{httpsource.ListPointerConfig: "/data/items", httpsource.RecordPointerConfig: "/v",
+				httpsource.OffsetPointerConfig: "key=/id, timestamp=/t"},
+			values: []string{`{"a":[1,"x y"]}`, `"\u00e9"`, `1e2`, ``, `false`},
+		},
+		{
+			name: "escaped and repeated keys, array indexes, key pointers",
+			body: `{"a/b":{"x~y":[{"k":[0,"first"],"k":[0,"second"],"ts":1700000000000,"n":"1"},{"k":[0,7],"ts":1700000001000,"n":"2"}]}}`,
+			config: map[string]string{httpsource.ListPointerConfig: "/a~1b/x~0y", httpsource.KeyPointerConfig: "/k/1, /n",
+				httpsource.TimestampPointerConfig: "/ts"},
+			values: []string{`{"k":[0,"first"],"k":[0,"second"],"ts":1700000000000,"n":"1"}`, `{"k":[0,7],"ts":1700000001000,"n":"2"}`},
+		},
+		{
+			name:   "a single object for a list, no key: the value's UUID",
+			body:   `{"item":{"z":1,"a":"q"}}`,
+			config: map[string]string{httpsource.ListPointerConfig: "/item"},
+			values: []string{`{"z":1,"a":"q"}`},
+			noTS:   true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := newAPI(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(tc.body)) })
+			cfg := map[string]string{httpsource.URLConfig: api.URL}
+			for k, v := range tc.config {
+				cfg[k] = v
+			}
+			raw, err := startTask(t, cfg, nil).Poll(context.Background())
+			require.NoError(t, err)
+			cfg[httpsource.RecordMapperConfig] = httpsource.StringMapper
+			decoded, err := startTask(t, cfg, nil).Poll(context.Background())
+			require.NoError(t, err)
+			require.Len(t, raw, len(tc.values))
+			require.Len(t, decoded, len(tc.values))
+			for i := range raw {
+				assert.Equal(t, decoded[i].SourceOffset, raw[i].SourceOffset, "record %d", i)
+				assert.Equal(t, decoded[i].Key, raw[i].Key, "record %d", i)
+				if !tc.noTS {
+					assert.Equal(t, decoded[i].Timestamp, raw[i].Timestamp, "record %d", i)
+				}
+				if tc.values[i] == "" {
+					assert.Nil(t, raw[i].Value, "record %d: a JSON null is a Kafka null", i)
+					continue
+				}
+				assert.Equal(t, json.RawMessage(tc.values[i]), raw[i].Value, "record %d", i)
+				if c := tc.values[i][0]; c == '{' || c == '[' { // the string mapper's text is JSON
+					assert.JSONEq(t, decoded[i].Value.(string), tc.values[i], "record %d", i)
+				}
+			}
+		})
+	}
+}
+
+func TestJSONMapperKeepsIntegersBeyondInt64(t *testing.T) {
+	body := `{"items":[{"id":12345678901234567890,"n":1.50}]}`
+	api := newAPI(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) })
+	recs, err := startTask(t, map[string]string{httpsource.URLConfig: api.URL, httpsource.ListPointerConfig: "/items",
+		httpsource.OffsetPointerConfig: "key=/id"}, nil).Poll(context.Background())
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "12345678901234567890", recs[0].Key)
+	assert.Equal(t, json.RawMessage(`{"id":12345678901234567890,"n":1.50}`), recs[0].Value, "passed through, digits and all")
 }
