@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -57,8 +58,9 @@ func BenchmarkS3SinkVsBareConsumer(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var bare, snk benchSide
-			for i := 0; b.Loop(); i++ {
-				run := fmt.Sprintf("%s-%d", bc.name, i)
+			for b.Loop() {
+				// Unique across -count repetitions, which share the servers.
+				run := fmt.Sprintf("%s-%d", bc.name, benchRuns.Add(1))
 				bare.add(runBenchSide(b, benchSideArgs{Side: "bare", Bootstrap: kafkaAddr, Group: "bare-" + run}))
 				snk.add(runBenchSide(b, benchSideArgs{Side: "sink", Bootstrap: kafkaAddr, S3: s3Addr,
 					Group: "s3-" + run, TopicsDir: run, FlushSize: bc.flushSize}))
@@ -75,6 +77,9 @@ func BenchmarkS3SinkVsBareConsumer(b *testing.B) {
 		})
 	}
 }
+
+// benchRuns numbers the runs, for their group names and topics.dir.
+var benchRuns atomic.Int64
 
 // benchValue is a JSON event of about 100 bytes.
 func benchValue(i int) []byte {
