@@ -103,7 +103,7 @@ func (s S3Server) Object(ctx context.Context, bucket, key string) ([]byte, error
 	if err != nil {
 		return nil, fmt.Errorf("connectortest: get s3://%s/%s: %w", bucket, key, err)
 	}
-	defer out.Body.Close()
+	defer func() { _ = out.Body.Close() }() // read-only: nothing to lose
 	b, err := io.ReadAll(out.Body)
 	if err != nil {
 		return nil, fmt.Errorf("connectortest: read s3://%s/%s: %w", bucket, key, err)

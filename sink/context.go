@@ -28,7 +28,9 @@ func ConsumerGroupMetadata(tc connect.SinkTaskContext) (*kafka.ConsumerGroupMeta
 		if c, ok := tc.(*taskContext); ok && c.consumer != nil {
 			return c.consumer.GetConsumerGroupMetadata()
 		}
-		u, ok := tc.(interface{ Unwrap() connect.SinkTaskContext })
+		u, ok := tc.(interface {
+			Unwrap() connect.SinkTaskContext
+		})
 		if !ok {
 			break
 		}

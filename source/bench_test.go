@@ -3,6 +3,7 @@ package source_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -194,7 +195,7 @@ func bareProduce(b *testing.B, addr, topic string) {
 			if err == nil {
 				break
 			}
-			if kerr, ok := err.(kafka.Error); ok && kerr.Code() == kafka.ErrQueueFull {
+			if kerr := (kafka.Error{}); errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull {
 				time.Sleep(time.Millisecond)
 				continue
 			}

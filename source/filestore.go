@@ -115,13 +115,13 @@ func (s *FileOffsetStore) write(entries map[string]entry) error {
 	if err != nil {
 		return fmt.Errorf("source: offset file: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	defer func() { _ = os.Remove(tmp.Name()) }() // fails harmlessly once renamed
 	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write error is the one to report
 		return fmt.Errorf("source: offset file: write %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the sync error is the one to report
 		return fmt.Errorf("source: offset file: sync %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Close(); err != nil {
@@ -133,7 +133,7 @@ func (s *FileOffsetStore) write(entries map[string]entry) error {
 	// Make the rename itself durable.
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
-		d.Close()
+		_ = d.Close()
 	}
 	return nil
 }

@@ -179,7 +179,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	if err != nil {
 		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, err)
 		for _, t := range r.tasks {
-			t.fail("offset store", err)
+			_ = t.fail("offset store", err) // recorded in the task status
 		}
 		return err
 	}

@@ -114,13 +114,13 @@ func (t *taskRunner) setState(s connect.State, err error) {
 
 // fail records err as the task's failure cause.
 func (t *taskRunner) fail(op string, err error) error {
-	te := t.wrap(op, err).(*connect.TaskError)
+	te := t.wrap(op, err)
 	t.log.Error("task failed", "op", te.Op, "err", te.Err, "stack", te.Stack)
 	t.setState(connect.StateFailed, te)
 	return te
 }
 
-func (t *taskRunner) wrap(op string, err error) error {
+func (t *taskRunner) wrap(op string, err error) *connect.TaskError {
 	var te *connect.TaskError
 	if errors.As(err, &te) {
 		return te

@@ -1,6 +1,7 @@
 package kafkasink
 
 import (
+	"errors"
 	"math"
 	"math/big"
 	"strconv"
@@ -115,8 +116,7 @@ func parseBigDecimal(s string) (float64, bool) {
 }
 
 func isRangeErr(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // bigDecimalString is new BigDecimal(s).toString(), for a string that
