@@ -1,16 +1,12 @@
 package sink_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +14,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/benchkit"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -39,8 +36,7 @@ func TestBenchCluster(t *testing.T) {
 	}
 	c := connectortest.NewCluster(t)
 	fillBenchTopic(t, c, benchTopic)
-	fmt.Printf("ADDR %s\n", c.BootstrapServers())
-	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+	benchkit.Serve(c.BootstrapServers())
 }
 
 func fillBenchTopic(t testing.TB, c *connectortest.Cluster, topic string) {
@@ -63,33 +59,7 @@ func startBenchCluster(b *testing.B) (addr, topic string) {
 		fillBenchTopic(b, c, topic)
 		return bootstrap, topic
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchCluster$", "-test.v")
-	cmd.Env = append(os.Environ(), clusterEnv+"=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return addr, benchTopic
-		}
-	}
-	b.Fatalf("bench cluster did not start: %v", sc.Err())
-	return "", ""
+	return benchkit.StartChild(b, "TestBenchCluster", clusterEnv)[0], benchTopic
 }
 
 type noopTask struct{ seen *atomic.Int64 }
@@ -114,12 +84,12 @@ func BenchmarkSinkVsBareConsumer(b *testing.B) {
 	// One unmeasured read first: a JVM broker is slow until its JIT has
 	// warmed up, which would otherwise penalise whichever loop runs first.
 	bareConsume(b, addr, topic, topic+"-warmup")
-	var bare, sinkm cost
+	var bare, sinkm benchkit.Cost
 	for i := 0; b.Loop(); i++ {
-		bare.add(measure(func() { bareConsume(b, addr, topic, fmt.Sprintf("%s-bare-%d", topic, i)) }))
-		sinkm.add(measure(func() { sinkConsume(b, addr, topic, fmt.Sprintf("%s-sink-%d", topic, i)) }))
+		bare.Add(benchkit.Measure(func() { bareConsume(b, addr, topic, fmt.Sprintf("%s-bare-%d", topic, i)) }))
+		sinkm.Add(benchkit.Measure(func() { sinkConsume(b, addr, topic, fmt.Sprintf("%s-sink-%d", topic, i)) }))
 	}
-	bareTime, sinkTime, bareAllocs, sinkAllocs := bare.wall, sinkm.wall, bare.allocs, sinkm.allocs
+	bareTime, sinkTime, bareAllocs, sinkAllocs := bare.Wall, sinkm.Wall, bare.Allocs, sinkm.Allocs
 	n := float64(b.N) * benchRecords
 	bareRate, sinkRate := n/bareTime.Seconds(), n/sinkTime.Seconds()
 	b.ReportMetric(bareRate, "bare-rec/s")
@@ -129,36 +99,8 @@ func BenchmarkSinkVsBareConsumer(b *testing.B) {
 	b.ReportMetric(float64(sinkAllocs)/n, "sink-allocs/rec")
 	// CPU of this process only (the client, librdkafka's threads and the
 	// runtime; the broker runs in the child), per record.
-	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
-	b.ReportMetric(float64(sinkm.cpu.Nanoseconds())/n, "sink-cpu-ns/rec")
-}
-
-type cost struct {
-	wall, cpu time.Duration
-	allocs    uint64
-}
-
-func (c *cost) add(o cost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
-
-func measure(fn func()) cost {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	cpu0 := processCPU()
-	start := time.Now()
-	fn()
-	wall := time.Since(start)
-	cpu := processCPU() - cpu0
-	runtime.ReadMemStats(&after)
-	return cost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(bare.CPU.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(sinkm.CPU.Nanoseconds())/n, "sink-cpu-ns/rec")
 }
 
 func bareConsume(b *testing.B, addr, topic, group string) {

@@ -1,16 +1,12 @@
 package source_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +14,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/benchkit"
 	"github.com/connectkit/connectkit/source"
 )
 
@@ -38,8 +35,7 @@ func TestBenchCluster(t *testing.T) {
 		t.Skip("started by BenchmarkSourceVsBareProducer")
 	}
 	c := connectortest.NewCluster(t, connectortest.DefaultPartitions(benchPartitions), connectortest.AutoCreateTopics())
-	fmt.Printf("ADDR %s\n", c.BootstrapServers())
-	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+	benchkit.Serve(c.BootstrapServers())
 }
 
 func startBenchCluster(b *testing.B) string {
@@ -47,33 +43,7 @@ func startBenchCluster(b *testing.B) string {
 	if bootstrap := os.Getenv(connectortest.EnvKafkaBootstrap); bootstrap != "" {
 		return bootstrap
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchCluster$", "-test.v")
-	cmd.Env = append(os.Environ(), clusterEnv+"=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return addr
-		}
-	}
-	b.Fatalf("bench cluster did not start: %v", sc.Err())
-	return ""
+	return benchkit.StartChild(b, "TestBenchCluster", clusterEnv)[0]
 }
 
 var benchValue = []byte(strings.Repeat("x", 90))
@@ -125,48 +95,20 @@ func (p *pageTask) Stop(context.Context) error { return nil }
 func BenchmarkSourceVsBareProducer(b *testing.B) {
 	addr := startBenchCluster(b)
 	bareProduce(b, addr, "warmup")
-	var bare, src cost
+	var bare, src benchkit.Cost
 	for i := 0; b.Loop(); i++ {
-		bare.add(measure(func() { bareProduce(b, addr, fmt.Sprintf("bench-bare-%d", i)) }))
-		src.add(measure(func() { sourceProduce(b, addr, fmt.Sprintf("bench-source-%d", i)) }))
+		bare.Add(benchkit.Measure(func() { bareProduce(b, addr, fmt.Sprintf("bench-bare-%d", i)) }))
+		src.Add(benchkit.Measure(func() { sourceProduce(b, addr, fmt.Sprintf("bench-source-%d", i)) }))
 	}
 	n := float64(b.N) * benchRecords
-	bareRate, srcRate := n/bare.wall.Seconds(), n/src.wall.Seconds()
+	bareRate, srcRate := n/bare.Wall.Seconds(), n/src.Wall.Seconds()
 	b.ReportMetric(bareRate, "bare-rec/s")
 	b.ReportMetric(srcRate, "source-rec/s")
 	b.ReportMetric(srcRate/bareRate, "ratio")
-	b.ReportMetric(float64(bare.allocs)/n, "bare-allocs/rec")
-	b.ReportMetric(float64(src.allocs)/n, "source-allocs/rec")
-	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
-	b.ReportMetric(float64(src.cpu.Nanoseconds())/n, "source-cpu-ns/rec")
-}
-
-type cost struct {
-	wall, cpu time.Duration
-	allocs    uint64
-}
-
-func (c *cost) add(o cost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
-
-func measure(fn func()) cost {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	cpu0 := processCPU()
-	start := time.Now()
-	fn()
-	wall := time.Since(start)
-	cpu := processCPU() - cpu0
-	runtime.ReadMemStats(&after)
-	return cost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(bare.Allocs)/n, "bare-allocs/rec")
+	b.ReportMetric(float64(src.Allocs)/n, "source-allocs/rec")
+	b.ReportMetric(float64(bare.CPU.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(src.CPU.Nanoseconds())/n, "source-cpu-ns/rec")
 }
 
 func bareProduce(b *testing.B, addr, topic string) {

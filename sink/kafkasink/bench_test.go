@@ -1,14 +1,11 @@
 package kafkasink
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/benchkit"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -127,38 +125,12 @@ func serveBenchCluster() {
 			recs = recs[:0]
 		}
 	}
-	fmt.Printf("ADDR %s\n", c.BootstrapServers())
-	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+	benchkit.Serve(c.BootstrapServers())
 }
 
 func startBenchCluster(b *testing.B) string {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), benchClusterEnv+"=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return addr
-		}
-	}
-	b.Fatalf("bench cluster did not start: %v", sc.Err())
-	return ""
+	// No test runs in the child: TestMain serves the cluster instead.
+	return benchkit.StartChild(b, "", benchClusterEnv)[0]
 }
 
 // BenchmarkEndToEnd copies the topic to a new one per run, twice per

@@ -1,7 +1,6 @@
 package s3sink
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/benchkit"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -100,33 +100,12 @@ func TestS3BenchServers(t *testing.T) {
 		return connectortest.Record{Partition: int32(i % benchS3Partitions), Key: []byte("user-" + strconv.Itoa(i%9973)), Value: benchValue(i)}
 	})
 	store := connectortest.NewS3(t, benchS3Bucket)
-	fmt.Printf("ADDR %s %s\n", c.BootstrapServers(), store.Endpoint)
-	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+	benchkit.Serve(c.BootstrapServers(), store.Endpoint)
 }
 
 func startBenchServers(b *testing.B) (kafkaAddr, s3Addr string) {
-	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestS3BenchServers$", "-test.v")
-	cmd.Env = append(os.Environ(), benchServersEnv+"=1")
-	stdin, err := cmd.StdinPipe()
-	require.NoError(b, err)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(b, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(b, cmd.Start())
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 3 && f[0] == "ADDR" {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return f[1], f[2]
-		}
-	}
-	b.Fatalf("benchmark servers did not start: %v", sc.Err())
-	return "", ""
+	addrs := benchkit.StartChild(b, "TestS3BenchServers", benchServersEnv)
+	return addrs[0], addrs[1]
 }
 
 type benchSideArgs struct {

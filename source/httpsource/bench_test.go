@@ -1,7 +1,6 @@
 package httpsource_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,12 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,6 +20,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/benchkit"
 	"github.com/connectkit/connectkit/source"
 	"github.com/connectkit/connectkit/source/httpsource"
 )
@@ -46,8 +43,7 @@ func TestHTTPBenchCluster(t *testing.T) {
 		t.Skip("started by BenchmarkHTTPSourceVsBareProducer")
 	}
 	c := connectortest.NewCluster(t)
-	fmt.Printf("ADDR %s\n", c.BootstrapServers())
-	_, _ = bufio.NewReader(os.Stdin).ReadString('\n') // until the parent closes stdin
+	benchkit.Serve(c.BootstrapServers())
 }
 
 // benchCluster returns the broker to write to: the Apache Kafka broker named
@@ -58,38 +54,13 @@ func benchCluster(b *testing.B) *connectortest.Cluster {
 	if bootstrap := os.Getenv(connectortest.EnvKafkaBootstrap); bootstrap != "" {
 		return connectortest.ExternalCluster(b, bootstrap)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHTTPBenchCluster$", "-test.v")
-	cmd.Env = append(os.Environ(), benchClusterEnv+"=1")
-	stdin, err := cmd.StdinPipe()
+	addr := benchkit.StartChild(b, "TestHTTPBenchCluster", benchClusterEnv)[0]
+	c, err := connectortest.DialCluster(context.Background(), addr)
 	if err != nil {
 		b.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "ADDR "); ok {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			c, err := connectortest.DialCluster(context.Background(), addr)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(c.Close)
-			return c
-		}
-	}
-	b.Fatalf("bench cluster did not start: %v", sc.Err())
-	return nil
+	b.Cleanup(c.Close)
+	return c
 }
 
 // benchAPI pre-renders the pages, so that serving them costs little, and
@@ -144,52 +115,24 @@ func BenchmarkHTTPSourceVsBareProducer(b *testing.B) {
 		return topic
 	}
 	bareProduce(b, cluster.BootstrapServers(), newTopic("warmup"), keys, values)
-	var bare, src benchCost
+	var bare, src benchkit.Cost
 	for i := 0; b.Loop(); i++ {
 		bareTopic, srcTopic := newTopic("bare"), newTopic("http")
-		bare.add(benchMeasure(func() { bareProduce(b, cluster.BootstrapServers(), bareTopic, keys, values) }))
-		src.add(benchMeasure(func() { sourceProduce(b, cluster.BootstrapServers(), srcTopic, url, i) }))
+		bare.Add(benchkit.Measure(func() { bareProduce(b, cluster.BootstrapServers(), bareTopic, keys, values) }))
+		src.Add(benchkit.Measure(func() { sourceProduce(b, cluster.BootstrapServers(), srcTopic, url, i) }))
 	}
 	n := float64(b.N) * benchRecords
-	bareRate, srcRate := n/bare.wall.Seconds(), n/src.wall.Seconds()
+	bareRate, srcRate := n/bare.Wall.Seconds(), n/src.Wall.Seconds()
 	b.ReportMetric(bareRate, "bare-rec/s")
 	b.ReportMetric(srcRate, "http-rec/s")
 	b.ReportMetric(srcRate/bareRate, "ratio")
-	b.ReportMetric(float64(bare.allocs)/n, "bare-allocs/rec")
-	b.ReportMetric(float64(src.allocs)/n, "http-allocs/rec")
+	b.ReportMetric(float64(bare.Allocs)/n, "bare-allocs/rec")
+	b.ReportMetric(float64(src.Allocs)/n, "http-allocs/rec")
 	// CPU of this process (client, librdkafka's threads, runtime, and for
 	// the source the API server too), per record; the broker runs in the
 	// child.
-	b.ReportMetric(float64(bare.cpu.Nanoseconds())/n, "bare-cpu-ns/rec")
-	b.ReportMetric(float64(src.cpu.Nanoseconds())/n, "http-cpu-ns/rec")
-}
-
-type benchCost struct {
-	wall, cpu time.Duration
-	allocs    uint64
-}
-
-func (c *benchCost) add(o benchCost) { c.wall += o.wall; c.cpu += o.cpu; c.allocs += o.allocs }
-
-func benchMeasure(fn func()) benchCost {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	cpu0 := benchCPU()
-	start := time.Now()
-	fn()
-	wall := time.Since(start)
-	cpu := benchCPU() - cpu0
-	runtime.ReadMemStats(&after)
-	return benchCost{wall: wall, cpu: cpu, allocs: after.Mallocs - before.Mallocs}
-}
-
-func benchCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(bare.CPU.Nanoseconds())/n, "bare-cpu-ns/rec")
+	b.ReportMetric(float64(src.CPU.Nanoseconds())/n, "http-cpu-ns/rec")
 }
 
 func bareProduce(b *testing.B, addr, topic string, keys, values [][]byte) {
