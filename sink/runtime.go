@@ -3,14 +3,12 @@ package sink
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/runner"
 )
 
 // Runtime runs one sink connector: its tasks, each with its own consumer in
@@ -87,7 +85,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 		return nil, err
 	}
 	s := newSettings(parsed)
-	warnUnused(o.logger, s.name, def, own)
+	runner.WarnUnused(o.logger, s.name, def, own, connectorPrefixes)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err
 	}
@@ -96,43 +94,16 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	}
 	r := &Runtime{connector: c, config: config, settings: s, opts: o,
 		log: o.logger.With("connector", s.name)}
-	r.taskCfgs, err = c.TaskConfigs(maps.Clone(config), s.tasksMax)
-	if err != nil {
-		return nil, fmt.Errorf("sink: connector %s: task configs: %w", s.name, err)
-	}
-	if len(r.taskCfgs) == 0 {
-		return nil, fmt.Errorf("sink: connector %s: TaskConfigs returned no tasks", s.name)
-	}
-	if len(r.taskCfgs) > s.tasksMax {
-		return nil, fmt.Errorf("sink: connector %s: TaskConfigs returned %d tasks, more than tasks.max=%d", s.name, len(r.taskCfgs), s.tasksMax)
+	if r.taskCfgs, err = runner.TaskConfigs("sink", s.name, c, config, s.tasksMax); err != nil {
+		return nil, err
 	}
 	return r, nil
-}
-
-// warnUnused logs, once, each connector setting that neither the runtime nor
-// the connector defines, as Kafka Connect does, so a misspelt key is seen.
-func warnUnused(log *slog.Logger, name string, runtimeDef *connect.ConfigDef, own *connect.Config) {
-	for _, k := range own.Unused() {
-		if _, ok := runtimeDef.Key(k); ok || hasAnyPrefix(k, connectorPrefixes) {
-			continue
-		}
-		log.Warn("the configuration was supplied but isn't a known config", "connector", name, "key", k)
-	}
 }
 
 // connectorPrefixes are connector keys read by prefix: client overrides and
 // converter settings.
 var connectorPrefixes = []string{ConsumerOverridePrefix, ProducerOverridePrefix, AdminOverridePrefix,
 	KeyConverterConfig + ".", ValueConverterConfig + ".", HeaderConverterConfig + "."}
-
-func hasAnyPrefix(k string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(k, p) {
-			return true
-		}
-	}
-	return false
-}
 
 // Name returns the connector's name.
 func (r *Runtime) Name() string { return r.settings.name }
@@ -160,63 +131,25 @@ func (r *Runtime) Run(ctx context.Context) error {
 	}
 	r.mu.Unlock()
 
-	var wg sync.WaitGroup
-	errs := make([]error, len(r.tasks))
+	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = t.run(ctx)
-		}()
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.busyIn}
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		// Each task cancels its own context after the graceful timeout;
-		// give it as long again to return before abandoning it.
-		t := time.NewTimer(2*r.settings.shutdownTimeout + time.Second)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-			var stuck []error
-			for _, tr := range r.tasks {
-				if op := tr.busyIn(); op != "" {
-					stuck = append(stuck, fmt.Errorf("sink: connector %s task %d did not stop within %v: still in %s", r.settings.name, tr.id, r.settings.shutdownTimeout, op))
-				}
-			}
-			return errors.Join(stuck...)
-		}
-	}
-	return errors.Join(errs...)
+	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
 }
 
 // Status returns the state of the connector and its tasks.
 func (r *Runtime) Status() connect.ConnectorStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := connect.ConnectorStatus{Name: r.settings.name, State: connect.StateUnassigned}
-	if r.tasks == nil {
-		for i := range r.taskCfgs {
-			st.Tasks = append(st.Tasks, connect.TaskStatus{ID: i, State: connect.StateUnassigned})
-		}
-		return st
-	}
-	st.State = connect.StateRunning
-	allDone := true
-	for _, t := range r.tasks {
-		ts := t.status()
-		st.Tasks = append(st.Tasks, ts)
-		if ts.State == connect.StateRunning || ts.State == connect.StateUnassigned {
-			allDone = false
+	var tasks []connect.TaskStatus
+	if r.tasks != nil {
+		tasks = make([]connect.TaskStatus, len(r.tasks))
+		for i, t := range r.tasks {
+			tasks[i] = t.status()
 		}
 	}
-	if allDone {
-		st.State = connect.StateStopped
-	}
-	return st
+	return runner.Status(r.settings.name, len(r.taskCfgs), tasks)
 }
 
 // Run is [New] followed by [Runtime.Run].

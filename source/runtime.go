@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/runner"
 )
 
 // Runtime runs one source connector: its tasks, each with its own poll loop
@@ -101,7 +100,7 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 		return nil, connect.JoinConfigErrors(connect.KeyError(OffsetStorageTopicConfig,
 			"source offsets need a store: set offset.storage.topic (as in distributed mode) or offset.storage.file.filename (as in standalone mode) in the worker configuration"))
 	}
-	warnUnused(o.logger, s.name, def, own)
+	runner.WarnUnused(o.logger, s.name, def, own, connectorPrefixes)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err
 	}
@@ -110,28 +109,10 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	}
 	r := &Runtime{connector: c, config: config, worker: merged, settings: s, opts: o,
 		log: o.logger.With("connector", s.name)}
-	r.taskCfgs, err = c.TaskConfigs(maps.Clone(config), s.tasksMax)
-	if err != nil {
-		return nil, fmt.Errorf("source: connector %s: task configs: %w", s.name, err)
-	}
-	if len(r.taskCfgs) == 0 {
-		return nil, fmt.Errorf("source: connector %s: TaskConfigs returned no tasks", s.name)
-	}
-	if len(r.taskCfgs) > s.tasksMax {
-		return nil, fmt.Errorf("source: connector %s: TaskConfigs returned %d tasks, more than tasks.max=%d", s.name, len(r.taskCfgs), s.tasksMax)
+	if r.taskCfgs, err = runner.TaskConfigs("source", s.name, c, config, s.tasksMax); err != nil {
+		return nil, err
 	}
 	return r, nil
-}
-
-// warnUnused logs, once, each connector setting that neither the runtime nor
-// the connector defines, as Kafka Connect does, so a misspelt key is seen.
-func warnUnused(log *slog.Logger, name string, runtimeDef *connect.ConfigDef, own *connect.Config) {
-	for _, k := range own.Unused() {
-		if _, ok := runtimeDef.Key(k); ok || hasAnyPrefix(k, connectorPrefixes) {
-			continue
-		}
-		log.Warn("the configuration was supplied but isn't a known config", "connector", name, "key", k)
-	}
 }
 
 // connectorPrefixes are connector keys read by prefix: client overrides,
@@ -139,15 +120,6 @@ func warnUnused(log *slog.Logger, name string, runtimeDef *connect.ConfigDef, ow
 // only the default group is supported.
 var connectorPrefixes = []string{ProducerOverridePrefix, AdminOverridePrefix,
 	KeyConverterConfig + ".", ValueConverterConfig + ".", HeaderConverterConfig + "."}
-
-func hasAnyPrefix(k string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(k, p) {
-			return true
-		}
-	}
-	return false
-}
 
 // Name returns the connector's name.
 func (r *Runtime) Name() string { return r.settings.name }
@@ -185,37 +157,11 @@ func (r *Runtime) Run(ctx context.Context) error {
 	}
 	defer closeStore()
 
-	var wg sync.WaitGroup
-	errs := make([]error, len(r.tasks))
+	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = t.run(ctx, store)
-		}()
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx, store) }, BusyIn: t.busyIn}
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		// Each task cancels its own context after the graceful timeout;
-		// give it as long again to return before abandoning it.
-		t := time.NewTimer(2*r.settings.shutdownTimeout + time.Second)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-			var stuck []error
-			for _, tr := range r.tasks {
-				if op := tr.busyIn(); op != "" {
-					stuck = append(stuck, fmt.Errorf("source: connector %s task %d did not stop within %v: still in %s", r.settings.name, tr.id, r.settings.shutdownTimeout, op))
-				}
-			}
-			return errors.Join(stuck...)
-		}
-	}
-	return errors.Join(errs...)
+	return runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
 }
 
 // openStore returns the offset store: the one given with WithOffsetStore,
@@ -242,26 +188,14 @@ func (r *Runtime) openStore(ctx context.Context) (OffsetStore, func(), error) {
 func (r *Runtime) Status() connect.ConnectorStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st := connect.ConnectorStatus{Name: r.settings.name, State: connect.StateUnassigned}
-	if r.tasks == nil {
-		for i := range r.taskCfgs {
-			st.Tasks = append(st.Tasks, connect.TaskStatus{ID: i, State: connect.StateUnassigned})
-		}
-		return st
-	}
-	st.State = connect.StateRunning
-	allDone := true
-	for _, t := range r.tasks {
-		ts := t.status()
-		st.Tasks = append(st.Tasks, ts)
-		if ts.State == connect.StateRunning || ts.State == connect.StateUnassigned {
-			allDone = false
+	var tasks []connect.TaskStatus
+	if r.tasks != nil {
+		tasks = make([]connect.TaskStatus, len(r.tasks))
+		for i, t := range r.tasks {
+			tasks[i] = t.status()
 		}
 	}
-	if allDone {
-		st.State = connect.StateStopped
-	}
-	return st
+	return runner.Status(r.settings.name, len(r.taskCfgs), tasks)
 }
 
 // Run is [New] followed by [Runtime.Run].
