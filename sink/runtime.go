@@ -133,7 +133,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 
 	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.busyIn}
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.state.BusyIn}
 	}
 	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
 }
@@ -146,7 +146,7 @@ func (r *Runtime) Status() connect.ConnectorStatus {
 	if r.tasks != nil {
 		tasks = make([]connect.TaskStatus, len(r.tasks))
 		for i, t := range r.tasks {
-			tasks[i] = t.status()
+			tasks[i] = t.state.Status()
 		}
 	}
 	return runner.Status(r.settings.name, len(r.taskCfgs), tasks)

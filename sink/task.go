@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/runner"
 )
 
 // Retry delays grow from retryMinDelay, as in Kafka Connect's
@@ -69,9 +69,7 @@ type taskRunner struct {
 
 	bg sync.WaitGroup // log forwarders of the task's clients
 
-	mu   sync.Mutex
-	st   connect.TaskStatus
-	busy string // task method in progress, for shutdown diagnostics
+	state *runner.TaskState
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
@@ -82,29 +80,7 @@ func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
 		current:   map[connect.TopicPartition]int64{},
 		committed: map[connect.TopicPartition]int64{},
 		batchEnd:  map[connect.TopicPartition]int64{},
-		st:        connect.TaskStatus{ID: id, State: connect.StateUnassigned},
-	}
-}
-
-func (t *taskRunner) status() connect.TaskStatus {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.st
-}
-
-func (t *taskRunner) busyIn() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.busy
-}
-
-func (t *taskRunner) setState(s connect.State, err error) {
-	t.mu.Lock()
-	t.st = connect.TaskStatus{ID: t.id, State: s, Err: err}
-	st := t.st
-	t.mu.Unlock()
-	if t.rt.opts.observer != nil {
-		t.rt.opts.observer(st)
+		state:     runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
 	}
 }
 
@@ -115,26 +91,8 @@ func (t *taskRunner) fail(op string, err error) error {
 		te = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op, Err: err}
 	}
 	t.log.Error("task failed", "op", te.Op, "err", te.Err, "stack", te.Stack)
-	t.setState(connect.StateFailed, te)
+	t.state.Set(connect.StateFailed, te)
 	return te
-}
-
-// call runs a task method, turning a panic into a TaskError with its stack so
-// that one broken task cannot take the process down.
-func (t *taskRunner) call(op string, fn func() error) (err error) {
-	t.mu.Lock()
-	t.busy = op
-	t.mu.Unlock()
-	defer func() {
-		t.mu.Lock()
-		t.busy = ""
-		t.mu.Unlock()
-		if p := recover(); p != nil {
-			err = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op,
-				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}
-		}
-	}()
-	return fn()
 }
 
 // run is the task's whole life: start, consume until ctx is done or the task
@@ -159,12 +117,12 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	t.preCommitter, _ = t.task.(connect.PreCommitter)
 	t.opener, _ = t.task.(connect.PartitionOpener)
 	t.closer, _ = t.task.(connect.PartitionCloser)
-	if err := t.call("Start", func() error { return t.task.Start(taskCtx, t.config, t.tc) }); err != nil {
+	if err := t.state.Call("Start", func() error { return t.task.Start(taskCtx, t.config, t.tc) }); err != nil {
 		t.closing = true // a task that did not start gets no Close or PreCommit
 		t.consumer.Close()
 		return t.fail("Start", err)
 	}
-	t.setState(connect.StateRunning, nil)
+	t.state.Set(connect.StateRunning, nil)
 	t.log.Info("task started")
 
 	loopErr := t.loop(ctx)
@@ -175,7 +133,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	if shutdownErr != nil {
 		return t.fail("shutdown", shutdownErr)
 	}
-	t.setState(connect.StateStopped, nil)
+	t.state.Set(connect.StateStopped, nil)
 	t.log.Info("task stopped")
 	return nil
 }
@@ -363,7 +321,7 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		var err error
 		put := len(t.batch) > 0
 		if put {
-			err = t.call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
+			err = t.state.Call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
 		}
 		if ferr := t.errs.err(); ferr != nil {
 			// The task reported a record that may not be skipped, or the
@@ -605,13 +563,13 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	var err error
 	switch {
 	case t.preCommitter != nil:
-		err = t.call("PreCommit", func() error {
+		err = t.state.Call("PreCommit", func() error {
 			var perr error
 			safe, perr = t.preCommitter.PreCommit(ctx, clonedOffsets(offsets))
 			return perr
 		})
 	case t.flusher != nil:
-		err = t.call("Flush", func() error { return t.flusher.Flush(ctx, clonedOffsets(offsets)) })
+		err = t.state.Call("Flush", func() error { return t.flusher.Flush(ctx, clonedOffsets(offsets)) })
 	}
 	if err != nil {
 		if connect.IsRetriable(err) {
@@ -703,7 +661,7 @@ func (t *taskRunner) onAssigned(parts []kafka.TopicPartition) {
 	}
 	t.tc.setAssignment(t.assignedList())
 	if t.opener != nil && !t.closing && t.fatal == nil {
-		if err := t.call("Open", func() error { return t.opener.Open(t.taskCtx, tps) }); err != nil {
+		if err := t.state.Call("Open", func() error { return t.opener.Open(t.taskCtx, tps) }); err != nil {
 			t.fatal = t.wrap("Open", err)
 		}
 	}
@@ -748,7 +706,7 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 		}
 	}
 	if t.closer != nil && !t.closing {
-		if err := t.call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil && t.fatal == nil {
+		if err := t.state.Call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil && t.fatal == nil {
 			t.fatal = t.wrap("Close", err)
 		}
 	}
@@ -798,11 +756,11 @@ func (t *taskRunner) shutdown(clean bool) error {
 	t.closing = true
 	if t.closer != nil && len(t.assigned) > 0 {
 		tps := t.assignedList()
-		if err := t.call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil {
+		if err := t.state.Call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil {
 			errs = append(errs, t.wrap("Close", err))
 		}
 	}
-	if err := t.call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
+	if err := t.state.Call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
 		errs = append(errs, t.wrap("Stop", err))
 	}
 	if err := t.consumer.Close(); err != nil {

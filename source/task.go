@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/runner"
 )
 
 // Retry delays grow from retryMinDelay, as in Kafka Connect's
@@ -75,10 +75,10 @@ type taskRunner struct {
 
 	bg sync.WaitGroup // log forwarder and acknowledger
 
+	state *runner.TaskState
+
 	mu    sync.Mutex
-	st    connect.TaskStatus
-	busy  string // task method in progress, for shutdown diagnostics
-	fatal error  // set by the acknowledger: a delivery that may not be skipped failed
+	fatal error // set by the acknowledger: a delivery that may not be skipped failed
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
@@ -86,29 +86,7 @@ func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
 		rt: rt, id: id, config: config, s: rt.settings,
 		log:     rt.log.With("task", id),
 		tracker: newOffsetTracker(),
-		st:      connect.TaskStatus{ID: id, State: connect.StateUnassigned},
-	}
-}
-
-func (t *taskRunner) status() connect.TaskStatus {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.st
-}
-
-func (t *taskRunner) busyIn() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.busy
-}
-
-func (t *taskRunner) setState(s connect.State, err error) {
-	t.mu.Lock()
-	t.st = connect.TaskStatus{ID: t.id, State: s, Err: err}
-	st := t.st
-	t.mu.Unlock()
-	if t.rt.opts.observer != nil {
-		t.rt.opts.observer(st)
+		state:   runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
 	}
 }
 
@@ -116,7 +94,7 @@ func (t *taskRunner) setState(s connect.State, err error) {
 func (t *taskRunner) fail(op string, err error) error {
 	te := t.wrap(op, err)
 	t.log.Error("task failed", "op", te.Op, "err", te.Err, "stack", te.Stack)
-	t.setState(connect.StateFailed, te)
+	t.state.Set(connect.StateFailed, te)
 	return te
 }
 
@@ -126,24 +104,6 @@ func (t *taskRunner) wrap(op string, err error) *connect.TaskError {
 		return te
 	}
 	return &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op, Err: err}
-}
-
-// call runs a task method, turning a panic into a TaskError with its stack so
-// that one broken task cannot take the process down.
-func (t *taskRunner) call(op string, fn func() error) (err error) {
-	t.mu.Lock()
-	t.busy = op
-	t.mu.Unlock()
-	defer func() {
-		t.mu.Lock()
-		t.busy = ""
-		t.mu.Unlock()
-		if p := recover(); p != nil {
-			err = &connect.TaskError{Connector: t.s.name, Task: t.id, Op: op,
-				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}
-		}
-	}()
-	return fn()
 }
 
 // run is the task's whole life: start, poll and produce until ctx is done
@@ -171,11 +131,11 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	t.recordCommitter, _ = t.task.(connect.RecordCommitter)
 	t.sourceCommitter, _ = t.task.(connect.SourceCommitter)
 	tc := &taskContext{config: t.config, connector: t.s.name, store: store}
-	if err := t.call("Start", func() error { return t.task.Start(taskCtx, t.config, tc) }); err != nil {
+	if err := t.state.Call("Start", func() error { return t.task.Start(taskCtx, t.config, tc) }); err != nil {
 		// A task that did not start is not stopped, as in Kafka Connect.
 		return t.fail("Start", err)
 	}
-	t.setState(connect.StateRunning, nil)
+	t.state.Set(connect.StateRunning, nil)
 	t.log.Info("task started")
 
 	drain, stopAck, ackDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
@@ -197,7 +157,7 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	if shutdownErr != nil {
 		return t.fail("shutdown", shutdownErr)
 	}
-	t.setState(connect.StateStopped, nil)
+	t.state.Set(connect.StateStopped, nil)
 	t.log.Info("task stopped")
 	return nil
 }
@@ -264,7 +224,7 @@ func (t *taskRunner) fatalErr() error {
 func (t *taskRunner) loop(ctx context.Context) error {
 	for ctx.Err() == nil {
 		var recs []connect.SourceRecord
-		err := t.call("Poll", func() error {
+		err := t.state.Call("Poll", func() error {
 			var perr error
 			recs, perr = t.task.Poll(ctx)
 			return perr
@@ -446,7 +406,7 @@ func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
 func (t *taskRunner) skipped(p *pending) {
 	if t.recordCommitter != nil {
 		meta := connect.RecordMetadata{Topic: p.rec.Topic, Partition: -1, Offset: -1}
-		if err := t.call("CommitRecord", func() error { return t.recordCommitter.CommitRecord(t.taskCtx, p.rec, meta) }); err != nil {
+		if err := t.state.Call("CommitRecord", func() error { return t.recordCommitter.CommitRecord(t.taskCtx, p.rec, meta) }); err != nil {
 			t.log.Error("CommitRecord failed", "record", describe(p.rec), "err", err)
 		}
 	}
@@ -678,7 +638,7 @@ func (t *taskRunner) finishAcks() {
 	}
 	if t.recordCommitter != nil {
 		for i := 0; i < len(t.acked); {
-			err := t.call("CommitRecord", func() error {
+			err := t.state.Call("CommitRecord", func() error {
 				for ; i < len(t.acked); i++ {
 					if err := t.recordCommitter.CommitRecord(t.taskCtx, t.acked[i].rec, t.ackMeta[i]); err != nil {
 						// As in Kafka Connect: the record is in Kafka, so
@@ -743,7 +703,7 @@ func (t *taskRunner) flush() {
 		t.log.Debug("stored source offsets", "partitions", len(f.offsets))
 	}
 	if t.sourceCommitter != nil {
-		if err := t.call("Commit", func() error { return t.sourceCommitter.Commit(t.taskCtx) }); err != nil {
+		if err := t.state.Call("Commit", func() error { return t.sourceCommitter.Commit(t.taskCtx) }); err != nil {
 			t.log.Error("Commit failed", "err", err)
 		}
 	}
@@ -763,7 +723,7 @@ func (t *taskRunner) shutdown(drain, stopAck chan struct{}, ackDone <-chan struc
 	<-ackDone
 	t.collectReports()
 	t.flush()
-	if err := t.call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
+	if err := t.state.Call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
 		return t.wrap("Stop", err)
 	}
 	return nil

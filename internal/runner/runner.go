@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -123,4 +124,67 @@ func Status(name string, n int, tasks []connect.TaskStatus) connect.ConnectorSta
 		}
 	}
 	return st
+}
+
+// TaskState is a task's status and the task method it is in. The task's
+// goroutine sets them; status readers on other goroutines read them.
+type TaskState struct {
+	connector string
+	id        int
+	observer  func(connect.TaskStatus)
+
+	mu   sync.Mutex
+	st   connect.TaskStatus
+	busy string
+}
+
+// NewTaskState returns the state of task id of connector, UNASSIGNED;
+// observer, if not nil, is told of every change.
+func NewTaskState(connector string, id int, observer func(connect.TaskStatus)) *TaskState {
+	return &TaskState{connector: connector, id: id, observer: observer,
+		st: connect.TaskStatus{ID: id, State: connect.StateUnassigned}}
+}
+
+// Status returns the task's status.
+func (s *TaskState) Status() connect.TaskStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st
+}
+
+// BusyIn names the task method in progress, "" when none.
+func (s *TaskState) BusyIn() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy
+}
+
+// Set records the task's new state and its cause, and tells the observer.
+func (s *TaskState) Set(state connect.State, err error) {
+	s.mu.Lock()
+	s.st = connect.TaskStatus{ID: s.id, State: state, Err: err}
+	st := s.st
+	s.mu.Unlock()
+	if s.observer != nil {
+		s.observer(st)
+	}
+}
+
+// Call runs the task method op, noting it for BusyIn and turning a panic
+// into a [*connect.TaskError] with its stack, so that one broken task
+// cannot take the process down.
+func (s *TaskState) Call(op string, fn func() error) (err error) {
+	s.mu.Lock()
+	s.busy = op
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.busy = ""
+		s.mu.Unlock()
+		if p := recover(); p != nil {
+			err = &connect.TaskError{Connector: s.connector, Task: s.id, Op: op,
+				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}
+		}
+	}()
+	return fn()
 }

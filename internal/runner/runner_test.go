@@ -31,3 +31,26 @@ func TestStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestTaskStateCall(t *testing.T) {
+	var seen []connect.TaskStatus
+	s := NewTaskState("c", 3, func(st connect.TaskStatus) { seen = append(seen, st) })
+	assert.Equal(t, connect.TaskStatus{ID: 3, State: connect.StateUnassigned}, s.Status())
+
+	err := s.Call("Put", func() error {
+		assert.Equal(t, "Put", s.BusyIn(), "the method in progress is named")
+		panic("boom")
+	})
+	var te *connect.TaskError
+	if assert.ErrorAs(t, err, &te) {
+		assert.Equal(t, "Put", te.Op)
+		assert.Equal(t, 3, te.Task)
+		assert.ErrorContains(t, te.Err, "panic: boom")
+		assert.NotEmpty(t, te.Stack)
+	}
+	assert.Empty(t, s.BusyIn())
+
+	s.Set(connect.StateFailed, err)
+	assert.Equal(t, []connect.TaskStatus{{ID: 3, State: connect.StateFailed, Err: err}}, seen)
+	assert.Equal(t, connect.StateFailed, s.Status().State)
+}
