@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // ---- Values without a schema ------------------------------------------------
@@ -310,7 +311,7 @@ func (d *jsonDecoder) base64() ([]byte, error) {
 		return nil, err
 	}
 	if esc {
-		raw = []byte(unescape(raw))
+		raw = []byte(jsontext.Unescape(raw))
 	}
 	out := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
 	n, err := base64.StdEncoding.Decode(out, raw)
@@ -578,7 +579,7 @@ func (d *jsonDecoder) structValue(s *connect.Schema, c byte) (any, error) {
 // first since writers usually keep schema order.
 func fieldIndex(s *connect.Schema, raw []byte, escaped bool, next int) int {
 	if escaped {
-		key := unescape(raw)
+		key := jsontext.Unescape(raw)
 		for i := range s.Fields {
 			if s.Fields[i].Name == key {
 				return i

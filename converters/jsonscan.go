@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // Limits on hostile input, as Jackson's StreamReadConstraints defaults.
@@ -234,62 +235,13 @@ func unhex(c byte) int {
 	return -1
 }
 
-// unescape decodes a string's raw bytes, already checked by scanString. A
-// lone surrogate escape becomes U+FFFD.
-func unescape(raw []byte) string {
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := hex4(raw[i+1:])
-			i += 4
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if r < 0xdc00 && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-					r2 = hex4(raw[i+3:])
-				}
-				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-					r = dec
-					i += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default: // '"', '\\', '/'
-			out = append(out, raw[i])
-		}
-	}
-	return string(out)
-}
-
-func hex4(b []byte) rune {
-	return rune(unhex(b[0])<<12 | unhex(b[1])<<8 | unhex(b[2])<<4 | unhex(b[3]))
-}
-
 func (d *jsonDecoder) str() (string, error) {
 	raw, esc, err := d.scanString()
 	if err != nil {
 		return "", err
 	}
 	if esc {
-		return unescape(raw), nil
+		return jsontext.Unescape(raw), nil
 	}
 	return string(raw), nil
 }
@@ -513,5 +465,5 @@ func (d *jsonDecoder) keyString() (string, error) {
 	if err != nil || !esc {
 		return string(raw), err
 	}
-	return unescape(raw), nil
+	return jsontext.Unescape(raw), nil
 }

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf16"
-	"unicode/utf8"
 	"unsafe"
+
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // number is a JSON number as written, so that it prints and compares the
@@ -188,9 +188,8 @@ func (d *decoder) object(p *projection) (any, error) {
 			switch {
 			case err != nil:
 			case escaped:
-				if key, err = unescape(raw); err == nil {
-					child, keep = p.children[key]
-				}
+				key = jsontext.Unescape(raw)
+				child, keep = p.children[key]
 			default:
 				// Indexing with string(raw) does not allocate.
 				if child, keep = p.children[string(raw)]; keep {
@@ -451,7 +450,7 @@ func (d *decoder) str() (string, error) {
 	if !escaped {
 		return bytesString(raw), nil
 	}
-	return unescape(raw)
+	return jsontext.Unescape(raw), nil
 }
 
 // bytesString views b as a string without copying. Decoded documents live
@@ -472,47 +471,4 @@ func isHex4(b []byte) bool {
 		}
 	}
 	return true
-}
-
-func hex4(b []byte) rune {
-	n, _ := strconv.ParseUint(string(b[:4]), 16, 16)
-	return rune(n)
-}
-
-// unescape decodes the escapes of a string that rawString validated.
-func unescape(raw []byte) (string, error) {
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r := hex4(raw[i+1:])
-			i += 4
-			if utf16.IsSurrogate(r) && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-				if r2 := hex4(raw[i+3:]); utf16.DecodeRune(r, r2) != utf8.RuneError {
-					r = utf16.DecodeRune(r, r2)
-					i += 6
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default: // " \ /
-			out = append(out, raw[i])
-		}
-	}
-	return string(out), nil
 }
