@@ -2,7 +2,7 @@ package connectortest
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"maps"
 	"sync"
 	"testing"
@@ -43,10 +43,7 @@ type SinkHarness struct {
 	// Runtime is the runtime being driven, for its Status.
 	Runtime *sink.Runtime
 
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
-	err    error
+	bg *background
 }
 
 // StartSink validates config (see [Cluster.SinkConfig] for a starting point)
@@ -58,40 +55,60 @@ func StartSink(t testing.TB, conn connect.SinkConnector, config map[string]strin
 	if err != nil {
 		t.Fatalf("connectortest: start sink: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	h := &SinkHarness{Runtime: rt, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(h.done)
-		h.err = rt.Run(ctx)
-	}()
-	t.Cleanup(func() { _ = h.Stop() })
-	return h
+	return &SinkHarness{Runtime: rt, bg: runInBackground(t, "sink", rt.Run, rt.Status)}
 }
 
 // Stop shuts the connector down gracefully (final flush and commit) and
 // returns what Run returned. It may be called more than once.
-func (h *SinkHarness) Stop() error {
-	h.once.Do(func() {
-		h.cancel()
-		select {
-		case <-h.done:
-		case <-time.After(time.Minute):
-			h.err = errors.New("connectortest: sink runtime did not stop within a minute")
-		}
-	})
-	return h.err
-}
+func (h *SinkHarness) Stop() error { return h.bg.stop() }
 
 // Done is closed when Run has returned, for instance because every task
 // failed.
-func (h *SinkHarness) Done() <-chan struct{} { return h.done }
+func (h *SinkHarness) Done() <-chan struct{} { return h.bg.done }
 
 // Status returns the connector's status.
 func (h *SinkHarness) Status() connect.ConnectorStatus { return h.Runtime.Status() }
 
 // TaskState returns the state of task id.
-func (h *SinkHarness) TaskState(id int) connect.State {
-	st := h.Runtime.Status()
+func (h *SinkHarness) TaskState(id int) connect.State { return h.bg.taskState(id) }
+
+// background runs a runtime until stopped: what [SinkHarness] and
+// [SourceHarness] share.
+type background struct {
+	kind   string
+	status func() connect.ConnectorStatus
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+	err    error
+}
+
+// runInBackground starts run and stops it at the end of the test.
+func runInBackground(t testing.TB, kind string, run func(context.Context) error, status func() connect.ConnectorStatus) *background {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &background{kind: kind, status: status, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.err = run(ctx)
+	}()
+	t.Cleanup(func() { _ = b.stop() })
+	return b
+}
+
+func (b *background) stop() error {
+	b.once.Do(func() {
+		b.cancel()
+		select {
+		case <-b.done:
+		case <-time.After(time.Minute):
+			b.err = fmt.Errorf("connectortest: %s runtime did not stop within a minute", b.kind)
+		}
+	})
+	return b.err
+}
+
+func (b *background) taskState(id int) connect.State {
+	st := b.status()
 	if id < len(st.Tasks) {
 		return st.Tasks[id].State
 	}

@@ -1,12 +1,8 @@
 package connectortest
 
 import (
-	"context"
-	"errors"
 	"maps"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/source"
@@ -36,10 +32,7 @@ type SourceHarness struct {
 	// Runtime is the runtime being driven, for its Status.
 	Runtime *source.Runtime
 
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
-	err    error
+	bg *background
 }
 
 // StartSource validates config (see [Cluster.SourceConfig] for a starting
@@ -51,46 +44,23 @@ func StartSource(t testing.TB, conn connect.SourceConnector, config map[string]s
 	if err != nil {
 		t.Fatalf("connectortest: start source: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	h := &SourceHarness{Runtime: rt, cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(h.done)
-		h.err = rt.Run(ctx)
-	}()
-	t.Cleanup(func() { _ = h.Stop() })
-	return h
+	return &SourceHarness{Runtime: rt, bg: runInBackground(t, "source", rt.Run, rt.Status)}
 }
 
 // Stop shuts the connector down gracefully (outstanding records awaited,
 // offsets stored, tasks stopped) and returns what Run returned. It may be
 // called more than once.
-func (h *SourceHarness) Stop() error {
-	h.once.Do(func() {
-		h.cancel()
-		select {
-		case <-h.done:
-		case <-time.After(time.Minute):
-			h.err = errors.New("connectortest: source runtime did not stop within a minute")
-		}
-	})
-	return h.err
-}
+func (h *SourceHarness) Stop() error { return h.bg.stop() }
 
 // Done is closed when Run has returned, for instance because every task
 // failed.
-func (h *SourceHarness) Done() <-chan struct{} { return h.done }
+func (h *SourceHarness) Done() <-chan struct{} { return h.bg.done }
 
 // Status returns the connector's status.
 func (h *SourceHarness) Status() connect.ConnectorStatus { return h.Runtime.Status() }
 
 // TaskState returns the state of task id.
-func (h *SourceHarness) TaskState(id int) connect.State {
-	st := h.Runtime.Status()
-	if id < len(st.Tasks) {
-		return st.Tasks[id].State
-	}
-	return connect.StateUnassigned
-}
+func (h *SourceHarness) TaskState(id int) connect.State { return h.bg.taskState(id) }
 
 // SourceConnectorFunc makes a [connect.SourceConnector] of a task
 // constructor, for tests: it defines no settings of its own and runs one
