@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -324,20 +323,5 @@ func (h *errorHandler) close() {
 	if h.producer != nil {
 		h.producer.Close()
 		h.producer = nil
-	}
-}
-
-// forwardLogs copies librdkafka's log lines to slog until the client closes
-// the channel.
-func forwardLogs(logs chan kafka.LogEvent, log *slog.Logger) {
-	for ev := range logs {
-		level := slog.LevelDebug
-		switch {
-		case ev.Level <= 3:
-			level = slog.LevelError
-		case ev.Level == 4:
-			level = slog.LevelWarn
-		}
-		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
 	}
 }

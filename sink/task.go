@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -186,7 +187,7 @@ func (t *taskRunner) forwardLogs(logs chan kafka.LogEvent, client string) {
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
-		forwardLogs(logs, t.log.With("client", client))
+		clientconfig.ForwardLogs(logs, t.log.With("client", client))
 	}()
 }
 

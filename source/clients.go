@@ -173,18 +173,3 @@ func (c *topicCreator) close() {
 		c.admin.Close()
 	}
 }
-
-// forwardLogs copies librdkafka's log lines to slog until the client closes
-// the channel.
-func forwardLogs(logs chan kafka.LogEvent, log *slog.Logger) {
-	for ev := range logs {
-		level := slog.LevelDebug
-		switch {
-		case ev.Level <= 3:
-			level = slog.LevelError
-		case ev.Level == 4:
-			level = slog.LevelWarn
-		}
-		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
-	}
-}

@@ -160,7 +160,7 @@ func (s *KafkaOffsetStore) forwardLogs(logs chan kafka.LogEvent, client string) 
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
-		forwardLogs(logs, s.log.With("client", client))
+		clientconfig.ForwardLogs(logs, s.log.With("client", client))
 	}()
 }
 

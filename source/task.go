@@ -17,6 +17,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -183,7 +184,7 @@ func (t *taskRunner) setup() error {
 	t.bg.Add(1)
 	go func() {
 		defer t.bg.Done()
-		forwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
+		clientconfig.ForwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
 	}()
 	if t.topics, err = newTopicCreator(t.s, t.producer); err != nil {
 		t.producer.Close()

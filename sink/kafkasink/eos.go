@@ -12,6 +12,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -275,7 +276,7 @@ func (t *Task) readOffsets(ctx context.Context) (map[offsetKey]int64, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		forwardLogs(c.Logs(), t.log.With("client", "offsets-reader"))
+		clientconfig.ForwardLogs(c.Logs(), t.log.With("client", "offsets-reader"))
 	}()
 	defer func() { c.Close(); <-done }()
 	topic := t.s.offsetsTopic

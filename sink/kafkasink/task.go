@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 )
 
 // Task forwards the records of its partitions that match a route to the
@@ -125,7 +126,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.logs.Add(1)
 	go func() {
 		defer t.logs.Done()
-		forwardLogs(t.producer.Logs(), t.log)
+		clientconfig.ForwardLogs(t.producer.Logs(), t.log)
 	}()
 	t.reports = make(chan kafka.Event, 8192)
 	if s.exactlyOnce {
@@ -600,18 +601,4 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 		safe[tp] = off
 	}
 	return safe, nil
-}
-
-// forwardLogs copies librdkafka's log lines to slog until the client closes.
-func forwardLogs(logs chan kafka.LogEvent, log *slog.Logger) {
-	for ev := range logs {
-		level := slog.LevelDebug
-		switch {
-		case ev.Level <= 3:
-			level = slog.LevelError
-		case ev.Level == 4:
-			level = slog.LevelWarn
-		}
-		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
-	}
 }
