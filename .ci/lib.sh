@@ -13,17 +13,39 @@ die() {
 	exit 1
 }
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on now.
+# free_port prints a TCP port that no socket on this machine uses now, on
+# any address and in any state. It is drawn from below the kernel's
+# ephemeral range: a port from inside it can be taken between this check and
+# the server's bind by the local end of any outgoing connection (Kafka's own
+# client connections, for one), which makes the server fail with "address
+# already in use".
 free_port() {
-	local p i
+	local low=32768 p i
+	if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+		read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	fi
+	[ "$low" -gt 11024 ] || low=32768
 	for i in $(seq 1 100); do
-		p=$((20000 + RANDOM % 30000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		p=$((10000 + RANDOM % (low - 10000)))
+		if ! port_in_use "$p"; then
 			echo "$p"
 			return
 		fi
 	done
-	die "no free port found on 127.0.0.1"
+	die "no free port found below $low"
+}
+
+# port_in_use says whether any TCP socket (IPv4 or IPv6, listening or
+# connected) has local port p.
+port_in_use() {
+	local hex
+	hex=$(printf ':%04X' "$1")
+	if [ -r /proc/net/tcp ]; then
+		awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' \
+			/proc/net/tcp /proc/net/tcp6 2>/dev/null
+		return
+	fi
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # ours says whether pid is the server started from dir.
