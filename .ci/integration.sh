@@ -6,6 +6,9 @@
 #
 #   bash .ci/integration.sh                         # go test -tags integration -count=1 ./...
 #   bash .ci/integration.sh -run TestRuntime ./sink # other go test arguments
+#   bash .ci/integration.sh -run BrokerRestart ./sink/kafkasink # the tests that restart Kafka
+#
+# The tests that restart the broker run after the others; see below.
 #
 # Needs Go, gcc, Java 17+ and Maven; installs kcat with apt-get when missing.
 # The first run resolves Kafka from Maven Central and builds MinIO (minutes);
@@ -37,8 +40,46 @@ export CONNECTKIT_KAFKA_BOOTSTRAP CONNECTKIT_S3_ENDPOINT CONNECTKIT_S3_ACCESS_KE
 # A test whose server variable is missing fails rather than skips.
 export CONNECTKIT_INTEGRATION_REQUIRED=1
 
-echo "== integration: go test -tags integration against Apache Kafka $CONNECTKIT_KAFKA_VERSION ($CONNECTKIT_KAFKA_BOOTSTRAP) and MinIO $CONNECTKIT_MINIO_VERSION ($CONNECTKIT_S3_ENDPOINT)"
+# A test that restarts the broker (connectortest.RestartExternalKafka) cuts
+# off every other test using it, and go test runs packages in parallel; such
+# tests have BrokerRestart in their names and run in a second go test, on
+# their own, one package at a time (-p 1), with the command that restarts
+# the broker in CONNECTKIT_KAFKA_RESTART. The first run skips them.
+#
+# Your arguments go to both runs, after the -skip or -run this script adds;
+# go test keeps the last of a flag given twice, so:
+#   - a -run whose pattern holds BrokerRestart makes the second run the only
+#     one, any other -run the first; without -run both go;
+#   - a -skip of yours replaces the first run's, and the restart tests it
+#     lets through fail there, for want of CONNECTKIT_KAFKA_RESTART.
+main_run=1 restart_run=1
+prev=
+for arg in "$@"; do
+	pattern=
+	case "$arg" in
+	-run=* | --run=* | -test.run=* | --test.run=*) pattern=${arg#*=} ;;
+	*) case "$prev" in -run | --run | -test.run | --test.run) pattern=$arg ;; esac ;;
+	esac
+	if [ -n "$pattern" ]; then
+		case "$pattern" in
+		*BrokerRestart*) main_run= ;;
+		*) restart_run= ;;
+		esac
+	fi
+	prev=$arg
+done
 if [ "$#" -eq 0 ]; then
 	set -- ./...
 fi
-go test -tags integration -count=1 "$@"
+
+status=0
+if [ -n "$main_run" ]; then
+	echo "== integration: go test -tags integration against Apache Kafka $CONNECTKIT_KAFKA_VERSION ($CONNECTKIT_KAFKA_BOOTSTRAP) and MinIO $CONNECTKIT_MINIO_VERSION ($CONNECTKIT_S3_ENDPOINT)"
+	go test -tags integration -count=1 -skip BrokerRestart "$@" || status=$?
+fi
+if [ -n "$restart_run" ]; then
+	echo "== integration: the tests that restart Apache Kafka (BrokerRestart), one package at a time"
+	CONNECTKIT_KAFKA_RESTART="bash $(printf %q "$PWD/.ci/kafka.sh") restart" \
+		go test -tags integration -count=1 -p 1 -run BrokerRestart "$@" || status=$?
+fi
+exit "$status"

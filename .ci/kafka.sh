@@ -6,9 +6,22 @@
 #   bash .ci/kafka.sh start   # prints the version and address, writes .ci/.state/kafka.env
 #   bash .ci/kafka.sh stop    # stops the broker and removes its directory
 #   bash .ci/kafka.sh status
+#   bash .ci/kafka.sh restart [--clean]
+#
+# restart is an outage for the tests that must ride one out: it kills the
+# running broker (SIGKILL, a crash: no controlled shutdown, so the new
+# process recovers its logs; what was acknowledged survives in the page
+# cache) and starts it again from the same directory, so with the same data,
+# ports and cluster id, and returns once it answers. --clean stops it as stop
+# does instead (SIGTERM, a controlled shutdown). Clients see their
+# connections drop and the address refuse connections until the new process
+# listens: about 5 s after --clean, about 15 s after a crash, for the
+# controller lets the new process in only once the session of the killed
+# one has expired (broker.session.timeout.ms, 9 s).
 #
 # .ci/.state/kafka.env holds CONNECTKIT_KAFKA_BOOTSTRAP (what the tests read),
-# CONNECTKIT_KAFKA_VERSION, SERVER_PID and SERVER_DIR, in shell syntax.
+# CONNECTKIT_KAFKA_VERSION, SERVER_PID and SERVER_DIR, in shell syntax;
+# restart updates SERVER_PID.
 #
 # Settings, all optional:
 #   CONNECTKIT_KAFKA_VERSION        Kafka version to run (default: the pinned one below)
@@ -34,6 +47,7 @@ state_dir=$here/.state
 state=$state_dir/kafka.env
 
 ci_name=kafka.sh
+commands='start|stop|status|restart [--clean]'
 grace=30
 marker() { echo "kafka.Kafka $1/server.properties"; }
 describe() { echo "Apache Kafka ${CONNECTKIT_KAFKA_VERSION:-?} on ${CONNECTKIT_KAFKA_BOOTSTRAP:-?}, pid ${SERVER_PID:-?}"; }
@@ -140,13 +154,54 @@ logger.request.level = WARN
 EOF
 }
 
+# launch starts the broker configured in dir in the background, appending
+# to its log (a restart keeps what the previous process wrote), and sets pid.
+launch() {
+	local dir=$1
+	java -Xms256m -Xmx"${CONNECTKIT_KAFKA_HEAP:-512m}" -XX:+UseG1GC -Djava.awt.headless=true \
+		-Djava.net.preferIPv4Stack=true \
+		-Dlog4j2.configurationFile="file:$dir/log4j2.properties" \
+		-cp "$cache/libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/server.log" 2>&1 </dev/null &
+	pid=$!
+}
+
+# await_broker waits until the broker pid, started from dir, answers on
+# bootstrap; it fails, with the errors in its log, when the process exits
+# first or takes longer than CONNECTKIT_KAFKA_START_TIMEOUT.
+await_broker() {
+	local pid=$1 dir=$2 bootstrap=$3 timeout=${CONNECTKIT_KAFKA_START_TIMEOUT:-120} deadline
+	deadline=$((SECONDS + timeout))
+	until kcat -L -b "$bootstrap" -m 2 2>/dev/null | grep -q '1 brokers'; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			show_log "$dir/server.log"
+			die "the broker exited before it answered on $bootstrap"
+		fi
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			show_log "$dir/server.log"
+			die "the broker did not answer on $bootstrap within $timeout s"
+		fi
+		sleep 0.5
+	done
+}
+
+write_state() {
+	local bootstrap=$1 running=$2 pid=$3 dir=$4
+	mkdir -p "$state_dir"
+	cat >"$state" <<EOF
+CONNECTKIT_KAFKA_BOOTSTRAP=$bootstrap
+CONNECTKIT_KAFKA_VERSION=$running
+SERVER_PID=$pid
+SERVER_DIR=$dir
+EOF
+}
+
 start() {
 	refuse_second_start
 	need_java
 	need_kcat
 	resolve
 
-	local port cport cp
+	local port cport
 	port=${CONNECTKIT_KAFKA_PORT:-$(free_port)}
 	cport=${CONNECTKIT_KAFKA_CONTROLLER_PORT:-$(free_port)}
 	[ "$port" != "$cport" ] || cport=$(free_port)
@@ -156,49 +211,62 @@ start() {
 	pid=
 	trap 'kill_server "$pid" "$dir"; rm -rf "$dir"' EXIT
 	write_config "$dir" "$port" "$cport"
-	cp="$cache/libs/*"
 
 	# A cluster id is 16 random bytes in URL-safe base64 without padding.
 	local cluster_id
 	cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-	if ! java -cp "$cp" -Dlog4j2.configurationFile="file:$dir/log4j2.properties" \
+	if ! java -cp "$cache/libs/*" -Dlog4j2.configurationFile="file:$dir/log4j2.properties" \
 		kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1; then
 		cat "$dir/format.log" >&2
 		die "formatting the KRaft storage directory failed (output above)"
 	fi
 
-	java -Xms256m -Xmx"${CONNECTKIT_KAFKA_HEAP:-512m}" -XX:+UseG1GC -Djava.awt.headless=true \
-		-Djava.net.preferIPv4Stack=true \
-		-Dlog4j2.configurationFile="file:$dir/log4j2.properties" \
-		-cp "$cp" kafka.Kafka "$dir/server.properties" >"$dir/server.log" 2>&1 </dev/null &
-	pid=$!
-
-	local bootstrap=127.0.0.1:$port deadline
-	deadline=$((SECONDS + ${CONNECTKIT_KAFKA_START_TIMEOUT:-120}))
-	until kcat -L -b "$bootstrap" -m 2 2>/dev/null | grep -q '1 brokers'; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			show_log "$dir/server.log"
-			die "the broker exited before it answered on $bootstrap"
-		fi
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			show_log "$dir/server.log"
-			die "the broker did not answer on $bootstrap within ${CONNECTKIT_KAFKA_START_TIMEOUT:-120} s"
-		fi
-		sleep 0.5
-	done
+	launch "$dir"
+	local bootstrap=127.0.0.1:$port
+	await_broker "$pid" "$dir" "$bootstrap"
 
 	# The version the running broker reports, not the one we asked for.
 	local running
 	running=$(sed -n 's/.*Kafka version: \([^ ]*\).*/\1/p' "$dir/server.log" | head -1)
-	mkdir -p "$state_dir"
-	cat >"$state" <<EOF
-CONNECTKIT_KAFKA_BOOTSTRAP=$bootstrap
-CONNECTKIT_KAFKA_VERSION=${running:-$version}
-SERVER_PID=$pid
-SERVER_DIR=$dir
-EOF
+	write_state "$bootstrap" "${running:-$version}" "$pid" "$dir"
 	trap - EXIT
 	echo "kafka.sh: Apache Kafka ${running:-unknown (pinned $version)} (KRaft broker+controller) on $bootstrap, pid $pid, log $dir/server.log"
+}
+
+# restart stops the broker this checkout runs and starts it again from its
+# directory; the header says why it kills by default. Nothing is formatted,
+# so its topics, offsets and cluster id survive.
+restart() {
+	local how=crash
+	case "${1:-}" in
+	"") ;;
+	--clean) how=clean ;;
+	*) die "usage: bash .ci/$ci_name restart [--clean]" ;;
+	esac
+	running || die "not running, so nothing to restart; run: bash .ci/$ci_name start"
+	# The jars are found by version: another one would open these logs
+	# with a broker other than the one that wrote them.
+	[ "$CONNECTKIT_KAFKA_VERSION" = "$version" ] ||
+		die "the broker runs Kafka $CONNECTKIT_KAFKA_VERSION; restarting it as $version (CONNECTKIT_KAFKA_VERSION) is refused"
+	need_java
+	need_kcat
+	resolve
+
+	local old=$SERVER_PID dir=$SERVER_DIR bootstrap=$CONNECTKIT_KAFKA_BOOTSTRAP down=$SECONDS
+	if [ "$how" = crash ]; then
+		kill_server "$old" "$dir" crash
+	else
+		kill_server "$old" "$dir"
+	fi
+	# While it lives, the new process could take neither the ports nor the
+	# lock on the logs.
+	! ours "$old" "$dir" || die "pid $old is still running after SIGKILL"
+
+	launch "$dir"
+	# At once, so that stop finds the new process even if it never answers.
+	write_state "$bootstrap" "$CONNECTKIT_KAFKA_VERSION" "$pid" "$dir"
+	await_broker "$pid" "$dir" "$bootstrap"
+	echo "kafka.sh: restarted Apache Kafka $CONNECTKIT_KAFKA_VERSION on $bootstrap ($how): pid $old -> $pid, unavailable for about $((SECONDS - down)) s"
 }
 
 main "$@"

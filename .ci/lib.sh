@@ -7,6 +7,9 @@
 #                  never makes us signal an unrelated process
 #   grace          seconds between SIGTERM and SIGKILL on stop
 #   describe       a function printing the running server, for status
+# and, for a server that can be restarted (kafka.sh), a function restart,
+# which main runs with the arguments after "restart", and commands, the
+# usage line's list of them.
 
 die() {
 	echo "$ci_name: $*" >&2
@@ -56,16 +59,20 @@ ours() {
 }
 
 # kill_server stops the server pid started from dir: SIGTERM for a clean
-# shutdown, SIGKILL if it takes longer than $grace seconds.
+# shutdown, SIGKILL if it takes longer than $grace seconds. A third argument,
+# crash, sends SIGKILL at once: the server gets no chance to flush or hand
+# anything over, as when it crashes.
 kill_server() {
-	local pid=$1 dir=$2 i
+	local pid=$1 dir=$2 how=${3:-} i
 	ours "$pid" "$dir" || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 $((grace * 10))); do
-		ours "$pid" "$dir" || return 0
-		sleep 0.1
-	done
-	echo "$ci_name: $pid did not stop within $grace s of SIGTERM; killing it" >&2
+	if [ "$how" != crash ]; then
+		kill -TERM "$pid" 2>/dev/null || return 0
+		for i in $(seq 1 $((grace * 10))); do
+			ours "$pid" "$dir" || return 0
+			sleep 0.1
+		done
+		echo "$ci_name: $pid did not stop within $grace s of SIGTERM; killing it" >&2
+	fi
 	kill -KILL "$pid" 2>/dev/null || true
 	for i in $(seq 1 50); do
 		ours "$pid" "$dir" || return 0
@@ -139,6 +146,11 @@ main() {
 	start) start ;;
 	stop) stop_server ;;
 	status) status_server ;;
-	*) die "usage: bash .ci/$ci_name start|stop|status" ;;
+	restart)
+		declare -F restart >/dev/null || die "usage: bash .ci/$ci_name ${commands:-start|stop|status}"
+		shift
+		restart "$@"
+		;;
+	*) die "usage: bash .ci/$ci_name ${commands:-start|stop|status}" ;;
 	esac
 }

@@ -61,7 +61,10 @@
 // test as a subtest on the embedded cluster and, under the tag, on the real
 // broker, so that a guarantee is written down once and checked on both; as
 // the real broker is shared across runs, such a test names its topics and
-// connectors with [Cluster.Unique].
+// connectors with [Cluster.Unique]. [RestartExternalKafka] kills the broker
+// and starts it again, for tests of riding out an outage; such a test has
+// BrokerRestart in its name, so that .ci/integration.sh runs it apart from
+// the others, which the outage would disturb.
 //
 // # Golden records
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,6 +23,12 @@ const (
 	// EnvKafkaBootstrap holds the bootstrap servers of an Apache Kafka
 	// cluster, host:port[,host:port...], for [ExternalKafka].
 	EnvKafkaBootstrap = "CONNECTKIT_KAFKA_BOOTSTRAP"
+	// EnvKafkaRestart holds a shell command that restarts the broker of
+	// [EnvKafkaBootstrap] and returns once it answers again, for
+	// [RestartExternalKafka]. .ci/integration.sh sets it, to
+	// bash .ci/kafka.sh restart, only while it runs the tests whose names
+	// hold BrokerRestart.
+	EnvKafkaRestart = "CONNECTKIT_KAFKA_RESTART"
 	// EnvS3Endpoint holds the URL of an S3-compatible server, such as
 	// http://127.0.0.1:9000, for [ExternalS3].
 	EnvS3Endpoint = "CONNECTKIT_S3_ENDPOINT"
@@ -144,6 +151,42 @@ func ExternalKafka(t testing.TB, opts ...ClusterOption) *Cluster {
 	return ExternalCluster(t, bootstrap, opts...)
 }
 
+// RestartExternalKafka restarts the Apache Kafka broker of [ExternalKafka]
+// by running the shell command in [EnvKafkaRestart] (with .ci/kafka.sh, a
+// SIGKILL and a start on the same data, ports and cluster id), and returns
+// once the command has, which is when the broker answers again. It fails the
+// test, with the command's output, if the command fails or takes longer
+// than 5 minutes. When the variable is unset it skips the test (or fails it,
+// when [EnvIntegrationRequired] is 1). Call it from the test's goroutine.
+//
+// The outage reaches every client of the broker, other tests' too, so a
+// test that calls it has BrokerRestart in its name: .ci/integration.sh runs
+// those tests apart from the others, one package at a time.
+func RestartExternalKafka(t testing.TB) {
+	t.Helper()
+	command := os.Getenv(EnvKafkaRestart)
+	if command == "" {
+		missingVar(t, EnvKafkaRestart, "command that restarts the Apache Kafka broker",
+			"run bash .ci/integration.sh, or set it to bash .ci/kafka.sh restart")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), restartTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	// The command leaves a broker running in the background; should it
+	// hold the output pipe open, Wait would wait for the broker to exit.
+	cmd.WaitDelay = 5 * time.Second
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("connectortest: restart Kafka with %s=%q: %v\n%s", EnvKafkaRestart, command, err, out)
+	}
+	t.Logf("connectortest: restarted Kafka in %v: %s", time.Since(start).Round(time.Millisecond), strings.TrimSpace(string(out)))
+}
+
+// restartTimeout bounds RestartExternalKafka. .ci/kafka.sh bounds itself
+// sooner (30 s to stop, 120 s to answer); this is for a command that hangs.
+const restartTimeout = 5 * time.Minute
+
 // EachCluster runs test as one subtest per kind of cluster, so that a test
 // written once checks both: "embedded", on a [NewCluster] of its own, and,
 // when the test binary is built with the integration build tag
@@ -210,8 +253,15 @@ func ExternalS3(t testing.TB) S3Server {
 // the environment variable name.
 func missing(t testing.TB, name, server, start string) {
 	t.Helper()
-	msg := fmt.Sprintf("connectortest: %s is not set, so there is no %s to test against; "+
-		"run bash .ci/integration.sh, or %s and set the variables it prints", name, server, start)
+	missingVar(t, name, server+" to test against",
+		"run bash .ci/integration.sh, or "+start+" and set the variables it prints")
+}
+
+// missingVar is missing with its own words: what the variable gives, and
+// how to set it.
+func missingVar(t testing.TB, name, what, how string) {
+	t.Helper()
+	msg := fmt.Sprintf("connectortest: %s is not set, so there is no %s; %s", name, what, how)
 	if os.Getenv(EnvIntegrationRequired) == "1" {
 		t.Fatalf("%s (%s=1)", msg, EnvIntegrationRequired)
 	}

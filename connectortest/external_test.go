@@ -3,6 +3,7 @@ package connectortest_test
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -133,6 +134,39 @@ func TestExternalServersFromEnvironment(t *testing.T) {
 		t.Setenv(connectortest.EnvS3SecretKey, "")
 		skipped, _ := runSkipping(func(tb testing.TB) { connectortest.ExternalS3(tb) })
 		assert.Contains(t, skipped, "CONNECTKIT_S3_SECRET_KEY is not set")
+	})
+}
+
+// The restart command is run through the shell, and its failure, output
+// included, fails the test; without one the test skips, or fails when
+// required.
+func TestRestartExternalKafka(t *testing.T) {
+	t.Run("runs the command", func(t *testing.T) {
+		marker := filepath.Join(t.TempDir(), "restarted")
+		t.Setenv(connectortest.EnvKafkaRestart, "touch '"+marker+"' && echo broker is back")
+		connectortest.RestartExternalKafka(t)
+		assert.FileExists(t, marker)
+	})
+	t.Run("a failing command fails the test", func(t *testing.T) {
+		t.Setenv(connectortest.EnvKafkaRestart, "echo the broker did not answer >&2; exit 3")
+		msg := runFailing(t, connectortest.RestartExternalKafka)
+		assert.Contains(t, msg, "exit status 3")
+		assert.Contains(t, msg, "the broker did not answer")
+	})
+	t.Run("unset skips", func(t *testing.T) {
+		t.Setenv(connectortest.EnvKafkaRestart, "")
+		t.Setenv(connectortest.EnvIntegrationRequired, "")
+		skipped, failed := runSkipping(connectortest.RestartExternalKafka)
+		assert.Empty(t, failed)
+		assert.Contains(t, skipped, "CONNECTKIT_KAFKA_RESTART is not set")
+		assert.Contains(t, skipped, "bash .ci/kafka.sh restart")
+	})
+	t.Run("unset fails when required", func(t *testing.T) {
+		t.Setenv(connectortest.EnvKafkaRestart, "")
+		t.Setenv(connectortest.EnvIntegrationRequired, "1")
+		skipped, failed := runSkipping(connectortest.RestartExternalKafka)
+		assert.Empty(t, skipped)
+		assert.Contains(t, failed, "CONNECTKIT_KAFKA_RESTART is not set")
 	})
 }
 
