@@ -39,10 +39,11 @@ var benchConditions = []struct{ name, jayway, paessler string }{
 }
 
 // BenchmarkFilter measures one record's filter decision on ~200-byte
-// documents: this package (parse once, building only what the condition
-// reads, then Jayway semantics) next to the naive way, encoding/json into
-// interface{} and then PaesslerAG/jsonpath (with gval's full language, the
-// object wrapped in an array so that the filter sees it).
+// documents: this package (parse once, keeping only the values the
+// condition reads, in storage reused from record to record, then Jayway
+// semantics) next to the naive way, encoding/json into interface{} and then
+// PaesslerAG/jsonpath (with gval's full language, the object wrapped in an
+// array so that the filter sees it).
 func BenchmarkFilter(b *testing.B) {
 	docs := benchDocs(1024)
 	b.Logf("document size: %d bytes", len(docs[0]))

@@ -176,15 +176,15 @@ func bigDecimalString(s string) string {
 // arrays are printed from their bytes in raw, when given, so that keys keep
 // the document's order as json-smart's LinkedHashMap does; without raw
 // (paths evaluated by PaesslerAG) object keys are sorted.
-func javaString(v any, raw []byte) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case number:
-		return javaNumber(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case nil:
+func javaString(v jv, raw []byte) string {
+	switch v.kind {
+	case kString:
+		return v.s
+	case kNumber:
+		return javaNumber(number(v.s))
+	case kBool:
+		return strconv.FormatBool(v.b)
+	case kNull:
 		return "null"
 	}
 	var b strings.Builder
@@ -195,7 +195,7 @@ func javaString(v any, raw []byte) string {
 			return b.String()
 		}
 	}
-	writeJava(&b, v, false)
+	writeJava(&b, v.j, false)
 	return b.String()
 }
 
@@ -263,7 +263,7 @@ func (d *decoder) orderedValue() (any, error) {
 			a = append(a, v)
 		}
 	}
-	return d.value(nil)
+	return d.tree()
 }
 
 func indexOf(keys []string, k string) int {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -129,18 +130,24 @@ func (c *Condition) String() string { return c.src }
 // error reports data that is not strict JSON (RFC 8259); json-smart, under
 // Jayway, also accepted single quotes and unquoted names.
 func (c *Condition) MatchJSON(data []byte) (bool, error) {
-	doc, err := decodeJSON(data, &c.proj)
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	doc, err := s.decode(data, &c.proj)
 	if err != nil {
 		return false, err
 	}
 	return c.match(doc), nil
 }
 
-// match is MatchJSON on a document decoded by decodeJSON.
-func (c *Condition) match(doc any) bool {
+// scratchPool lets MatchJSON, which may be called from several goroutines,
+// reuse decoding storage.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// match is MatchJSON on a decoded document.
+func (c *Condition) match(doc jv) bool {
 	if c.lib != nil {
-		v, ok := c.lib.get(doc)
-		return ok && nonEmpty(v)
+		v, ok := c.lib.get(doc.any())
+		return ok && nonEmpty(jvOf(v))
 	}
 	cur, ok := walk(doc, c.before)
 	if !ok {
@@ -149,20 +156,13 @@ func (c *Condition) match(doc any) bool {
 	if c.pred == nil {
 		return nonEmpty(cur)
 	}
-	test := func(el any) bool {
-		if !c.pred.eval(doc, el) {
-			return false
-		}
-		_, found := walk(el, c.after)
-		return found
-	}
-	switch v := cur.(type) {
-	case map[string]any:
+	switch v := cur.j.(type) {
+	case *object, map[string]any:
 		// Jayway applies a filter on an object to the object itself.
-		return test(v)
+		return c.test(doc, cur)
 	case []any:
 		for _, el := range v {
-			if test(el) {
+			if c.test(doc, jvOf(el)) {
 				return true
 			}
 		}
@@ -171,18 +171,26 @@ func (c *Condition) match(doc any) bool {
 	return false
 }
 
+// test applies the filter, and the path after it, to one element.
+func (c *Condition) test(doc, el jv) bool {
+	if !c.pred.eval(doc, el) {
+		return false
+	}
+	_, found := walk(el, c.after)
+	return found
+}
+
 // nonEmpty is Jayway's result.toString() != "[]", and false where
 // toString would throw on a null.
-func nonEmpty(v any) bool {
-	switch v := v.(type) {
-	case nil:
+func nonEmpty(v jv) bool {
+	switch v.kind {
+	case kNull:
 		return false
-	case []any:
-		return len(v) > 0
-	case string:
-		return v != "[]"
+	case kString:
+		return v.s != "[]"
 	}
-	return true
+	a, isList := v.j.([]any)
+	return !isList || len(a) > 0
 }
 
 // CompilePath compiles a key or timestamp path; a leading @ means the root,
@@ -236,9 +244,10 @@ func (p *Path) Text(data []byte) (string, bool, error) {
 }
 
 // get returns the value at the path, and false if there is none.
-func (p *Path) get(doc any) (any, bool) {
+func (p *Path) get(doc jv) (jv, bool) {
 	if p.lib != nil {
-		return p.lib.get(doc)
+		v, ok := p.lib.get(doc.any())
+		return jvOf(v), ok
 	}
 	return walk(doc, p.steps)
 }
@@ -263,29 +272,40 @@ func stepNames(steps []step) []string {
 }
 
 // walk follows simple steps from v.
-func walk(v any, steps []step) (any, bool) {
+func walk(v jv, steps []step) (jv, bool) {
 	for _, s := range steps {
-		if s.isIndex {
-			a, ok := v.([]any)
+		var ok bool
+		switch j := v.j.(type) {
+		case *object:
+			if s.isIndex {
+				return jv{}, false
+			}
+			if v, ok = j.get(s.name); !ok {
+				return jv{}, false
+			}
+		case map[string]any:
+			if s.isIndex {
+				return jv{}, false
+			}
+			x, ok := j[s.name]
 			if !ok {
-				return nil, false
+				return jv{}, false
+			}
+			v = jvOf(x)
+		case []any:
+			if !s.isIndex {
+				return jv{}, false
 			}
 			i := s.index
 			if i < 0 {
-				i += len(a)
+				i += len(j)
 			}
-			if i < 0 || i >= len(a) {
-				return nil, false
+			if i < 0 || i >= len(j) {
+				return jv{}, false
 			}
-			v = a[i]
-			continue
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[s.name]; !ok {
-			return nil, false
+			v = jvOf(j[i])
+		default:
+			return jv{}, false
 		}
 	}
 	return v, true
@@ -746,26 +766,28 @@ type operandPath struct {
 	lib   *libPath
 }
 
-func (o *operandPath) get(root, cur any) (any, bool) {
+func (o *operandPath) get(root, cur jv) (jv, bool) {
 	base := cur
 	if o.root {
 		base = root
 	}
 	if o.lib != nil {
-		return o.lib.get(base)
+		v, ok := o.lib.get(base.any())
+		return jvOf(v), ok
 	}
 	return walk(base, o.steps)
 }
 
-func (o *operand) eval(root, cur any) value {
+// eval returns the operand's value: the literal, or the value at the path
+// stored in buf.
+func (o *operand) eval(root, cur jv, buf *value) *value {
 	if o.path == nil {
-		return o.value
+		return &o.value
 	}
-	v, ok := o.path.get(root, cur)
-	if !ok {
-		return value{}
+	if v, ok := o.path.get(root, cur); ok {
+		*buf = valueOf(v)
 	}
-	return valueOf(v)
+	return buf
 }
 
 func (p *parser) operand() (operand, error) {
@@ -924,13 +946,19 @@ func (p *parser) regex() (operand, error) {
 	if err != nil {
 		return operand{}, p.errorf("regular expression %s is not supported by Go's RE2 syntax: %v", p.s[start:p.i], err)
 	}
-	return operand{value: value{kind: kRegex, re: re}}, nil
+	v := value{kind: kRegex, re: re}
+	if !strings.ContainsRune(flags, 'm') {
+		// Without m, a match starts at the start of the text, so the
+		// text starts with the prefix every match starts with.
+		v.s, _ = re.LiteralPrefix()
+	}
+	return operand{value: v}, nil
 }
 
 // predicate is a compiled filter: it tests one element, with the document
 // root at hand for $ paths.
 type predicate interface {
-	eval(root, cur any) bool
+	eval(root, cur jv) bool
 	// need adds to proj what the filter reads of an element, each element
 	// being reached from the root by the names in base.
 	need(proj *projection, base []string)
@@ -941,7 +969,7 @@ type logical struct {
 	l, r predicate
 }
 
-func (n *logical) eval(root, cur any) bool {
+func (n *logical) eval(root, cur jv) bool {
 	if n.or {
 		return n.l.eval(root, cur) || n.r.eval(root, cur)
 	}
@@ -955,7 +983,7 @@ func (n *logical) need(proj *projection, base []string) {
 
 type not struct{ inner predicate }
 
-func (n *not) eval(root, cur any) bool { return !n.inner.eval(root, cur) }
+func (n *not) eval(root, cur jv) bool { return !n.inner.eval(root, cur) }
 
 func (n *not) need(proj *projection, base []string) { n.inner.need(proj, base) }
 
@@ -966,9 +994,9 @@ type exists struct {
 	want bool
 }
 
-func (n *exists) eval(root, cur any) bool {
+func (n *exists) eval(root, cur jv) bool {
 	v, ok := n.path.get(root, cur)
-	if a, isList := v.([]any); ok && n.path.lib != nil && isList {
+	if a, isList := v.j.([]any); ok && n.path.lib != nil && isList {
 		ok = len(a) > 0 // an indefinite path exists when it finds something
 	}
 	return ok == n.want
@@ -1023,7 +1051,7 @@ func (n *relation) check() error {
 	return nil
 }
 
-func (n *relation) eval(root, cur any) bool {
+func (n *relation) eval(root, cur jv) bool {
 	if n.op == opExists {
 		if n.l.path == nil {
 			return false
@@ -1031,7 +1059,8 @@ func (n *relation) eval(root, cur any) bool {
 		_, ok := n.l.path.get(root, cur)
 		return ok == n.r.value.b
 	}
-	l, r := n.l.eval(root, cur), n.r.eval(root, cur)
+	var lv, rv value
+	l, r := n.l.eval(root, cur, &lv), n.r.eval(root, cur, &rv)
 	switch n.op {
 	case opEq:
 		return l.equals(r)
@@ -1057,9 +1086,9 @@ func (n *relation) eval(root, cur any) bool {
 		return c >= 0
 	case opRegex:
 		if l.kind == kRegex {
-			return l.re.MatchString(r.regexInput())
+			return l.matches(r.regexInput())
 		}
-		return r.re.MatchString(l.regexInput())
+		return r.matches(l.regexInput())
 	case opIn:
 		return l.in(r)
 	case opNin:
@@ -1072,8 +1101,8 @@ func (n *relation) eval(root, cur any) bool {
 		if !ok || l.kind == kList {
 			return false
 		}
-		for _, it := range items {
-			if r.equals(it) {
+		for i := range items {
+			if r.equals(&items[i]) {
 				return true
 			}
 		}
@@ -1088,8 +1117,8 @@ func (n *relation) eval(root, cur any) bool {
 			return false
 		}
 		contains := func(x value) bool {
-			for _, y := range right {
-				if x.equals(y) {
+			for i := range right {
+				if x.equals(&right[i]) {
 					return true
 				}
 			}
@@ -1165,7 +1194,9 @@ const (
 // value is a Jayway ValueNode.
 type value struct {
 	kind kind
-	s    string // kString; for a literal kNumber, the literal
+	// kString: the text; a literal kNumber: the literal; kRegex: a prefix
+	// of every text the expression matches.
+	s    string
 	n    number // a kNumber from the document
 	f    float64
 	b    bool
@@ -1174,18 +1205,19 @@ type value struct {
 	re   *regexp.Regexp
 }
 
-func valueOf(v any) value {
-	switch v := v.(type) {
-	case string:
-		return value{kind: kString, s: v}
-	case number:
-		return value{kind: kNumber, n: v, f: v.float()}
-	case bool:
-		return value{kind: kBool, b: v}
-	case nil:
+func valueOf(v jv) value {
+	switch v.kind {
+	case kString:
+		return value{kind: kString, s: v.s}
+	case kNumber:
+		n := number(v.s)
+		return value{kind: kNumber, n: n, f: n.float()}
+	case kBool:
+		return value{kind: kBool, b: v.b}
+	case kNull:
 		return value{kind: kNull}
 	}
-	return value{kind: kJSON, j: v}
+	return value{kind: kJSON, j: v.j}
 }
 
 func numberValue(lit string) value {
@@ -1193,13 +1225,13 @@ func numberValue(lit string) value {
 	return value{kind: kNumber, s: lit, f: f}
 }
 
-func (v value) float() float64 { return v.f }
+func (v *value) float() float64 { return v.f }
 
 // equals is Jayway's ValueNode.equals, which is loose between strings and
 // numbers and decided by the left side: a string compares as text with the
 // number as BigDecimal prints it, a number compares numerically with the
 // string read as a BigDecimal.
-func (v value) equals(o value) bool {
+func (v *value) equals(o *value) bool {
 	switch v.kind {
 	case kString:
 		switch o.kind {
@@ -1227,7 +1259,7 @@ func (v value) equals(o value) bool {
 			return false
 		}
 		for i := range v.list {
-			if !v.list[i].equals(o.list[i]) {
+			if !v.list[i].equals(&o.list[i]) {
 				return false
 			}
 		}
@@ -1237,7 +1269,7 @@ func (v value) equals(o value) bool {
 }
 
 // compare orders two numbers or two strings; anything else is unordered.
-func (v value) compare(o value) (int, bool) {
+func (v *value) compare(o *value) (int, bool) {
 	switch {
 	case v.kind == kNumber && o.kind == kNumber:
 		switch {
@@ -1253,8 +1285,15 @@ func (v value) compare(o value) (int, bool) {
 	return 0, false
 }
 
+// matches reports whether the regular expression v matches text. Checking
+// the literal prefix first spares most texts regexp's setup, which costs
+// more than the rest of a typical match.
+func (v *value) matches(text string) bool {
+	return strings.HasPrefix(text, v.s) && v.re.MatchString(text)
+}
+
 // regexInput is the text Jayway matches a regular expression against.
-func (v value) regexInput() string {
+func (v *value) regexInput() string {
 	switch v.kind {
 	case kString:
 		return v.s
@@ -1268,7 +1307,7 @@ func (v value) regexInput() string {
 
 // decimal is the number as Jayway's NumberNode prints it: the BigDecimal
 // of the Java number's toString, or of the literal.
-func (v value) decimal() string {
+func (v *value) decimal() string {
 	if v.n != "" {
 		return bigDecimalString(javaNumber(v.n))
 	}
@@ -1276,7 +1315,7 @@ func (v value) decimal() string {
 }
 
 // items returns the elements of a literal list or of a JSON array.
-func (v value) items() ([]value, bool) {
+func (v *value) items() ([]value, bool) {
 	switch v.kind {
 	case kList:
 		return v.list, true
@@ -1287,20 +1326,20 @@ func (v value) items() ([]value, bool) {
 		}
 		out := make([]value, len(a))
 		for i, e := range a {
-			out[i] = valueOf(e)
+			out[i] = valueOf(jvOf(e))
 		}
 		return out, true
 	}
 	return nil, false
 }
 
-func (v value) in(list value) bool {
+func (v *value) in(list *value) bool {
 	items, ok := list.items()
 	if !ok {
 		return false
 	}
-	for _, it := range items {
-		if v.equals(it) {
+	for i := range items {
+		if v.equals(&items[i]) {
 			return true
 		}
 	}
@@ -1347,17 +1386,14 @@ func javaEqual(a, b any) bool {
 // prints it (Java's toString), and false when there is none: the path is
 // missing, or the value is null (where kakao's toString throws). raw is the
 // document's bytes, for objects and arrays.
-func (p *Path) text(doc any, raw []byte) (string, bool) {
+func (p *Path) text(doc jv, raw []byte) (string, bool) {
 	v, ok := p.get(doc)
-	if !ok || v == nil {
+	if !ok || v.kind == kNull {
 		return "", false
 	}
 	var span []byte
-	switch v.(type) {
-	case map[string]any, []any:
-		if p.lib == nil {
-			span, _ = rawAt(raw, p.steps)
-		}
+	if v.kind == kJSON && p.lib == nil {
+		span, _ = rawAt(raw, p.steps)
 	}
 	return javaString(v, span), true
 }

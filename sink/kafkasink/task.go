@@ -40,6 +40,7 @@ type Task struct {
 	rand     func() float64
 	txn      *transaction                     // exactly-once only
 	offsets  map[connect.TopicPartition]int64 // committed through transactions
+	scratch  scratch                          // decoding storage, reused by each record
 	logs     sync.WaitGroup
 }
 
@@ -269,7 +270,7 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord) error {
 	if s.sampling && t.sample(rec) >= s.sampleRate {
 		return nil
 	}
-	doc, err := decodeJSON(val, &s.proj)
+	doc, err := t.scratch.decode(val, &s.proj)
 	if err != nil {
 		return &connect.DataError{Op: "kafkasink: parse value", Err: err}
 	}
@@ -348,7 +349,7 @@ func (t *Task) sourceTime(rec *connect.SinkRecord) time.Time {
 }
 
 // key builds the output key: from kafka.key.field, or the source key.
-func (t *Task) key(rec *connect.SinkRecord, doc any, raw []byte) ([]byte, error) {
+func (t *Task) key(rec *connect.SinkRecord, doc jv, raw []byte) ([]byte, error) {
 	if len(t.s.keyPaths) == 0 {
 		return t.sourceKey(rec)
 	}
@@ -368,7 +369,7 @@ func (t *Task) key(rec *connect.SinkRecord, doc any, raw []byte) ([]byte, error)
 }
 
 // timestamp returns the output timestamp; zero lets the producer stamp it.
-func (t *Task) timestamp(rec *connect.SinkRecord, doc any, raw []byte) (time.Time, error) {
+func (t *Task) timestamp(rec *connect.SinkRecord, doc jv, raw []byte) (time.Time, error) {
 	if t.s.tsPath == nil {
 		return t.sourceTime(rec), nil
 	}
