@@ -314,7 +314,16 @@ func (t *Task) sample(rec *connect.SinkRecord) float64 {
 		_, _ = h.Write([]byte{'@'})
 		_, _ = h.Write(strconv.AppendInt(nil, rec.Offset, 10))
 	}
-	return float64(h.Sum64()>>11) / (1 << 53)
+	// FNV-1a's last multiply hardly reaches the top bits, which decide:
+	// keys that differ only at the end would be sampled alike. murmur3's
+	// finalizer mixes every bit into them.
+	x := h.Sum64()
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return float64(x>>11) / (1 << 53)
 }
 
 func keyBytes(k any) ([]byte, bool) {
@@ -430,6 +439,11 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 				return err
 			}
 			continue
+		}
+		if errors.As(err, &kerr) && (kerr.IsFatal() || permanent(kerr.Code())) {
+			// The same failure as a delivery report's, seen first: once a
+			// produce to a topic was refused, Produce may refuse the next.
+			return fmt.Errorf("kafkasink: delivery of record %s to %s failed and cannot succeed by retrying: %w", rec, *topic, err)
 		}
 		return fmt.Errorf("kafkasink: produce record %s to %s: %w", rec, *topic, err)
 	}
@@ -591,6 +605,9 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 	if err := t.rewindFailed(); err != nil {
 		return nil, err
 	}
+	// The runtime seeks before its next poll, so the next Put starts at
+	// the rewound offsets and must not skip them.
+	clear(t.rewound)
 	safe := make(map[connect.TopicPartition]int64, len(offsets))
 	for tp, off := range offsets {
 		if f, ok := failed[tp]; ok && f < off {

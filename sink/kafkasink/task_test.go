@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
@@ -43,15 +42,20 @@ func values(recs []connectortest.Record) []string {
 
 func waitCommitted(t *testing.T, c *connectortest.Cluster, name, topic string, partitions int32, total int64) {
 	t.Helper()
-	c.WaitFor(t, 60*time.Second, func() bool {
-		var sum int64
-		for tp, off := range c.CommittedOffsets(t, "connect-"+name) {
-			if tp.Topic == topic {
-				sum += off
-			}
+	c.WaitFor(t, 60*time.Second, func() bool { return committedTotal(t, c, name, topic) == total },
+		"the connector to commit every record of "+topic)
+}
+
+// committedTotal sums connector name's committed offsets of topic.
+func committedTotal(t *testing.T, c *connectortest.Cluster, name, topic string) int64 {
+	t.Helper()
+	var sum int64
+	for tp, off := range c.CommittedOffsets(t, "connect-"+name) {
+		if tp.Topic == topic {
+			sum += off
 		}
-		return sum == total
-	}, "the connector to commit every record of "+topic)
+	}
+	return sum
 }
 
 func produceValues(t *testing.T, c *connectortest.Cluster, topic string, vals ...string) {
@@ -232,26 +236,7 @@ func TestDeliveryFailureFailsTheTask(t *testing.T) {
 	c.CreateTopic(t, "out", 1)
 	produceValues(t, c, "in", `{"a":1}`, `{"a":2}`, `{"a":3}`)
 	// Every produce to "out" is refused for want of authorization.
-	fake := c.Kfake()
-	fake.ControlKey(int16(kmsg.Produce), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		fake.KeepControl()
-		pr := req.(*kmsg.ProduceRequest)
-		resp := pr.ResponseKind().(*kmsg.ProduceResponse)
-		refused := false
-		for _, rt := range pr.Topics {
-			st := kmsg.NewProduceResponseTopic()
-			st.Topic = rt.Topic
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewProduceResponseTopicPartition()
-				sp.Partition = rp.Partition
-				sp.ErrorCode = kerr.TopicAuthorizationFailed.Code
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-			refused = refused || rt.Topic == "out"
-		}
-		return resp, nil, refused
-	})
+	refuseProduce(c, "out", kerr.TopicAuthorizationFailed.Code).Store(true)
 	h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), sinkConfig(c, "refused", "in", "out", nil), sink.WithLogger(quiet))
 	c.WaitFor(t, 30*time.Second, func() bool { return h.TaskState(0) == connect.StateFailed }, "the task to fail")
 	assert.Contains(t, h.Status().Tasks[0].Err.Error(), "cannot succeed by retrying")
