@@ -128,6 +128,9 @@ func (d *jsonDecoder) scanString() (raw []byte, escaped bool, err error) {
 	start := d.pos + 1
 	ascii := true
 	for i := start; i < len(d.data); {
+		if i = jsontext.SkipPlain(d.data, i); i == len(d.data) {
+			break
+		}
 		c := d.data[i]
 		if plainStringByte[c] {
 			i++

@@ -366,7 +366,10 @@ func (t *taskRunner) convert(rec *connect.SourceRecord, m *kafka.Message) error 
 // allocation per record: tasks mostly write to one topic.
 func (t *taskRunner) topicPtr(topic string) *string {
 	if t.lastTopic == nil || *t.lastTopic != topic {
-		t.lastTopic = &topic
+		// A copy, so that only a new topic moves to the heap, not
+		// every call's argument.
+		s := topic
+		t.lastTopic = &s
 	}
 	return t.lastTopic
 }

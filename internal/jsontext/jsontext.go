@@ -3,6 +3,8 @@
 package jsontext
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -67,4 +69,25 @@ func unhex(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// SkipPlain returns the index of the first byte of b, from i on, that a
+// JSON string does not hold as it is: a quote, a backslash, a control
+// character or a byte of a multibyte character. It takes eight bytes at a
+// time, so in the last seven bytes of b it may stop at a plain byte, which
+// the caller then reads one at a time.
+func SkipPlain(b []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i : i+8])
+		quote, backslash := x^(ones*'"'), x^(ones*'\\')
+		// The high bit of each byte that is below 0x20, a quote, a
+		// backslash or above 0x7f; above the lowest, borrows may add
+		// wrong ones.
+		if m := ((x-ones*0x20)&^x | (quote-ones)&^quote | (backslash-ones)&^backslash | x) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	return i
 }

@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,4 +20,28 @@ func TestUnescape(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, Unescape([]byte(tc.raw)), "%s", tc.raw)
 	}
+}
+
+func TestSkipPlain(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
+	for n := range 20 {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = byte(c)
+				if pos+3 < n {
+					b[pos+3] = 0 // a stop byte after the first must not hide it
+				}
+				first := 0
+				for first < n && plain(b[first]) {
+					first++
+				}
+				got := SkipPlain(b, 0)
+				if got > first || got < first && got+8 <= n {
+					t.Fatalf("SkipPlain(%q) = %d, first stop at %d", b, got, first)
+				}
+			}
+		}
+	}
+	assert.Equal(t, 9, SkipPlain([]byte(`"abcdefgh"ijklmnopq`), 1))
 }

@@ -136,8 +136,9 @@ func BenchmarkHTTPSourceVsBareProducer(b *testing.B) {
 }
 
 func bareProduce(b *testing.B, addr, topic string, keys, values [][]byte) {
+	// The producer settings the runtime sets, its partitioner among them.
 	p, err := kafka.NewProducer(&kafka.ConfigMap{
-		"bootstrap.servers": addr, "acks": "all", "enable.idempotence": true,
+		"bootstrap.servers": addr, "acks": "all", "enable.idempotence": true, "partitioner": "murmur2_random",
 		"go.delivery.report.fields": "none", "log_level": 3,
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,19 +59,26 @@ func newHTTPClient(s *settings) (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
+// maxBodyHint bounds the memory set aside for a body before it is read.
+const maxBodyHint = 64 << 20
+
 // readBody reads a whole response body, failing when one read waits longer
 // than timeout (castorm's read timeout is per socket read, not a deadline
-// for the whole body). cancel aborts the request.
-func readBody(body io.Reader, timeout time.Duration, cancel context.CancelFunc) ([]byte, error) {
+// for the whole body). cancel aborts the request. size is the body's
+// length, or a guess such as the last body's: the buffer starts there, to
+// spare copying a page as it grows, and doubles when it is too small.
+func readBody(body io.Reader, size int64, timeout time.Duration, cancel context.CancelFunc) ([]byte, error) {
 	if timeout <= 0 {
 		return io.ReadAll(body)
 	}
 	timer := time.AfterFunc(timeout, cancel)
 	defer timer.Stop()
-	buf := make([]byte, 0, 64<<10)
+	// One byte more than the body, so that the read that meets its end
+	// needs no room either.
+	buf := make([]byte, 0, max(min(size, maxBodyHint), 32<<10)+1)
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			buf = slices.Grow(buf, cap(buf))
 		}
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

@@ -38,10 +38,10 @@
 // [encoding/json.RawMessage] holding the record's text as the API sent it,
 // white space between tokens removed, which the JsonConverter writes as it
 // is (the StringConverter as text, the ByteArrayConverter as bytes). The
-// records are not decoded: the body is checked once, and only the values
-// that the offset, key and timestamp pointers select are read. A JSON null
-// is a nil value, a Kafka null. The key is a string. castorm's struct output
-// is still available with
+// records are not decoded: one pass over the body checks it and splits it
+// into records, and only the values that the offset, key and timestamp
+// pointers select are read. A JSON null is a nil value, a Kafka null. The
+// key is a string. castorm's struct output is still available with
 // http.response.record.mapper=SchemedKvSourceRecordMapper, and its plain
 // strings with StringKvSourceRecordMapper.
 //
@@ -107,10 +107,11 @@
 // as {{.offset.page}}) or http.response.next.page.link (the Link header's
 // rel="next", as GitHub sends), pages are requested one after the other
 // without waiting for the timer, until the next page is missing, null or
-// empty; each is fetched and decoded in the background while the runtime
-// produces the records of the one before. The page to resume from is part of each record's offset (page.url or
-// page), so a task that restarts in the middle of a walk continues where it
-// was rather than at the first page.
+// empty; each is fetched, decoded and made into records in the background
+// while the runtime produces the records of the one before. The page to
+// resume from is part of each record's offset (page.url or page), so a task
+// that restarts in the middle of a walk continues where it was rather than
+// at the first page.
 //
 // # Errors
 //

@@ -3,19 +3,491 @@ package httpsource
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"sync"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
-// The JsonRecordMapper reads a response without decoding its records: the
-// body is checked once, then JSON Pointers are followed through the text and
-// each record's value is a json.RawMessage slice of the body, which the
-// JsonConverter writes as it is. Only the values that pointers select for
-// offsets, keys and timestamps are turned into text.
+// The JsonRecordMapper reads a response without decoding its records. One
+// pass over the body checks it, as strictly as the JsonConverter reads JSON,
+// and notes where its values are on a tape, down to the depth the pointers
+// reach. Pointers are then followed on the tape, each record's value is a
+// json.RawMessage slice of the body, which the JsonConverter writes as it
+// is, and only the values that pointers select for offsets, keys and
+// timestamps are turned into text, without copying.
 //
-// The functions below walk JSON that was checked to be valid, so they look
-// only at what they need: structure, string bounds and escapes.
+// The body is never written after it is read, so that slices and strings of
+// it can outlive the response.
+
+// Limits on hostile input: the JsonConverter's, so that the body is refused
+// here rather than its records one by one at conversion.
+const (
+	maxJSONDepth    = 1000
+	maxNumberLength = 1000
+)
+
+// tape is a checked body and the values on it, in document order.
+type tape struct {
+	body  []byte
+	nodes []node
+	depth int // values nested deeper than this are checked, not noted
+
+	pos    int
+	level  int // containers open at pos
+	spaces int // runs of white space between tokens so far
+}
+
+// node is one value on the tape.
+type node struct {
+	start, end int // the value's text
+	keyStart   int // the quoted key of an object member; keyEnd is 0 otherwise
+	keyEnd     int
+	after      int  // index of the node after the value and its members or elements
+	kind       byte // the value's first byte
+	spaced     bool // white space between its tokens
+	escapedKey bool
+}
+
+var tapes = sync.Pool{New: func() any { return new(tape) }}
+
+// readTape checks body and notes its values down to depth levels below the
+// document. Give the tape back with release once nothing reads it.
+func readTape(body []byte, depth int) (*tape, error) {
+	t := tapes.Get().(*tape)
+	t.body, t.nodes, t.depth = body, t.nodes[:0], depth
+	t.pos, t.level, t.spaces = 0, 0, 0
+	t.skipSpace()
+	err := t.read(0, 0, 0, false)
+	if err == nil {
+		t.skipSpace()
+		if t.pos < len(body) {
+			err = t.errAt("after top-level value")
+		}
+	}
+	if err != nil {
+		t.release()
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *tape) release() {
+	t.body = nil
+	tapes.Put(t)
+}
+
+// syntaxError is where and why a body is not JSON.
+type syntaxError struct {
+	msg    string
+	offset int
+}
+
+func (e *syntaxError) Error() string { return e.msg + " at byte " + strconv.Itoa(e.offset) }
+
+// errAt reports the byte at pos as unexpected, or the end of the body.
+func (t *tape) errAt(context string) error {
+	if t.pos >= len(t.body) {
+		return t.endErr()
+	}
+	return &syntaxError{"invalid character " + quoteByte(t.body[t.pos]) + " " + context, t.pos}
+}
+
+func (t *tape) endErr() error { return &syntaxError{"unexpected end of JSON input", len(t.body)} }
+
+func quoteByte(c byte) string {
+	if c < utf8.RuneSelf {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf(`'\x%02x'`, c)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (t *tape) skipSpace() {
+	start := t.pos
+	for t.pos < len(t.body) && isSpace(t.body[t.pos]) {
+		t.pos++
+	}
+	if t.pos != start {
+		t.spaces++
+	}
+}
+
+// read checks the value at pos, which starts with no white space, and
+// notes it if it lies within the tape's depth. The key, if it is an object
+// member, is at body[keyStart:keyEnd].
+func (t *tape) read(depth, keyStart, keyEnd int, escapedKey bool) error {
+	if t.pos >= len(t.body) {
+		return t.endErr()
+	}
+	n := -1
+	if depth <= t.depth {
+		n = len(t.nodes)
+		t.nodes = append(t.nodes, node{start: t.pos, keyStart: keyStart, keyEnd: keyEnd, escapedKey: escapedKey, kind: t.body[t.pos]})
+	}
+	spaces := t.spaces
+	var err error
+	switch c := t.body[t.pos]; {
+	case c == '{':
+		err = t.object(depth)
+	case c == '[':
+		err = t.array(depth)
+	case c == '"':
+		_, err = t.string()
+	case c == 't':
+		err = t.literal("true")
+	case c == 'f':
+		err = t.literal("false")
+	case c == 'n':
+		err = t.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		err = t.number()
+	default:
+		err = t.errAt("looking for beginning of value")
+	}
+	if err != nil {
+		return err
+	}
+	if n >= 0 {
+		nd := &t.nodes[n]
+		nd.end, nd.after, nd.spaced = t.pos, len(t.nodes), t.spaces != spaces
+	}
+	return nil
+}
+
+// open enters the container at pos and reports whether it is empty, its
+// closing byte read too.
+func (t *tape) open(closing byte) (empty bool, err error) {
+	if t.level++; t.level > maxJSONDepth {
+		return false, &syntaxError{fmt.Sprintf("nesting deeper than %d", maxJSONDepth), t.pos}
+	}
+	t.pos++
+	t.skipSpace()
+	if t.pos < len(t.body) && t.body[t.pos] == closing {
+		t.pos++
+		t.level--
+		return true, nil
+	}
+	return false, nil
+}
+
+// next reads the comma before the next member or element, and reports
+// false after the closing byte instead.
+func (t *tape) next(closing byte, context string) (more bool, err error) {
+	t.skipSpace()
+	if t.pos < len(t.body) {
+		switch t.body[t.pos] {
+		case ',':
+			t.pos++
+			t.skipSpace()
+			return true, nil
+		case closing:
+			t.pos++
+			t.level--
+			return false, nil
+		}
+	}
+	return false, t.errAt(context)
+}
+
+func (t *tape) object(depth int) error {
+	empty, err := t.open('}')
+	if err != nil || empty {
+		return err
+	}
+	for {
+		if t.pos >= len(t.body) || t.body[t.pos] != '"' {
+			return t.errAt("looking for beginning of object key string")
+		}
+		keyStart := t.pos
+		escaped, err := t.string()
+		if err != nil {
+			return err
+		}
+		keyEnd := t.pos
+		t.skipSpace()
+		if t.pos >= len(t.body) || t.body[t.pos] != ':' {
+			return t.errAt("after object key")
+		}
+		t.pos++
+		t.skipSpace()
+		if err := t.read(depth+1, keyStart, keyEnd, escaped); err != nil {
+			return err
+		}
+		if more, err := t.next('}', "after object key:value pair"); err != nil || !more {
+			return err
+		}
+	}
+}
+
+func (t *tape) array(depth int) error {
+	empty, err := t.open(']')
+	if err != nil || empty {
+		return err
+	}
+	for {
+		if err := t.read(depth+1, 0, 0, false); err != nil {
+			return err
+		}
+		if more, err := t.next(']', "after array element"); err != nil || !more {
+			return err
+		}
+	}
+}
+
+// string checks the string at pos and reports whether it holds escapes.
+// Its UTF-8 is checked, as the JsonConverter does.
+func (t *tape) string() (escaped bool, err error) {
+	b := t.body
+	start := t.pos + 1
+	ascii := true
+	for i := start; ; {
+		if i = jsontext.SkipPlain(b, i); i >= len(b) {
+			return false, t.endErr()
+		}
+		switch c := b[i]; {
+		case c == '"':
+			t.pos = i + 1
+			if !ascii && !utf8.Valid(b[start:i]) {
+				return false, &syntaxError{"invalid UTF-8 in string", start + invalidUTF8(b[start:i])}
+			}
+			return escaped, nil
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(b) {
+				return false, t.endErr()
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				for k := i + 2; k < i+6; k++ {
+					if k >= len(b) || !isHex(b[k]) {
+						t.pos = k
+						return false, t.errAt("in \\u hexadecimal character escape")
+					}
+				}
+				i += 6
+			default:
+				t.pos = i + 1
+				return false, t.errAt("in string escape code")
+			}
+		case c < 0x20:
+			t.pos = i
+			return false, t.errAt("in string literal")
+		default:
+			ascii = ascii && c < utf8.RuneSelf
+			i++
+		}
+	}
+}
+
+// invalidUTF8 returns the index of the first byte of b that is not UTF-8.
+func invalidUTF8(b []byte) int {
+	i := 0
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func (t *tape) literal(word string) error {
+	for i := 0; i < len(word); i++ {
+		if t.pos >= len(t.body) || t.body[t.pos] != word[i] {
+			return t.errAt("in literal " + word + " (expecting " + quoteByte(word[i]) + ")")
+		}
+		t.pos++
+	}
+	return nil
+}
+
+// number checks a number. Leading zeros are allowed, as Kafka configures
+// Jackson to allow them.
+func (t *tape) number() error {
+	start := t.pos
+	if t.body[t.pos] == '-' {
+		t.pos++
+	}
+	if !t.digits() {
+		return t.errAt("in numeric literal")
+	}
+	if t.pos < len(t.body) && t.body[t.pos] == '.' {
+		t.pos++
+		if !t.digits() {
+			return t.errAt("after decimal point in numeric literal")
+		}
+	}
+	if t.pos < len(t.body) && (t.body[t.pos] == 'e' || t.body[t.pos] == 'E') {
+		t.pos++
+		if t.pos < len(t.body) && (t.body[t.pos] == '+' || t.body[t.pos] == '-') {
+			t.pos++
+		}
+		if !t.digits() {
+			return t.errAt("in exponent of numeric literal")
+		}
+	}
+	if t.pos-start > maxNumberLength {
+		return &syntaxError{fmt.Sprintf("number longer than %d characters", maxNumberLength), start}
+	}
+	return nil
+}
+
+func (t *tape) digits() bool {
+	start := t.pos
+	for t.pos < len(t.body) && t.body[t.pos] >= '0' && t.body[t.pos] <= '9' {
+		t.pos++
+	}
+	return t.pos > start
+}
+
+// find returns the node p points at from node n, or -1. Of repeated keys
+// the last counts, as in decoding.
+func (t *tape) find(n int, p pointer) int {
+	for _, tok := range p {
+		nd := &t.nodes[n]
+		found := -1
+		switch nd.kind {
+		case '{':
+			for c := n + 1; c < nd.after; c = t.nodes[c].after {
+				m := &t.nodes[c]
+				if m.escapedKey {
+					if jsontext.Unescape(t.body[m.keyStart+1:m.keyEnd-1]) == tok {
+						found = c
+					}
+				} else if m.keyEnd-m.keyStart-2 == len(tok) && string(t.body[m.keyStart+1:m.keyEnd-1]) == tok {
+					found = c
+				}
+			}
+		case '[':
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 {
+				return -1
+			}
+			for c := n + 1; c < nd.after; c = t.nodes[c].after {
+				if i == 0 {
+					found = c
+					break
+				}
+				i--
+			}
+		}
+		if found < 0 {
+			return -1
+		}
+		n = found
+	}
+	return n
+}
+
+// elements returns how many members or elements node n holds.
+func (t *tape) elements(n int) int {
+	count := 0
+	for c := n + 1; c < t.nodes[n].after; c = t.nodes[c].after {
+		count++
+	}
+	return count
+}
+
+// raw returns the text of node n.
+func (t *tape) raw(n int) json.RawMessage {
+	nd := &t.nodes[n]
+	return t.body[nd.start:nd.end:nd.end]
+}
+
+// value is node n as a record value: its text without white space between
+// tokens (an API that indents its responses should not indent every
+// record), or nil for a JSON null.
+func (t *tape) value(n int) json.RawMessage {
+	nd := &t.nodes[n]
+	switch {
+	case nd.kind == 'n':
+		return nil
+	case nd.spaced:
+		return compact(t.raw(n))
+	}
+	return t.raw(n)
+}
+
+// compact returns checked JSON without the white space between its tokens.
+func compact(raw []byte) []byte {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '"':
+			end := i + 1
+			for raw[end] != '"' {
+				if raw[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			out = append(out, raw[i:end+1]...)
+			i = end
+		case !isSpace(c):
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// element is a list element, or the whole body, as item and nextPage read
+// it: decoded, or on a tape.
+type element interface {
+	// get returns the value p points at, as a record value; a JSON null is
+	// nil.
+	get(p pointer) (any, bool)
+	// text returns asText of the value p points at.
+	text(p pointer) (string, bool)
+}
+
+// decoded is a value the JsonConverter decoded.
+type decoded struct{ v any }
+
+func (d *decoded) get(p pointer) (any, bool) { return p.get(d.v) }
+
+func (d *decoded) text(p pointer) (string, bool) {
+	v, ok := p.get(d.v)
+	if !ok {
+		return "", false
+	}
+	return asText(v), true
+}
+
+// onTape is node n of a tape.
+type onTape struct {
+	t *tape
+	n int
+}
+
+func (e *onTape) get(p pointer) (any, bool) {
+	n := e.t.find(e.n, p)
+	if n < 0 {
+		return nil, false
+	}
+	if v := e.t.value(n); v != nil {
+		return v, true
+	}
+	return nil, true
+}
+
+func (e *onTape) text(p pointer) (string, bool) {
+	n := e.t.find(e.n, p)
+	if n < 0 {
+		return "", false
+	}
+	return rawText(e.t.raw(n)), true
+}
 
 // plainJSON decodes the few raw values that need it (text of escaped
 // strings, of non-integral numbers, of objects and arrays).
@@ -27,264 +499,13 @@ var plainJSON = func() *converters.JSONConverter {
 	return c
 }()
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string that starts at b[i], a
-// quote, and whether it holds escapes.
-func skipString(b []byte, i int) (int, bool) {
-	i++
-	q := bytes.IndexByte(b[i:], '"')
-	if q < 0 {
-		return len(b), false
-	}
-	if bytes.IndexByte(b[i:i+q], '\\') < 0 {
-		return i + q + 1, false // the common case: no escapes
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1, true
-		}
-	}
-	return len(b), true
-}
-
-// skipRaw returns the index after the value that starts at b[i], and
-// whether it holds white space between tokens.
-func skipRaw(b []byte, i int) (end int, spaced bool) {
-	switch b[i] {
-	case '"':
-		end, _ := skipString(b, i)
-		return end, false
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i, _ = skipString(b, i)
-				i--
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1, spaced
-				}
-			case ' ', '\t', '\n', '\r':
-				spaced = true
-			}
-		}
-		return len(b), spaced
-	}
-	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && !isSpace(b[i]) {
-		i++
-	}
-	return i, false
-}
-
-// rawObject is an object's members, read once for the several pointers
-// into it: the body's, for the list and next-page pointers, and each list
-// element's, for the record, offset, key and timestamp pointers.
-type rawObject struct {
-	raw     json.RawMessage
-	members []rawMember
-	spaced  bool // white space between tokens
-}
-
-type rawMember struct{ key, value json.RawMessage }
-
-// readAt reads the object that starts at b[i] into o, reusing o's memory,
-// and returns the index after it.
-func (o *rawObject) readAt(b []byte, i int) int {
-	start := i
-	o.members, o.spaced = o.members[:0], false
-	space := func(j int) int {
-		k := skipSpace(b, j)
-		o.spaced = o.spaced || k > j
-		return k
-	}
-	i = space(i + 1)
-	for i < len(b) && b[i] == '"' {
-		kEnd, _ := skipString(b, i)
-		key := b[i:kEnd]
-		i = space(space(kEnd) + 1) // past the colon
-		vEnd, spaced := skipRaw(b, i)
-		o.spaced = o.spaced || spaced
-		o.members = append(o.members, rawMember{key, b[i:vEnd]})
-		i = space(vEnd)
-		if i < len(b) && b[i] == ',' {
-			i = space(i + 1)
-		}
-	}
-	end := min(i+1, len(b)) // past the closing brace
-	o.raw = b[start:end]
-	return end
-}
-
-// member returns the value of the last member named name: the last of
-// repeated keys counts, as in decoding.
-func (o *rawObject) member(name string) (json.RawMessage, bool) {
-	for i := len(o.members) - 1; i >= 0; i-- {
-		if keyIs(o.members[i].key, name) {
-			return o.members[i].value, true
-		}
-	}
-	return nil, false
-}
-
-// get is pointer.get for a read object.
-func (o *rawObject) get(p pointer) (any, bool) {
-	if len(p) == 0 {
-		return o, true
-	}
-	v, ok := o.at(p)
-	if !ok || string(v) == "null" {
-		return nil, ok
-	}
-	return v, true
-}
-
-// at returns the text of the value p points at in o.
-func (o *rawObject) at(p pointer) (json.RawMessage, bool) {
-	if len(p) == 0 {
-		return o.raw, true
-	}
-	v, ok := o.member(p[0])
-	if !ok {
-		return nil, false
-	}
-	return p[1:].rawAt(v)
-}
-
-// value is the object's text as a record value, without white space
-// between tokens.
-func (o *rawObject) value() json.RawMessage {
-	if o.spaced {
-		return compactRaw(o.raw)
-	}
-	return o.raw
-}
-
-// rawElements calls fn with each element of the array b, until fn returns
-// false. An object element is read into obj and passed as obj; any other
-// element as its text, or nil for a JSON null.
-func rawElements(b json.RawMessage, obj *rawObject, fn func(el any) bool) {
-	i := skipSpace(b, 1)
-	for i < len(b) && b[i] != ']' {
-		var end int
-		var el any
-		if b[i] == '{' {
-			end = obj.readAt(b, i)
-			el = obj
-		} else {
-			end, _ = skipRaw(b, i)
-			if string(b[i:end]) != "null" {
-				el = json.RawMessage(b[i:end])
-			}
-		}
-		if !fn(el) {
-			return
-		}
-		i = skipSpace(b, end)
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
-	}
-}
-
-// keyIs reports whether the quoted key equals name.
-func keyIs(key json.RawMessage, name string) bool {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key[1:len(key)-1]) == name
-	}
-	var k string
-	return json.Unmarshal(key, &k) == nil && k == name
-}
-
-// getRaw is pointer.get for JSON text. A JSON null gives nil, as decoding
-// does.
-func (p pointer) getRaw(v json.RawMessage) (any, bool) {
-	v, ok := p.rawAt(v)
-	if !ok || string(v) == "null" {
-		return nil, ok
-	}
-	return v, true
-}
-
-// rawAt returns the text of the value p points at in v.
-func (p pointer) rawAt(v json.RawMessage) (json.RawMessage, bool) {
-	for _, tok := range p {
-		var next json.RawMessage
-		var o rawObject
-		switch v[0] {
-		case '{':
-			o.readAt(v, 0)
-			next, _ = o.member(tok)
-		case '[':
-			n, err := strconv.Atoi(tok)
-			if err != nil || n < 0 {
-				return nil, false
-			}
-			rawElements(v, &o, func(el any) bool {
-				if n == 0 {
-					next = rawOf(el)
-					return false
-				}
-				n--
-				return true
-			})
-		}
-		if next == nil {
-			return nil, false
-		}
-		v = next
-	}
-	return v, true
-}
-
-// textAt is asText of the value p points at in el, an element of a list:
-// for a read object, without boxing the value's text in an interface.
-func textAt(p pointer, el any) (string, bool) {
-	if o, ok := el.(*rawObject); ok {
-		v, ok := o.at(p)
-		if !ok {
-			return "", false
-		}
-		return rawText(v), true
-	}
-	v, ok := p.get(el)
-	if !ok {
-		return "", false
-	}
-	return asText(v), true
-}
-
-// rawOf is the text of an element rawElements passed.
-func rawOf(el any) json.RawMessage {
-	switch x := el.(type) {
-	case *rawObject:
-		return x.raw
-	case json.RawMessage:
-		return x
-	}
-	return json.RawMessage("null")
-}
-
-// rawText is asText of a raw value: short cuts for plain strings,
-// integers and literals, decoding for the rest.
+// rawText is asText of a checked raw value: for plain strings, integers and
+// literals a string of the body's own bytes, decoding for the rest.
 func rawText(v json.RawMessage) string {
 	switch c := v[0]; {
 	case c == '"':
-		if end, escaped := skipString(v, 0); !escaped && end == len(v) {
-			return string(v[1 : len(v)-1])
+		if bytes.IndexByte(v, '\\') < 0 {
+			return unsafe.String(unsafe.SliceData(v[1:]), len(v)-2)
 		}
 	case c == 't':
 		return "true"
@@ -294,7 +515,7 @@ func rawText(v json.RawMessage) string {
 		return "null"
 	case c == '-' || c >= '0' && c <= '9':
 		if plainInteger(v) {
-			return string(v)
+			return unsafe.String(unsafe.SliceData(v), len(v))
 		}
 	}
 	_, d, err := plainJSON.ToConnectData("", v)
@@ -322,24 +543,4 @@ func plainInteger(v []byte) bool {
 		}
 	}
 	return true
-}
-
-// compactRaw returns v without the white space between its tokens: a
-// record's value is written to Kafka as it is, and an API that indents its
-// responses should not indent every record.
-func compactRaw(v json.RawMessage) json.RawMessage {
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c == '"':
-			i, _ = skipString(v, i)
-			i--
-		case isSpace(c):
-			var buf bytes.Buffer
-			if json.Compact(&buf, v) != nil {
-				return v // checked before: not reached
-			}
-			return buf.Bytes()
-		}
-	}
-	return v
 }

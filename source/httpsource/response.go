@@ -1,7 +1,6 @@
 package httpsource
 
 import (
-	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -19,51 +18,25 @@ import (
 
 // item is one element of a response's list, before filtering.
 type item struct {
-	id    string // key and timestamp, for the seen set
-	value any
-	off   map[string]any // the record's SourceOffset: string values only
-	ts    time.Time
-	hasTS bool
-}
-
-// prop returns a property of an item's offset.
-func (it *item) prop(name string) string {
-	s, _ := it.off[name].(string)
-	return s
+	value  any
+	off    map[string]any // the record's SourceOffset: string values only
+	key    string         // off's key
+	keyVal any            // off's key, as boxed in off
+	tsText string         // off's timestamp, or ""
+	id     seenID
+	ts     time.Time
+	hasTS  bool
 }
 
 // decode reads a response's list of items and finds the next page. An
 // error means the body as a whole is malformed; under errors.tolerance=all a
 // bad element is only logged and left out. It touches no state of the task.
 //
-// With the JsonRecordMapper the body is only checked, not decoded: the
-// document and every value taken from it are json.RawMessage slices of the
-// body (see rawjson.go).
+// With the JsonRecordMapper the body is read onto a tape, not decoded (see
+// rawjson.go).
 func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *page, error) {
-	var doc any
-	var err error
-	if t.s.rawValues {
-		// The converter checks pre-encoded JSON as strictly as it reads.
-		if _, err = t.json.FromConnectData("", nil, json.RawMessage(body)); err == nil {
-			doc = json.RawMessage(bytes.TrimSpace(body))
-			if raw := doc.(json.RawMessage); raw[0] == '{' {
-				var o rawObject // read once for the list and next-page pointers
-				o.readAt(raw, 0)
-				doc = &o
-			}
-		}
-	} else {
-		_, doc, err = t.json.ToConnectData("", body)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
-	}
-	list, ok := t.s.listPtr.get(doc)
-	if !ok {
-		return nil, nil, fmt.Errorf("%s %s not found in the body%s", ListPointerConfig, t.s.listPtr, snippet(body))
-	}
 	var items []item
-	add := func(i int, el any) error {
+	add := func(i int, el element) error {
 		it, err := t.item(el)
 		if err != nil {
 			err = fmt.Errorf("list element %d: %w", i, err)
@@ -76,32 +49,64 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 		items = append(items, it)
 		return nil
 	}
-	switch l := list.(type) {
-	case []any:
-		items = make([]item, 0, len(l))
-		for i, el := range l {
-			if err := add(i, el); err != nil {
+	notFound := func() error {
+		return fmt.Errorf("%s %s not found in the body%s", ListPointerConfig, t.s.listPtr, snippet(body))
+	}
+	var doc element
+	if t.s.rawValues {
+		tp, err := readTape(body, t.s.tapeDepth)
+		if err != nil {
+			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
+		}
+		defer tp.release()
+		doc = &onTape{t: tp}
+		list := tp.find(0, t.s.listPtr)
+		if list < 0 {
+			return nil, nil, notFound()
+		}
+		el := &onTape{t: tp, n: list}
+		switch ln := &tp.nodes[list]; ln.kind {
+		case '[':
+			items = make([]item, 0, tp.elements(list))
+			for i, c := 0, list+1; c < ln.after; i, c = i+1, tp.nodes[c].after {
+				el.n = c
+				if err := add(i, el); err != nil {
+					return nil, nil, err
+				}
+			}
+		case 'n':
+		default:
+			if err := add(0, el); err != nil {
 				return nil, nil, err
 			}
 		}
-	case json.RawMessage:
-		if l[0] != '[' {
-			err = add(0, l)
-			break
+	} else {
+		_, v, err := t.json.ToConnectData("", body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
 		}
-		var obj rawObject // each element, read once for all the pointers into it
-		i := 0
-		rawElements(l, &obj, func(el any) bool {
-			err = add(i, el)
-			i++
-			return err == nil
-		})
-	case nil:
-	default:
-		err = add(0, l)
-	}
-	if err != nil {
-		return nil, nil, err
+		doc = &decoded{v: v}
+		list, ok := t.s.listPtr.get(v)
+		if !ok {
+			return nil, nil, notFound()
+		}
+		el := &decoded{}
+		switch l := list.(type) {
+		case []any:
+			items = make([]item, 0, len(l))
+			for i, v := range l {
+				el.v = v
+				if err := add(i, el); err != nil {
+					return nil, nil, err
+				}
+			}
+		case nil:
+		default:
+			el.v = l
+			if err := add(0, el); err != nil {
+				return nil, nil, err
+			}
+		}
 	}
 	next, err := t.nextPage(doc, h, reqURL)
 	if err != nil {
@@ -110,103 +115,123 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 	return items, next, nil
 }
 
-// records sorts and filters items and makes records of those that are new,
-// each with the offset to resume from: on the page it came from, or the
-// next page for the last record.
-func (t *Task) records(ep *endpoint, items []item, next *page) []connect.SourceRecord {
-	t.sort(items)
-	items = t.filter(ep, items)
-	recs := make([]connect.SourceRecord, len(items))
-	slab := make([]record, len(items))
-	pend := make([]*record, len(items))
+// prepare sorts and filters the items of f and makes records of those
+// that are new, each with the offset to resume from: on the page it came
+// from, or the next page for the last record. It reads the state of ep
+// that only handling a response changes.
+func (t *Task) prepare(ep *endpoint, f *fetched) {
+	if f.next != nil && ep.walk != nil && *f.next == *ep.walk {
+		t.log.Warn("next page is the page just read; ending the walk", "request", f.where)
+		f.next = nil
+	}
+	t.sort(f.items)
+	f.items = t.filter(ep, f.items)
+	f.recs = make([]connect.SourceRecord, len(f.items))
+	here, hereVal := pageProp(ep.walk)
+	for i := range f.items {
+		it := &f.items[i]
+		if i == len(f.items)-1 {
+			here, hereVal = pageProp(f.next)
+		}
+		if here != "" {
+			it.off[here] = hereVal
+		}
+		t.sourceRecord(&f.recs[i], ep, it)
+	}
+}
+
+// returned notes that the records made of items are returned: they are
+// seen, the last is where the next request starts from, and each waits for
+// its acknowledgement. Those without a timestamp get the time of the poll.
+func (t *Task) returned(ep *endpoint, items []item, recs []connect.SourceRecord) {
 	now := t.o.clock.Now()
 	for i := range items {
-		it := &items[i]
-		pg := ep.walk
-		if i == len(items)-1 {
-			pg = next
+		if !items[i].hasTS {
+			recs[i].Timestamp = now
 		}
-		if pg != nil && pg.url != "" {
-			it.off[offsetPageURL] = pg.url
-		} else if pg != nil {
-			it.off[offsetPage] = pg.cursor
-		}
-		recs[i] = t.sourceRecord(ep, it, now)
-		slab[i] = record{src: it.off, key: reflect.ValueOf(it.off).UnsafePointer()}
-		pend[i] = &slab[i]
-		ep.seen.add(it.id)
+		ep.seen.add(items[i].id)
 	}
 	if len(items) > 0 {
 		ep.setReturned(offsetOf(items[len(items)-1].off))
 	}
 	t.mu.Lock()
-	ep.pending = append(ep.pending, pend...)
-	for _, p := range pend {
-		ep.byMap[p.key] = p
+	for i := range items {
+		ep.pending = append(ep.pending, record{src: items[i].off, key: reflect.ValueOf(items[i].off).UnsafePointer()})
 	}
 	ep.popDone()
 	t.mu.Unlock()
-	return recs
+}
+
+// pageProp returns the offset property that resumes a walk at pg, and its
+// value, boxed once for all the records of a page; "" without a walk.
+func pageProp(pg *page) (string, any) {
+	switch {
+	case pg == nil:
+		return "", nil
+	case pg.url != "":
+		return offsetPageURL, pg.url
+	}
+	return offsetPage, pg.cursor
 }
 
 // item reads one list element: its value, offset properties, key and
 // timestamp, as castorm's JacksonKvRecordHttpResponseParser does.
-func (t *Task) item(el any) (item, error) {
-	value, ok := t.s.recordPtr.get(el)
+func (t *Task) item(el element) (item, error) {
+	value, ok := el.get(t.s.recordPtr)
 	if !ok {
 		return item{}, fmt.Errorf("%s %s not found", RecordPointerConfig, t.s.recordPtr)
 	}
-	switch x := value.(type) {
-	case *rawObject:
-		value = x.value()
-	case json.RawMessage:
-		value = compactRaw(x)
-	}
 	it := item{value: value, off: make(map[string]any, len(t.s.offsetPtrs)+2)}
+	hasKey, hasTS := false, false
 	for _, np := range t.s.offsetPtrs {
-		v, ok := textAt(np.ptr, el)
+		v, ok := el.text(np.ptr)
 		if !ok {
 			return item{}, fmt.Errorf("%s %s=%s not found", OffsetPointerConfig, np.name, np.ptr)
 		}
-		it.off[np.name] = v
+		switch np.name {
+		case offsetKey:
+			it.key, hasKey = v, true
+		case offsetTimestamp:
+			it.tsText, hasTS = v, true
+		default:
+			it.off[np.name] = v
+		}
 	}
 	if len(t.s.keyPtrs) > 0 {
-		var parts []string
+		parts := make([]string, 0, 4)
 		for _, p := range t.s.keyPtrs {
-			if s, ok := textAt(p, el); ok && s != "" {
+			if s, ok := el.text(p); ok && s != "" {
 				parts = append(parts, s)
 			}
 		}
-		it.off[offsetKey] = strings.Join(parts, "+")
+		it.key, hasKey = strings.Join(parts, "+"), true
 	}
-	if _, ok := it.off[offsetKey]; !ok {
-		it.off[offsetKey] = nameUUID(valueText(value))
+	if !hasKey {
+		it.key = nameUUID(valueText(value))
 	}
-	tsText, hasTS := it.off[offsetTimestamp].(string)
+	it.keyVal = it.key
+	it.off[offsetKey] = it.keyVal
 	if t.s.tsPtr != nil {
-		v, ok := textAt(t.s.tsPtr, el)
+		v, ok := el.text(t.s.tsPtr)
 		if !ok {
 			return item{}, fmt.Errorf("%s %s not found", TimestampPointerConfig, t.s.tsPtr)
 		}
-		tsText, hasTS = v, true
+		it.tsText, hasTS = v, true
 	}
 	if hasTS {
-		ts, err := t.s.parseTS(tsText)
+		ts, err := t.s.parseTS(it.tsText)
 		if err != nil {
 			return item{}, err
 		}
 		it.ts, it.hasTS = ts, true
 		// A timestamp already in Instant.toString's form, the common
 		// case, is kept as it is.
-		canonical := len(tsText) == 20 && tsText[10] == 'T' && tsText[19] == 'Z' && ts.Nanosecond() == 0
-		switch {
-		case !canonical:
-			it.off[offsetTimestamp] = formatInstant(ts)
-		case t.s.tsPtr != nil:
-			it.off[offsetTimestamp] = tsText
+		if canonical := len(it.tsText) == 20 && it.tsText[10] == 'T' && it.tsText[19] == 'Z' && ts.Nanosecond() == 0; !canonical {
+			it.tsText = formatInstant(ts)
 		}
+		it.off[offsetTimestamp] = it.tsText
 	}
-	it.id = identity(it.prop(offsetKey), it.prop(offsetTimestamp))
+	it.id = identity(it.key, it.tsText)
 	return it, nil
 }
 
@@ -216,8 +241,6 @@ func asText(v any) string {
 	switch x := v.(type) {
 	case json.RawMessage:
 		return rawText(x)
-	case *rawObject:
-		return rawText(x.raw)
 	case string:
 		return x
 	case nil:
@@ -290,8 +313,9 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 	fresh := ep.walk == nil
 	match := -1
 	if key := ref[offsetKey]; key != "" && t.s.filter == filterOffset {
+		ts := ref[offsetTimestamp]
 		for i := range items {
-			if items[i].prop(offsetKey) == key && items[i].prop(offsetTimestamp) == ref[offsetTimestamp] {
+			if items[i].key == key && items[i].tsText == ts {
 				match = i
 			}
 		}
@@ -320,22 +344,19 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 	return out
 }
 
-// identity tells records apart for the seen set: key and timestamp.
-func identity(key, ts string) string { return key + "\x00" + ts }
-
 // nextPage finds where a walk through pages goes next, or nil.
-func (t *Task) nextPage(doc any, h http.Header, reqURL *url.URL) (*page, error) {
+func (t *Task) nextPage(doc element, h http.Header, reqURL *url.URL) (*page, error) {
 	switch {
 	case t.s.nextCursor != nil:
-		v, ok := t.s.nextCursor.get(doc)
+		v, ok := doc.get(t.s.nextCursor)
 		if !ok || v == nil {
 			return nil, nil
 		}
-		if c := asText(v); c != "" {
+		if c := strings.Clone(asText(v)); c != "" {
 			return &page{cursor: c}, nil
 		}
 	case t.s.nextPage != nil:
-		v, ok := t.s.nextPage.get(doc)
+		v, ok := doc.get(t.s.nextPage)
 		if !ok || v == nil {
 			return nil, nil
 		}
@@ -368,27 +389,25 @@ var (
 )
 
 // sourceRecord maps an item to a record, as http.response.record.mapper
-// says.
-func (t *Task) sourceRecord(ep *endpoint, it *item, now time.Time) connect.SourceRecord {
-	r := connect.SourceRecord{SourcePartition: ep.partition, SourceOffset: it.off, Topic: t.s.topic, Timestamp: now}
+// says, writing it into r, which is zero.
+func (t *Task) sourceRecord(r *connect.SourceRecord, ep *endpoint, it *item) {
+	r.SourcePartition, r.SourceOffset, r.Topic = ep.partition, it.off, t.s.topic
 	if it.hasTS {
 		r.Timestamp = it.ts
 	}
-	key := it.prop(offsetKey)
-	switch t.s.mapper {
-	case simpleName(SchemedMapper):
+	switch {
+	case t.s.rawValues:
+		r.Key, r.Value = it.keyVal, it.value
+	case t.s.mapper == simpleName(SchemedMapper):
 		r.KeySchema = castormKeySchema
-		r.Key = connect.NewStruct(castormKeySchema).MustPut("key", key)
-		v := connect.NewStruct(castormValueSchema).MustPut("value", valueText(it.value)).MustPut("key", key)
+		r.Key = connect.NewStruct(castormKeySchema).MustPut("key", it.key)
+		v := connect.NewStruct(castormValueSchema).MustPut("value", valueText(it.value)).MustPut("key", it.key)
 		if it.hasTS {
 			v.MustPut("timestamp", it.ts.UnixMilli())
 		}
 		r.ValueSchema, r.Value = castormValueSchema, v
-	case simpleName(StringMapper):
-		r.KeySchema, r.Key = connect.OptionalStringSchema, key
+	default: // the StringKvSourceRecordMapper
+		r.KeySchema, r.Key = connect.OptionalStringSchema, it.key
 		r.ValueSchema, r.Value = connect.StringSchema, valueText(it.value)
-	default:
-		r.Key, r.Value = it.off[offsetKey], it.value // the key as boxed in the offset: one allocation fewer
 	}
-	return r
 }

@@ -1,7 +1,6 @@
 package httpsource
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -35,6 +34,7 @@ type settings struct {
 	skip        [][2]int
 	mapper      string
 	rawValues   bool // JsonRecordMapper: values are json.RawMessage slices of the body
+	tapeDepth   int  // with rawValues, how deep pointers reach into the body
 	listPtr     pointer
 	recordPtr   pointer
 	offsetPtrs  []namedPointer
@@ -167,6 +167,7 @@ func compileSettings(config map[string]string) (*settings, error) {
 		s.filter = filterTimestamp
 	}
 	s.seenSize = cfg.Int(SeenSizeConfig)
+	s.tapeDepth = s.pointerDepth()
 
 	if p := cfg.String(NextPagePointerConfig); p != "" {
 		s.nextPage, err = parsePointer(p)
@@ -185,6 +186,19 @@ func compileSettings(config map[string]string) (*settings, error) {
 		return nil, connect.JoinConfigErrors(errs...)
 	}
 	return s, nil
+}
+
+// pointerDepth is how deep into a body the pointers reach: the list's
+// elements and the values in them, the next page.
+func (s *settings) pointerDepth() int {
+	inElement := max(len(s.recordPtr), len(s.tsPtr))
+	for _, np := range s.offsetPtrs {
+		inElement = max(inElement, len(np.ptr))
+	}
+	for _, p := range s.keyPtrs {
+		inElement = max(inElement, len(p))
+	}
+	return max(len(s.listPtr)+1+inElement, len(s.nextPage), len(s.nextCursor))
 }
 
 func urlKey(s *settings) string {
@@ -272,15 +286,8 @@ func (p pointer) String() string {
 	return b.String()
 }
 
-// get returns the value p points at in v, a decoded JSON value or, with
-// the JsonRecordMapper, JSON text.
+// get returns the value p points at in v, a decoded JSON value.
 func (p pointer) get(v any) (any, bool) {
-	switch x := v.(type) {
-	case json.RawMessage:
-		return p.getRaw(x)
-	case *rawObject:
-		return x.get(p)
-	}
 	for _, tok := range p {
 		switch x := v.(type) {
 		case map[string]any:

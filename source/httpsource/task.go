@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"maps"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -44,6 +46,7 @@ type Task struct {
 	stop     context.Context // cancelled by Stop, to end a wait and a prefetch
 	stopFunc context.CancelFunc
 	bg       sync.WaitGroup // prefetches
+	lastBody atomic.Int64   // length of the last body read
 
 	mu sync.Mutex // guards each endpoint's ack state: CommitRecord may come from any goroutine
 }
@@ -70,10 +73,12 @@ type endpoint struct {
 	seen     *seenSet
 
 	// Guarded by Task.mu.
-	acked    offset                     // offset of the last acknowledged record, which requests start from
-	ackedSrc map[string]any             // when set, acked is out of date: its SourceOffset
-	pending  []*record                  // returned and not acknowledged, in order
-	byMap    map[unsafe.Pointer]*record // pending by their SourceOffset map
+	acked    offset         // offset of the last acknowledged record, which requests start from
+	ackedSrc map[string]any // when set, acked is out of date: its SourceOffset
+	pending  []record       // returned and not let go, in order, from index head on
+	head     int
+	popped   int   // records let go, ever
+	cursors  []int // by Kafka partition + 1: where its next acknowledgement is looked for, counted as popped is
 }
 
 // page is where the next request of a walk through pages goes: a URL, or
@@ -89,6 +94,11 @@ type record struct {
 	key  unsafe.Pointer // src's identity
 	done bool
 }
+
+// maxCursors bounds the Kafka partitions whose acknowledgements are
+// followed with a cursor; those of higher partitions are looked for from
+// the front of pending.
+const maxCursors = 1 << 12
 
 // Start reads the stored offsets of the task's URLs (http.offset.initial
 // where none is stored) and prepares the HTTP client. The first request
@@ -119,7 +129,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		if err != nil {
 			return connect.KeyError(urlKey(s), err.Error())
 		}
-		ep := &endpoint{byMap: map[unsafe.Pointer]*record{}, url: tmpl, partition: map[string]any{}, single: !s.partitioned, label: u, logName: redactTemplate(u), seen: newSeenSet(s.seenSize)}
+		ep := &endpoint{url: tmpl, partition: map[string]any{}, single: !s.partitioned, label: u, logName: redactTemplate(u), seen: newSeenSet(s.seenSize)}
 		if s.partitioned {
 			ep.partition["url"] = u
 		}
@@ -203,8 +213,8 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 
 // poll sends one request, or takes the prefetched response of the next
 // page, and turns the response into records. While a walk through pages
-// goes on, the page after is fetched and decoded in the background as the
-// runtime produces this one's records.
+// goes on, the page after is fetched, decoded and made into records in the
+// background as the runtime produces this one's.
 func (t *Task) poll(ctx context.Context, ep *endpoint) ([]connect.SourceRecord, error) {
 	var f *fetched
 	if pf := ep.prefetch; pf != nil {
@@ -220,7 +230,7 @@ func (t *Task) poll(ctx context.Context, ep *endpoint) ([]connect.SourceRecord, 
 		if err != nil {
 			return nil, err
 		}
-		f = t.fetch(ctx, req, t.o.clock.Now())
+		f = t.fetch(ctx, ep, req, t.o.clock.Now())
 		if f.err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -232,7 +242,8 @@ func (t *Task) poll(ctx context.Context, ep *endpoint) ([]connect.SourceRecord, 
 	return recs, err
 }
 
-// fetched is a response, read and, when its status says so, decoded.
+// fetched is a response, read and, when its status says so, decoded and
+// made into records.
 type fetched struct {
 	where   string // method and URL without its query, for messages
 	url     *url.URL
@@ -241,15 +252,18 @@ type fetched struct {
 	text    string // the status line
 	header  http.Header
 	body    []byte
-	err     error // the request or the read failed
-	items   []item
+	err     error  // the request or the read failed
+	items   []item // decoded; once prepared, the new ones, oldest first
+	recs    []connect.SourceRecord
 	next    *page
 	bad     error // the body is malformed
 }
 
-// fetch sends req and reads and decodes the response. It touches no state
-// of the task, so that it can run in the background.
-func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) *fetched {
+// fetch sends req, reads and decodes the response and makes records of
+// what is new. It changes no state of the task but the lastBody hint, and
+// reads only what no other call changes until its result is handled, so
+// that it can run in the background.
+func (t *Task) fetch(ctx context.Context, ep *endpoint, req *http.Request, started time.Time) *fetched {
 	f := &fetched{where: req.Method + " " + redactURL(req.URL), url: req.URL, started: started}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -258,17 +272,25 @@ func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) 
 		f.err = fmt.Errorf("httpsource: %s: %w", f.where, scrubURLError(err))
 		return f
 	}
-	f.body, err = readBody(resp.Body, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
+	size := resp.ContentLength
+	if size < 0 {
+		last := t.lastBody.Load()
+		size = last + last/16 // pages of one API are alike
+	}
+	f.body, err = readBody(resp.Body, size, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
 	_ = resp.Body.Close() // read to the end or failed: nothing to report
 	if err != nil {
 		f.err = fmt.Errorf("httpsource: %s: read body: %w", f.where, scrubURLError(err))
 		return f
 	}
+	t.lastBody.Store(int64(len(f.body)))
 	f.status, f.text, f.header = resp.StatusCode, resp.Status, resp.Header
 	if inRanges(f.status, t.s.process) {
 		f.items, f.next, f.bad = t.decode(f.body, f.header, f.url)
 		if f.bad != nil {
 			f.bad = fmt.Errorf("httpsource: %s: %w", f.where, f.bad)
+		} else {
+			t.prepare(ep, f)
 		}
 	}
 	return f
@@ -308,19 +330,14 @@ func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) 
 		return nil, t.retry(ep, f.bad, 0)
 	}
 	ep.failures = 0
-	next := f.next
-	if next != nil && ep.walk != nil && *next == *ep.walk {
-		t.log.Warn("next page is the page just read; ending the walk", "request", f.where)
-		next = nil
-	}
-	recs := t.records(ep, f.items, next)
-	ep.walk = next
-	if next != nil {
+	t.returned(ep, f.items, f.recs)
+	ep.walk = f.next
+	if f.next != nil {
 		ep.due = f.started
 	} else {
 		ep.due = f.started.Add(t.nextInterval(ep))
 	}
-	return recs, nil
+	return f.recs, nil
 }
 
 // prefetch is the next page of a walk, fetched in the background.
@@ -341,7 +358,7 @@ func (t *Task) startPrefetch(ep *endpoint) {
 	go func() {
 		defer t.bg.Done()
 		defer close(pf.done)
-		pf.f = t.fetch(t.stop, req, started)
+		pf.f = t.fetch(t.stop, ep, req, started)
 	}()
 }
 
@@ -503,23 +520,55 @@ func (t *Task) CommitRecord(ctx context.Context, rec *connect.SourceRecord, meta
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	// The runtime hands back the record Poll returned, whose offset map is
-	// the one in pending; a copy is found by content.
-	key := reflect.ValueOf(rec.SourceOffset).UnsafePointer()
-	if p, ok := ep.byMap[key]; ok {
-		delete(ep.byMap, key)
-		p.done = true
-	} else {
-		for _, p := range ep.pending {
-			if !p.done && sameOffset(p.src, rec.SourceOffset) {
-				p.done = true
-				delete(ep.byMap, p.key)
-				break
+	ep.commit(rec.SourceOffset, meta.Partition)
+	ep.popDone()
+	return nil
+}
+
+// commit marks done the pending record whose SourceOffset is src. The
+// runtime hands back the record Poll returned, whose offset map is the one
+// in pending, and the acknowledgements of one Kafka partition come in the
+// order the records were returned: the search starts after the last one of
+// the same partition, and mostly ends a few records later. A copy of src is
+// found by content. Call it with Task.mu held.
+func (ep *endpoint) commit(src map[string]any, partition int32) {
+	var cursor *int
+	if slot := int(partition) + 1; slot >= 0 && slot < maxCursors {
+		if slot >= len(ep.cursors) {
+			ep.cursors = append(ep.cursors, make([]int, slot+1-len(ep.cursors))...)
+		}
+		cursor = &ep.cursors[slot]
+	}
+	live := ep.pending[ep.head:]
+	from := 0
+	if cursor != nil {
+		from = min(max(*cursor-ep.popped, 0), len(live))
+	}
+	key := reflect.ValueOf(src).UnsafePointer()
+	i := find(live, from, func(r *record) bool { return r.key == key })
+	if i < 0 {
+		i = find(live, 0, func(r *record) bool { return sameOffset(r.src, src) })
+	}
+	if i < 0 {
+		return
+	}
+	live[i].done = true
+	if cursor != nil {
+		*cursor = ep.popped + i + 1
+	}
+}
+
+// find returns the index of the first record of rs not done that match
+// accepts, looking from index from to the end, then before it; -1 if none.
+func find(rs []record, from int, match func(*record) bool) int {
+	for _, span := range [2][2]int{{from, len(rs)}, {0, from}} {
+		for i := span[0]; i < span[1]; i++ {
+			if r := &rs[i]; !r.done && match(r) {
+				return i
 			}
 		}
 	}
-	ep.popDone()
-	return nil
+	return -1
 }
 
 // sameOffset compares offsets as text, as they are stored.
@@ -539,15 +588,24 @@ func sameOffset(a, b map[string]any) bool {
 // popDone moves acked over the acknowledged records at the front of
 // pending. Call it with Task.mu held.
 func (ep *endpoint) popDone() {
+	live := ep.pending[ep.head:]
 	n := 0
-	for n < len(ep.pending) && (ep.pending[n].done || len(ep.pending)-n > maxPending) {
-		delete(ep.byMap, ep.pending[n].key)
-		ep.ackedSrc = ep.pending[n].src
+	for n < len(live) && (live[n].done || len(live)-n > maxPending) {
+		ep.ackedSrc = live[n].src
 		n++
 	}
-	if n > 0 {
-		clear(ep.pending[:n])
-		ep.pending = ep.pending[n:]
+	if n == 0 {
+		return
+	}
+	clear(live[:n])
+	ep.head += n
+	ep.popped += n
+	// Once the records let go outnumber those pending, those move to the
+	// front, so that the array is reused rather than grown.
+	if rest := len(live) - n; ep.head > rest {
+		copy(ep.pending, ep.pending[ep.head:])
+		clear(ep.pending[rest:])
+		ep.pending, ep.head = ep.pending[:rest], 0
 	}
 }
 
@@ -597,30 +655,87 @@ func redactTemplate(u string) string {
 }
 
 // seenSet remembers the identities of the latest records, first in first
-// out.
+// out: a ring of them, and an index into the ring by hash, with linear
+// probing, so that looking one up and replacing the oldest cost no
+// allocation and mostly touch one cache line of the index.
 type seenSet struct {
-	ids  map[string]struct{}
-	ring []string
-	next int
+	ring  []seenID
+	next  int // the oldest, once ring is full
+	slots []seenSlot
+	mask  uint64
+}
+
+// seenSlot holds an identity at or after slot id[0]&mask: its position in
+// the ring, plus 1 (0: the slot is free), and the low half of id[0], which
+// rules most identities out without reading the ring and gives the slot
+// the identity belongs in.
+type seenSlot struct {
+	tag uint32
+	pos int32
+}
+
+// seenID is a record's identity, its key and timestamp, hashed with two
+// seeds: 128 bits, so that two records are taken for one only with a
+// chance far below that of a memory error.
+type seenID [2]uint64
+
+var seenSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func identity(key, ts string) seenID {
+	v := [2]string{key, ts}
+	return seenID{maphash.Comparable(seenSeeds[0], v), maphash.Comparable(seenSeeds[1], v)}
 }
 
 func newSeenSet(n int) *seenSet {
-	return &seenSet{ids: make(map[string]struct{}, n), ring: make([]string, n)}
+	slots := 1
+	for slots < 2*n { // at most half full: probes stay short
+		slots <<= 1
+	}
+	return &seenSet{ring: make([]seenID, 0, n), slots: make([]seenSlot, slots), mask: uint64(slots - 1)}
 }
 
-func (s *seenSet) has(id string) bool {
-	_, ok := s.ids[id]
-	return ok
+// slot returns the slot of id, or the free slot where it would go.
+func (s *seenSet) slot(id seenID) uint64 {
+	tag := uint32(id[0])
+	i := id[0] & s.mask
+	for e := s.slots[i]; e.pos != 0 && (e.tag != tag || s.ring[e.pos-1] != id); e = s.slots[i] {
+		i = (i + 1) & s.mask
+	}
+	return i
 }
 
-func (s *seenSet) add(id string) {
-	if len(s.ring) == 0 || s.has(id) {
+func (s *seenSet) has(id seenID) bool { return s.slots[s.slot(id)].pos != 0 }
+
+func (s *seenSet) add(id seenID) {
+	if cap(s.ring) == 0 {
 		return
 	}
-	if old := s.ring[s.next]; old != "" {
-		delete(s.ids, old)
+	i := s.slot(id)
+	if s.slots[i].pos != 0 {
+		return // seen already
 	}
-	s.ring[s.next] = id
-	s.ids[id] = struct{}{}
-	s.next = (s.next + 1) % len(s.ring)
+	pos := len(s.ring)
+	if pos < cap(s.ring) {
+		s.ring = append(s.ring, id)
+	} else {
+		pos = s.next
+		s.next = (s.next + 1) % len(s.ring)
+		s.remove(s.slot(s.ring[pos]))
+		s.ring[pos] = id
+		i = s.slot(id) // the removal may have moved the free slot
+	}
+	s.slots[i] = seenSlot{tag: uint32(id[0]), pos: int32(pos + 1)}
+}
+
+// remove frees slot i and moves back the identities after it that could
+// not be found past the gap.
+func (s *seenSet) remove(i uint64) {
+	for j := (i + 1) & s.mask; s.slots[j].pos != 0; j = (j + 1) & s.mask {
+		home := uint64(s.slots[j].tag) & s.mask
+		if (j-home)&s.mask >= (j-i)&s.mask { // home is not within (i, j]
+			s.slots[i] = s.slots[j]
+			i = j
+		}
+	}
+	s.slots[i] = seenSlot{}
 }
