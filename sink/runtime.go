@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"maps"
 	"sync"
 
 	"github.com/connectkit/connectkit/connect"
@@ -64,24 +63,9 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	for _, opt := range opts {
 		opt(&o)
 	}
-	merged := make(map[string]string, len(o.worker)+len(config))
-	maps.Copy(merged, o.worker)
-	maps.Copy(merged, config)
-
-	var problems []error
 	def := ConfigDef()
-	parsed, err := def.Parse(merged)
+	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
-		problems = append(problems, err)
-	}
-	own, err := c.ConfigDef().Parse(config)
-	if err != nil {
-		problems = append(problems, err)
-	}
-	if v, ok := c.(connect.ConfigValidator); ok {
-		problems = append(problems, v.Validate(config)...)
-	}
-	if err := connect.JoinConfigErrors(problems...); err != nil {
 		return nil, err
 	}
 	s := newSettings(parsed)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"sync"
 
 	"github.com/connectkit/connectkit/connect"
@@ -75,24 +74,9 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	for _, opt := range opts {
 		opt(&o)
 	}
-	merged := make(map[string]string, len(o.worker)+len(config))
-	maps.Copy(merged, o.worker)
-	maps.Copy(merged, config)
-
-	var problems []error
 	def := ConfigDef()
-	parsed, err := def.Parse(merged)
+	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
-		problems = append(problems, err)
-	}
-	own, err := c.ConfigDef().Parse(config)
-	if err != nil {
-		problems = append(problems, err)
-	}
-	if v, ok := c.(connect.ConfigValidator); ok {
-		problems = append(problems, v.Validate(config)...)
-	}
-	if err := connect.JoinConfigErrors(problems...); err != nil {
 		return nil, err
 	}
 	s := newSettings(parsed)
@@ -107,7 +91,7 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	if err := checkConverters(s); err != nil {
 		return nil, err
 	}
-	r := &Runtime{connector: c, config: config, worker: merged, settings: s, opts: o,
+	r := &Runtime{connector: c, config: config, worker: parsed.Originals(), settings: s, opts: o,
 		log: o.logger.With("connector", s.name)}
 	if r.taskCfgs, err = runner.TaskConfigs("source", s.name, c, config, s.tasksMax); err != nil {
 		return nil, err

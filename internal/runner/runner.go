@@ -1,7 +1,8 @@
 // Package runner is what the sink and source runtimes share about hosting a
-// connector: asking it for its task configurations, warning about settings
-// nobody reads, running one goroutine per task with Kafka Connect's graceful
-// shutdown, and summing the tasks' states into the connector's.
+// connector: checking its configuration, asking it for its task
+// configurations, warning about settings nobody reads, running one
+// goroutine per task with Kafka Connect's graceful shutdown, and summing the
+// tasks' states into the connector's.
 package runner
 
 import (
@@ -33,6 +34,32 @@ func TaskConfigs(kind, name string, c connect.Connector, config map[string]strin
 		return nil, fmt.Errorf("%s: connector %s: TaskConfigs returned %d tasks, more than tasks.max=%d", kind, name, len(cfgs), maxTasks)
 	}
 	return cfgs, nil
+}
+
+// ParseConfig checks a connector's configuration for a runtime and returns
+// the runtime's settings, parsed from the worker's settings overlaid with
+// the connector's, and the connector's own, parsed from config alone. The
+// error joins every problem, the connector's Validate ones included, so
+// that a user sees them all at once.
+func ParseConfig(c connect.Connector, runtimeDef *connect.ConfigDef, worker, config map[string]string) (parsed, own *connect.Config, err error) {
+	merged := make(map[string]string, len(worker)+len(config))
+	maps.Copy(merged, worker)
+	maps.Copy(merged, config)
+
+	var problems []error
+	if parsed, err = runtimeDef.Parse(merged); err != nil {
+		problems = append(problems, err)
+	}
+	if own, err = c.ConfigDef().Parse(config); err != nil {
+		problems = append(problems, err)
+	}
+	if v, ok := c.(connect.ConfigValidator); ok {
+		problems = append(problems, v.Validate(config)...)
+	}
+	if err := connect.JoinConfigErrors(problems...); err != nil {
+		return nil, nil, err
+	}
+	return parsed, own, nil
 }
 
 // WarnUnused logs, once, each connector setting that neither the runtime nor

@@ -54,3 +54,46 @@ func TestTaskStateCall(t *testing.T) {
 	assert.Equal(t, []connect.TaskStatus{{ID: 3, State: connect.StateFailed, Err: err}}, seen)
 	assert.Equal(t, connect.StateFailed, s.Status().State)
 }
+
+// validating is a connector whose Validate always objects.
+type validating struct{ def *connect.ConfigDef }
+
+func (c validating) ConfigDef() *connect.ConfigDef { return c.def }
+func (validating) TaskConfigs(map[string]string, int) ([]map[string]string, error) {
+	return nil, nil
+}
+func (validating) Validate(map[string]string) []error {
+	return []error{connect.KeyError("b", "b and c conflict")}
+}
+
+func TestParseConfig(t *testing.T) {
+	runtimeDef := connect.NewConfigDef().Define(
+		connect.ConfigKey{Name: "a", Type: connect.ConfigInt, Importance: connect.High})
+	own := connect.NewConfigDef().Define(
+		connect.ConfigKey{Name: "b", Type: connect.ConfigInt, Importance: connect.High})
+
+	parsed, mine, err := ParseConfig(connector{own}, runtimeDef,
+		map[string]string{"a": "1", "w": "worker"}, map[string]string{"a": "2", "b": "3"})
+	assert.NoError(t, err)
+	assert.Equal(t, 2, parsed.Int("a"), "the connector's setting wins over the worker's")
+	assert.Equal(t, "worker", parsed.Originals()["w"], "worker settings reach the runtime's")
+	assert.Equal(t, 3, mine.Int("b"))
+	_, ok := mine.Raw("w")
+	assert.False(t, ok, "the connector's own settings hold no worker settings")
+
+	// Every problem at once: the runtime's, the connector's and Validate's.
+	_, _, err = ParseConfig(validating{own}, runtimeDef, nil, map[string]string{"a": "x", "b": "y"})
+	var ce *connect.ConfigError
+	assert.ErrorAs(t, err, &ce)
+	assert.ErrorContains(t, err, `a: invalid value "x"`)
+	assert.ErrorContains(t, err, "b and c conflict")
+	assert.Len(t, ce.Problems, 3)
+}
+
+// connector is a connector with settings def and no Validate.
+type connector struct{ def *connect.ConfigDef }
+
+func (c connector) ConfigDef() *connect.ConfigDef { return c.def }
+func (connector) TaskConfigs(map[string]string, int) ([]map[string]string, error) {
+	return nil, nil
+}
