@@ -57,21 +57,7 @@ func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.
 // producerConfig builds the librdkafka configuration of a producer the
 // runtime owns (the dead-letter queue's): durable by default.
 func producerConfig(s *settings, clientID string) (*kafka.ConfigMap, []clientconfig.Warning, error) {
-	mapped, err := clientconfig.Map(clientconfig.Producer, s.producerProps)
-	if err != nil {
-		return nil, mapped.Warnings, fmt.Errorf("producer settings: %w", err)
-	}
-	cfg := kafka.ConfigMap{
-		"bootstrap.servers":  s.bootstrapServers,
-		"client.id":          clientID,
-		"acks":               "all",
-		"enable.idempotence": true,
-	}
-	for k, v := range mapped.Config {
-		cfg[k] = v
-	}
-	cfg["go.logs.channel.enable"] = true
-	return &cfg, mapped.Warnings, nil
+	return clientconfig.DurableProducer(s.bootstrapServers, clientID, s.producerProps)
 }
 
 // checkClients validates the client settings when the connector is

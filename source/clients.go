@@ -21,29 +21,21 @@ import (
 // follows the producer's queue.buffering.max.messages when that is smaller.
 const defaultMaxOutstanding = 10000
 
-// producerConfig builds the librdkafka configuration of task id's producer
+// producerConfig builds the librdkafka configuration of a task's producer
 // with what Kafka Connect's worker sets on source producers: acks=all and
 // idempotence (the Kafka 3 default), so a retried send neither duplicates
 // nor reorders records. Keyed records without a partition go where Java's
 // producer would put them (partitioner=murmur2_random, set by
 // clientconfig).
 func producerConfig(s *settings, clientID string) (*kafka.ConfigMap, []clientconfig.Warning, error) {
-	mapped, err := clientconfig.Map(clientconfig.Producer, s.producerProps)
+	cfg, warnings, err := clientconfig.DurableProducer(s.bootstrapServers, clientID, s.producerProps)
 	if err != nil {
-		return nil, mapped.Warnings, fmt.Errorf("producer settings: %w", err)
+		return nil, warnings, err
 	}
-	cfg := kafka.ConfigMap{
-		"bootstrap.servers":  s.bootstrapServers,
-		"client.id":          clientID,
-		"acks":               "all",
-		"enable.idempotence": true,
-	}
-	for k, v := range mapped.Config {
-		cfg[k] = v
-	}
-	cfg["go.logs.channel.enable"] = true
-	cfg["go.delivery.report.fields"] = "none"
-	return &cfg, mapped.Warnings, nil
+	// Acknowledgements are matched by the Opaque the runtime sets, so the
+	// reports need none of the message's fields.
+	(*cfg)["go.delivery.report.fields"] = "none"
+	return cfg, warnings, nil
 }
 
 // adminConfig builds the librdkafka configuration of the admin client that

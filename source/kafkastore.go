@@ -99,17 +99,13 @@ func NewKafkaOffsetStore(ctx context.Context, worker map[string]string, opts ...
 	bootstrap := strings.Join(c.List(BootstrapServersConfig), ",")
 	props := storeClientProps(worker)
 
-	pm, err := clientconfig.Map(clientconfig.Producer, props)
+	pcfg, _, err := clientconfig.DurableProducer(bootstrap, "connect-offsets-producer", props)
 	if err != nil {
 		return nil, fmt.Errorf("source: offset store: %w", err)
 	}
-	pcfg := kafka.ConfigMap{"bootstrap.servers": bootstrap, "client.id": "connect-offsets-producer",
-		"acks": "all", "enable.idempotence": true, "go.logs.channel.enable": true,
-		"go.delivery.report.fields": "none"}
-	for k, v := range pm.Config {
-		pcfg[k] = v // partitioner=murmur2_random among them
-	}
-	if s.producer, err = kafka.NewProducer(&pcfg); err != nil {
+	// Write reads only each report's error, none of the message's fields.
+	(*pcfg)["go.delivery.report.fields"] = "none"
+	if s.producer, err = kafka.NewProducer(pcfg); err != nil {
 		return nil, fmt.Errorf("source: offset store: producer: %w", err)
 	}
 	s.forwardLogs(s.producer.Logs(), "offsets-producer")

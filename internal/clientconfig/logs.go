@@ -2,6 +2,7 @@ package clientconfig
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -21,4 +22,27 @@ func ForwardLogs(logs <-chan kafka.LogEvent, log *slog.Logger) {
 		}
 		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
 	}
+}
+
+// DurableProducer is the librdkafka configuration of a producer a runtime
+// owns, as Kafka Connect's worker configures its producers: acks=all and
+// idempotence (the Kafka 3 default), so a retried send neither duplicates
+// nor reorders records, unless props, the Java producer settings, say
+// otherwise. Its log lines go to the Logs channel, for [ForwardLogs].
+func DurableProducer(bootstrap, clientID string, props map[string]string) (*kafka.ConfigMap, []Warning, error) {
+	mapped, err := Map(Producer, props)
+	if err != nil {
+		return nil, mapped.Warnings, fmt.Errorf("producer settings: %w", err)
+	}
+	cfg := kafka.ConfigMap{
+		"bootstrap.servers":  bootstrap,
+		"client.id":          clientID,
+		"acks":               "all",
+		"enable.idempotence": true,
+	}
+	for k, v := range mapped.Config {
+		cfg[k] = v
+	}
+	cfg["go.logs.channel.enable"] = true
+	return &cfg, mapped.Warnings, nil
 }
