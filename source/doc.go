@@ -34,18 +34,21 @@
 // [connect.RecordCommitter.CommitRecord] (if the task has it) and marks the
 // record done for the offset tracker.
 //
-// Each task has two goroutines. One calls Start, Poll and Stop and
-// produces; the other handles delivery reports, calls CommitRecord, stores
-// offsets and calls [connect.SourceCommitter.Commit], so that offsets are
-// stored on time even while Poll blocks. CommitRecord and Commit may
-// therefore run while Poll does, as in Kafka Connect, but never
-// concurrently with themselves or each other, and never after Stop: a task
-// that shares state between Poll and CommitRecord must guard it.
+// Each task has three goroutines. One calls Poll and converts what it
+// returns; one calls Start and Stop and produces the converted records, so
+// that the next Poll overlaps producing the records of the last; the third
+// handles delivery reports, calls CommitRecord, stores offsets and calls
+// [connect.SourceCommitter.Commit], so that offsets are stored on time even
+// while Poll blocks. Start, Poll and Stop never run concurrently: Poll is
+// called after Start returns, and Stop after the last Poll returns.
+// CommitRecord and Commit may run while Poll does, as in Kafka Connect, but
+// never concurrently with themselves or each other, and never after Stop: a
+// task that shares state between Poll and CommitRecord must guard it.
 //
-// At most 10,000 records per task are
-// unacknowledged at a time (fewer when the producer's
-// queue.buffering.max.messages is lower); Poll waits for room, so memory
-// stays bounded.
+// At most 10,000 records per task are unacknowledged at a time (fewer when
+// the producer's queue.buffering.max.messages is lower); besides them, one
+// converted batch at most waits to be produced. Poll is not called again
+// until there is room, so memory stays bounded.
 //
 // A record with a nil Partition goes where the producer's partitioner puts
 // it. The runtime sets librdkafka's partitioner to murmur2_random, the

@@ -29,11 +29,13 @@ const retryMinDelay = 300 * time.Millisecond
 // producer whose queue is full.
 const reportWait = 50 * time.Millisecond
 
-// taskRunner drives one SourceTask with two goroutines: the poll loop
-// (run), which calls Start, Poll and Stop and produces records, and the
-// acknowledger (acknowledge), which handles delivery reports, calls
-// CommitRecord, stores offsets and calls Commit, so that offsets are stored
-// on time even while Poll blocks, as Kafka Connect's committer thread does.
+// taskRunner drives one SourceTask with three goroutines: the poll loop
+// (pollLoop), which calls Poll and converts records; the producing loop
+// (run and loop), which calls Start and Stop and produces the converted
+// records; and the acknowledger (acknowledge), which handles delivery
+// reports, calls CommitRecord, stores offsets and calls Commit, so that
+// offsets are stored on time even while Poll blocks, as Kafka Connect's
+// committer thread does.
 type taskRunner struct {
 	rt     *Runtime
 	id     int
@@ -65,7 +67,7 @@ type taskRunner struct {
 	pollRetry retryClock
 	lastTopic *string // the topic of the last record converted
 
-	// Owned by the acknowledger until it exits, then by the poll loop.
+	// Owned by the acknowledger until it exits, then by run.
 	lastFlush     time.Time
 	deliveryRetry retryClock
 	retries       []*pending               // deliveries that failed retriably, holding their window places
@@ -222,7 +224,47 @@ func (t *taskRunner) fatalErr() error {
 
 // loop polls and produces until ctx is done. ctx is also cancelled when the
 // acknowledger meets an error that fails the task.
+//
+// Polling and converting run on a goroutine of their own (pollLoop), which
+// hands each converted batch to this one to produce. So the next Poll, and
+// the conversion of what it returns, overlap producing the last batch: a
+// task that spends as long in Poll as the producer spends on its records
+// (reading and parsing a response, say) does not leave either waiting for
+// the other. The hand-off is unbuffered: besides the batch being produced,
+// at most one converted batch waits.
 func (t *taskRunner) loop(ctx context.Context) error {
+	batches := make(chan batch)
+	var pollErr error
+	go func() {
+		defer close(batches)
+		pollErr = t.pollLoop(ctx, batches)
+	}()
+	var sendErr error
+	for b := range batches {
+		if sendErr != nil {
+			continue // not produced: their offsets are never stored
+		}
+		if sendErr = t.send(b); sendErr != nil {
+			t.cancelPoll()
+		}
+	}
+	if sendErr != nil {
+		return sendErr
+	}
+	return pollErr
+}
+
+// batch is the records of one Poll, converted, on their way to the
+// producer.
+type batch struct {
+	ps  []*pending // the records to produce, in poll order
+	err error      // fails the task once ps are produced
+}
+
+// pollLoop calls Poll and converts what it returns until ctx is done, and
+// sends each batch to out. It returns a Poll error that fails the task; a
+// record that cannot be converted or tracked ends the loop with its batch.
+func (t *taskRunner) pollLoop(ctx context.Context, out chan<- batch) error {
 	for ctx.Err() == nil {
 		var recs []connect.SourceRecord
 		err := t.state.Call("Poll", func() error {
@@ -240,10 +282,15 @@ func (t *taskRunner) loop(ctx context.Context) error {
 			continue
 		}
 		t.pollRetry.reset()
+		if len(recs) == 0 {
+			continue
+		}
 		// Records Poll returned are produced even when shutdown began
 		// during the call: the graceful shutdown awaits them.
-		if err := t.send(recs); err != nil {
-			return err
+		b := t.convertBatch(recs)
+		out <- b
+		if b.err != nil {
+			break
 		}
 	}
 	return nil
@@ -304,31 +351,41 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// send converts and produces recs, in order.
-func (t *taskRunner) send(recs []connect.SourceRecord) error {
+// convertBatch tracks and converts recs, in order. A record that cannot be
+// converted is skipped under errors.tolerance=all; otherwise the batch ends
+// before it, with the error.
+func (t *taskRunner) convertBatch(recs []connect.SourceRecord) batch {
 	ps, trackErr := t.tracker.track(recs)
+	b := batch{ps: make([]*pending, 0, len(ps))}
 	for i := range ps {
 		p := &ps[i]
-		rec := p.rec
-		if err := t.convert(rec, &p.msg); err != nil {
-			if err := t.tolerate(p, "convert", err); err != nil {
-				return err
+		if err := t.convert(p.rec, &p.msg); err != nil {
+			if b.err = t.tolerate(p, "convert", err); b.err != nil {
+				return b
 			}
 			t.skips <- p
 			continue
 		}
-		if err := t.topics.ensure(t.taskCtx, rec.Topic); err != nil {
+		b.ps = append(b.ps, p)
+	}
+	if trackErr != nil {
+		rec := &recs[len(ps)]
+		b.err = t.wrap("track", fmt.Errorf("record for topic %s: %w", rec.Topic, trackErr))
+	}
+	return b
+}
+
+// send produces the records of b, in order, then returns b's error.
+func (t *taskRunner) send(b batch) error {
+	for _, p := range b.ps {
+		if err := t.topics.ensure(t.taskCtx, p.rec.Topic); err != nil {
 			return t.wrap("create topic", err)
 		}
 		if err := t.produce(p); err != nil {
 			return err
 		}
 	}
-	if trackErr != nil {
-		rec := &recs[len(ps)]
-		return t.wrap("track", fmt.Errorf("record for topic %s: %w", rec.Topic, trackErr))
-	}
-	return nil
+	return b.err
 }
 
 // convert serializes a record's key, value and headers into m.
