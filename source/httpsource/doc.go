@@ -107,8 +107,11 @@
 // as {{.offset.page}}) or http.response.next.page.link (the Link header's
 // rel="next", as GitHub sends), pages are requested one after the other
 // without waiting for the timer, until the next page is missing, null or
-// empty; each is fetched, decoded and made into records in the background
-// while the runtime produces the records of the one before. The page to
+// empty. Up to two pages ahead of the one being produced are fetched and
+// decoded in the background: each page's request goes out as soon as the
+// page before is read. Which records are new is decided when Poll takes a
+// page, so that a record that moved from one page to the next during the
+// walk is produced once. The page to
 // resume from is part of each record's offset (page.url or page), so a task
 // that restarts in the middle of a walk continues where it was rather than
 // at the first page.

@@ -117,8 +117,8 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 
 // prepare sorts and filters the items of f and makes records of those
 // that are new, each with the offset to resume from: on the page it came
-// from, or the next page for the last record. It reads the state of ep
-// that only handling a response changes.
+// from, or the next page for the last record. It runs in Poll, when f is
+// handled, so that it sees the records returned before.
 func (t *Task) prepare(ep *endpoint, f *fetched) {
 	if f.next != nil && ep.walk != nil && *f.next == *ep.walk {
 		t.log.Warn("next page is the page just read; ending the walk", "request", f.where)

@@ -43,9 +43,9 @@ type Task struct {
 	json   *converters.JSONConverter
 	eps    []*endpoint
 
-	stop     context.Context // cancelled by Stop, to end a wait and a prefetch
+	stop     context.Context // cancelled by Stop, to end a wait and the walkers
 	stopFunc context.CancelFunc
-	bg       sync.WaitGroup // prefetches
+	bg       sync.WaitGroup // walkers
 	lastBody atomic.Int64   // length of the last body read
 
 	mu sync.Mutex // guards each endpoint's ack state: CommitRecord may come from any goroutine
@@ -66,7 +66,7 @@ type endpoint struct {
 	returned offset    // offset of the last record returned: what is new
 	refTS    time.Time // returned's timestamp, parsed
 	walk     *page     // the page to request next; nil: from the templates
-	prefetch *prefetch // the response of walk, on its way
+	walker   *walker   // fetching walk and the pages after it, ahead of Poll
 	due      time.Time
 	failures int
 	prevTS   string // offset timestamp at the previous poll, for the adaptable timer
@@ -211,39 +211,49 @@ func (t *Task) Poll(ctx context.Context) ([]connect.SourceRecord, error) {
 	return t.poll(ctx, ep)
 }
 
-// poll sends one request, or takes the prefetched response of the next
-// page, and turns the response into records. While a walk through pages
-// goes on, the page after is fetched, decoded and made into records in the
+// poll sends one request, or takes the next page of a walk from its
+// walker, and turns the response into records. While a walk through pages
+// goes on, a walker fetches and decodes the pages after it in the
 // background as the runtime produces this one's.
 func (t *Task) poll(ctx context.Context, ep *endpoint) ([]connect.SourceRecord, error) {
 	var f *fetched
-	if pf := ep.prefetch; pf != nil {
+	if w := ep.walker; w != nil {
 		select {
-		case <-pf.done:
+		case f = <-w.pages:
 		case <-ctx.Done():
-			return nil, nil // the prefetch stays for the next Poll, or Stop
+			return nil, nil // the walker goes on, for the next Poll, or Stop
 		}
-		ep.prefetch = nil
-		f = pf.f
-	} else {
-		req, err := t.newRequest(ctx, ep)
+		if f == nil || f.page == nil || ep.walk == nil || *f.page != *ep.walk {
+			// The walker ended early (it could not build a request), or
+			// went another way: ask again here.
+			t.stopWalker(ep)
+			f = nil
+		}
+	}
+	if f == nil {
+		req, err := t.newRequest(ctx, ep, ep.walk)
 		if err != nil {
 			return nil, err
 		}
-		f = t.fetch(ctx, ep, req, t.o.clock.Now())
+		f = t.fetch(ctx, req, t.o.clock.Now())
+		f.page = ep.walk
 		if f.err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 	}
 	recs, err := t.handle(ep, f)
-	if err == nil && ep.walk != nil {
-		t.startPrefetch(ep)
+	if err == nil && t.walksOn(f) {
+		if ep.walker == nil {
+			t.startWalker(ep)
+		}
+	} else {
+		t.stopWalker(ep)
 	}
 	return recs, err
 }
 
-// fetched is a response, read and, when its status says so, decoded and
-// made into records.
+// fetched is a response, read and, when its status says so, decoded; its
+// records are made when Poll takes it.
 type fetched struct {
 	where   string // method and URL without its query, for messages
 	url     *url.URL
@@ -257,13 +267,20 @@ type fetched struct {
 	recs    []connect.SourceRecord
 	next    *page
 	bad     error // the body is malformed
+	page    *page // the page of a walk requested; nil for a request from the templates
 }
 
-// fetch sends req, reads and decodes the response and makes records of
-// what is new. It changes no state of the task but the lastBody hint, and
-// reads only what no other call changes until its result is handled, so
+// walksOn reports whether the walk through pages goes on after f, to
+// f.next: f was read and decoded, and links to a page other than its own.
+func (t *Task) walksOn(f *fetched) bool {
+	return f.err == nil && f.bad == nil && inRanges(f.status, t.s.process) && f.next != nil &&
+		(f.page == nil || *f.next != *f.page)
+}
+
+// fetch sends req and reads and decodes the response. It changes no state
+// of the task but the lastBody hint, and reads none that Poll changes, so
 // that it can run in the background.
-func (t *Task) fetch(ctx context.Context, ep *endpoint, req *http.Request, started time.Time) *fetched {
+func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) *fetched {
 	f := &fetched{where: req.Method + " " + redactURL(req.URL), url: req.URL, started: started}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -289,8 +306,6 @@ func (t *Task) fetch(ctx context.Context, ep *endpoint, req *http.Request, start
 		f.items, f.next, f.bad = t.decode(f.body, f.header, f.url)
 		if f.bad != nil {
 			f.bad = fmt.Errorf("httpsource: %s: %w", f.where, f.bad)
-		} else {
-			t.prepare(ep, f)
 		}
 	}
 	return f
@@ -330,6 +345,7 @@ func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) 
 		return nil, t.retry(ep, f.bad, 0)
 	}
 	ep.failures = 0
+	t.prepare(ep, f)
 	t.returned(ep, f.items, f.recs)
 	ep.walk = f.next
 	if f.next != nil {
@@ -340,26 +356,58 @@ func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) 
 	return f.recs, nil
 }
 
-// prefetch is the next page of a walk, fetched in the background.
-type prefetch struct {
-	done chan struct{}
-	f    *fetched
+// walker fetches the pages of a walk one after another in the
+// background, ahead of Poll: each page's request goes out as soon as the
+// page before is decoded, not when Poll takes that page. It stops after a
+// page that does not link to another, a failed one, or when stopped, and
+// closes pages when it ends on its own.
+type walker struct {
+	pages  chan *fetched
+	cancel context.CancelFunc
+	ended  chan struct{}
 }
 
-func (t *Task) startPrefetch(ep *endpoint) {
-	req, err := t.newRequest(t.stop, ep)
-	if err != nil {
-		return // the next Poll builds it again and reports the error
-	}
-	pf := &prefetch{done: make(chan struct{})}
-	ep.prefetch = pf
-	started := t.o.clock.Now()
+// walkAhead bounds the pages a walker holds for Poll.
+const walkAhead = 2
+
+// startWalker starts walking from ep.walk.
+func (t *Task) startWalker(ep *endpoint) {
+	ctx, cancel := context.WithCancel(t.stop)
+	w := &walker{pages: make(chan *fetched, walkAhead-1), cancel: cancel, ended: make(chan struct{})}
+	ep.walker = w
 	t.bg.Add(1)
-	go func() {
+	go func(pg *page) {
 		defer t.bg.Done()
-		defer close(pf.done)
-		pf.f = t.fetch(t.stop, ep, req, started)
-	}()
+		defer close(w.ended)
+		for {
+			req, err := t.newRequest(ctx, ep, pg)
+			if err != nil {
+				close(w.pages) // Poll builds it again and reports the error
+				return
+			}
+			f := t.fetch(ctx, req, t.o.clock.Now())
+			f.page = pg
+			select {
+			case w.pages <- f:
+			case <-ctx.Done():
+				return
+			}
+			if !t.walksOn(f) {
+				close(w.pages)
+				return
+			}
+			pg = f.next
+		}
+	}(ep.walk)
+}
+
+// stopWalker stops ep's walker and drops the pages it fetched.
+func (t *Task) stopWalker(ep *endpoint) {
+	if w := ep.walker; w != nil {
+		w.cancel()
+		<-w.ended
+		ep.walker = nil
+	}
 }
 
 // nextInterval is the timer's wait after a walk ends: the catch-up
@@ -425,7 +473,7 @@ func scrubURLError(err error) error {
 
 // newRequest builds the next request of ep: the walk's next page, or the
 // templates rendered with the acknowledged offset.
-func (t *Task) newRequest(ctx context.Context, ep *endpoint) (*http.Request, error) {
+func (t *Task) newRequest(ctx context.Context, ep *endpoint, walk *page) (*http.Request, error) {
 	t.mu.Lock()
 	if ep.ackedSrc != nil {
 		ep.acked, ep.ackedSrc = offsetOf(ep.ackedSrc), nil
@@ -434,8 +482,8 @@ func (t *Task) newRequest(ctx context.Context, ep *endpoint) (*http.Request, err
 	t.mu.Unlock()
 	delete(off, offsetPageURL)
 	delete(off, offsetPage)
-	if ep.walk != nil && ep.walk.cursor != "" {
-		off[offsetPage] = ep.walk.cursor
+	if walk != nil && walk.cursor != "" {
+		off[offsetPage] = walk.cursor
 	}
 	data := map[string]any{}
 	if t.s.mode == templatesBackwardsCompatible {
@@ -446,9 +494,9 @@ func (t *Task) newRequest(ctx context.Context, ep *endpoint) (*http.Request, err
 	data["offset"] = map[string]string(off)
 
 	var u *url.URL
-	if ep.walk != nil && ep.walk.url != "" {
+	if walk != nil && walk.url != "" {
 		var err error
-		if u, err = url.Parse(ep.walk.url); err != nil {
+		if u, err = url.Parse(walk.url); err != nil {
 			return nil, fmt.Errorf("httpsource: next page URL: %w", err)
 		}
 	} else {
@@ -622,8 +670,8 @@ func (t *Task) endpointOf(partition map[string]any) *endpoint {
 	return nil
 }
 
-// Stop ends a wait in Poll, abandons a prefetched page and releases idle
-// connections.
+// Stop ends a wait in Poll, stops the walkers, dropping the pages they
+// fetched, and releases idle connections.
 func (t *Task) Stop(ctx context.Context) error {
 	if t.stopFunc != nil {
 		t.stopFunc()

@@ -418,6 +418,44 @@ func TestPaginationResumesMidWalk(t *testing.T) {
 	assert.Equal(t, "/items?page=2", api.last(t).URL)
 }
 
+// A walk's pages are fetched ahead of Poll, at most two, and a page that
+// fails mid-walk is asked for again when Poll retries, without repeating or
+// skipping a record.
+func TestWalkFetchesAheadAndResumesAfterAFailedPage(t *testing.T) {
+	var page4 atomic.Int32
+	api := pagedAPI(t, 10, 1, func(p int) int {
+		if p == 4 && page4.Add(1) == 1 {
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	})
+	task := startTask(t, pagedConfig(api), nil, httpsource.WithClock(newFakeClock()))
+	pages := func() int { return len(api.received()) }
+
+	recs, err := task.Poll(context.Background())
+	require.NoError(t, err)
+	got := keys(recs)
+	require.Eventually(t, func() bool { return pages() == 3 }, 5*time.Second, time.Millisecond,
+		"pages 2 and 3 are fetched before Poll asks for them")
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, 3, pages(), "no more than two pages ahead")
+
+	retried := 0
+	for len(got) < 10 && retried < 5 {
+		recs, err := task.Poll(context.Background())
+		if err != nil {
+			var re *connect.RetriableError
+			require.ErrorAs(t, err, &re)
+			retried++
+			continue
+		}
+		got = append(got, keys(recs)...)
+	}
+	assert.Equal(t, []any{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, got)
+	assert.Equal(t, 1, retried, "the 503 of page 4 is retried once")
+	assert.Equal(t, int32(2), page4.Load())
+}
+
 func TestPaginationByCursorAndLinkHeader(t *testing.T) {
 	t.Run("cursor", func(t *testing.T) {
 		api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
