@@ -68,6 +68,9 @@ func Serve(fields ...string) {
 type Cost struct {
 	Wall, CPU time.Duration
 	Allocs    uint64
+	// Acked is the wall time until the run's last record was acknowledged
+	// (MeasureAcked): Wall without the shutdown that follows.
+	Acked time.Duration
 }
 
 // Add accumulates o into c.
@@ -75,21 +78,38 @@ func (c *Cost) Add(o Cost) {
 	c.Wall += o.Wall
 	c.CPU += o.CPU
 	c.Allocs += o.Allocs
+	c.Acked += o.Acked
 }
 
 // Measure runs fn and returns its cost, after a GC so that earlier garbage
 // is not counted.
 func Measure(fn func()) Cost {
+	return measure(func() time.Time { fn(); return time.Time{} })
+}
+
+// MeasureAcked is Measure for a run that returns when its last record was
+// acknowledged: Cost.Acked is the time from the start until then. Rates of
+// records produced and acknowledged divide by Acked, so that a client's
+// shutdown (librdkafka's close waits for its poller's 100 ms poll to end,
+// however soon after the last acknowledgement it starts) is left out;
+// Wall, CPU and Allocs still count it.
+func MeasureAcked(fn func() time.Time) Cost { return measure(fn) }
+
+func measure(fn func() time.Time) Cost {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	cpu0 := ProcessCPU()
 	start := time.Now()
-	fn()
+	acked := fn()
 	wall := time.Since(start)
 	cpu := ProcessCPU() - cpu0
 	runtime.ReadMemStats(&after)
-	return Cost{Wall: wall, CPU: cpu, Allocs: after.Mallocs - before.Mallocs}
+	c := Cost{Wall: wall, CPU: cpu, Allocs: after.Mallocs - before.Mallocs}
+	if !acked.IsZero() {
+		c.Acked = acked.Sub(start)
+	}
+	return c
 }
 
 // ProcessCPU returns the user and system CPU time of this process so far.
