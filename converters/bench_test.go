@@ -102,6 +102,17 @@ func BenchmarkJSONFromConnect(b *testing.B) {
 			}
 		}
 	})
+	// A json.RawMessage is checked, then written as it is.
+	raw := json.RawMessage(benchObject)
+	b.Run("raw", func(b *testing.B) {
+		b.SetBytes(int64(len(raw)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := plain.FromConnectData("t", nil, raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // toStruct fills a struct of schema s from the schemaless form of

@@ -339,14 +339,16 @@ func (c *JSONConverter) FromConnectData(topic string, schema *connect.Schema, va
 // fromRaw writes pre-encoded JSON after checking that it is one JSON value,
 // so that nothing malformed reaches Kafka.
 func (c *JSONConverter) fromRaw(topic string, raw json.RawMessage) ([]byte, error) {
-	d := jsonDecoder{data: raw}
-	d.skipWS()
-	err := d.skipValue()
-	if err == nil {
-		err = d.end()
-	}
-	if err != nil {
-		return nil, &connect.DataError{Op: "json", Err: fmt.Errorf("json.RawMessage value for topic %s: %w", topic, err)}
+	if !validFast(raw) {
+		d := jsonDecoder{data: raw}
+		d.skipWS()
+		err := d.skipValue()
+		if err == nil {
+			err = d.end()
+		}
+		if err != nil {
+			return nil, &connect.DataError{Op: "json", Err: fmt.Errorf("json.RawMessage value for topic %s: %w", topic, err)}
+		}
 	}
 	if !c.schemasEnable {
 		return raw, nil

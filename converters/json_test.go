@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"math/big"
@@ -548,6 +549,32 @@ func FuzzJSONToConnect(f *testing.F) {
 		}
 		if err == nil && trimmed != "" && !leadingZero(trimmed) {
 			t.Fatalf("accepted invalid JSON %q", data)
+		}
+	})
+}
+
+// FuzzRawCheck checks validFast, the quick check of pre-encoded values,
+// against the decoder's own: it never accepts what the decoder refuses, and
+// accepts all the decoder accepts, but for nesting deeper than it follows.
+func FuzzRawCheck(f *testing.F) {
+	for _, s := range []string{benchObject, `[1,2.5e3,"x\u00e9",null,true,{}]`, ` {"a" : {"b":[ ]} } `, `007`, `"\ud83d\ude00"`,
+		`{"a":1}x`, `[1,]`, "\"\xff\"", `-`, `01.5`, `1e`, `{"a" 1}`, `{"a":1,}`, `[}`, `{]`, `nul`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
+		`{"a":[1,{"b":null}],"c":"d"}`, `{,"a":1}`, `[,1]`, "\t[\n1\r]\n", `""`, `{"a":tru}`, `[1 2]`, `{"`, `{"a`, `{"a"`, `["`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d := jsonDecoder{data: data}
+		d.skipWS()
+		err := d.skipValue()
+		if err == nil {
+			err = d.end()
+		}
+		fast := validFast(data)
+		if fast && err != nil {
+			t.Fatalf("validFast accepted %q, which the decoder refuses: %v", data, err)
+		}
+		if !fast && err == nil && bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) < 32 {
+			t.Fatalf("validFast refused %q, which the decoder accepts", data)
 		}
 	})
 }
