@@ -28,13 +28,15 @@ type item struct {
 	hasTS  bool
 }
 
-// decode reads a response's list of items and finds the next page. An
-// error means the body as a whole is malformed; under errors.tolerance=all a
-// bad element is only logged and left out. It touches no state of the task.
+// decode finds the next page of a response and reads its list of items.
+// onNext, if not nil, is told the next page (nil for none) before the items
+// are read, so that the request for it may go out meanwhile. An error means
+// the body as a whole is malformed; under errors.tolerance=all a bad
+// element is only logged and left out. It touches no state of the task.
 //
 // With the JsonRecordMapper the body is read onto a tape, not decoded (see
 // rawjson.go).
-func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *page, error) {
+func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*page)) ([]item, *page, error) {
 	var items []item
 	add := func(i int, el element) error {
 		it, err := t.item(el)
@@ -52,17 +54,26 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 	notFound := func() error {
 		return fmt.Errorf("%s %s not found in the body%s", ListPointerConfig, t.s.listPtr, snippet(body))
 	}
-	var doc element
+	next := func(doc element) (*page, error) {
+		pg, err := t.nextPage(doc, h, reqURL)
+		if err == nil && onNext != nil {
+			onNext(pg)
+		}
+		return pg, err
+	}
+	var pg *page
 	if t.s.rawValues {
 		tp, err := readTape(body, t.s.tapeDepth)
 		if err != nil {
 			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
 		}
 		defer tp.release()
-		doc = &onTape{t: tp}
 		list := tp.find(0, t.s.listPtr)
 		if list < 0 {
 			return nil, nil, notFound()
+		}
+		if pg, err = next(&onTape{t: tp}); err != nil {
+			return nil, nil, err
 		}
 		el := &onTape{t: tp, n: list}
 		switch ln := &tp.nodes[list]; ln.kind {
@@ -85,10 +96,12 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 		if err != nil {
 			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
 		}
-		doc = &decoded{v: v}
 		list, ok := t.s.listPtr.get(v)
 		if !ok {
 			return nil, nil, notFound()
+		}
+		if pg, err = next(&decoded{v: v}); err != nil {
+			return nil, nil, err
 		}
 		el := &decoded{}
 		switch l := list.(type) {
@@ -108,11 +121,7 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL) ([]item, *pag
 			}
 		}
 	}
-	next, err := t.nextPage(doc, h, reqURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	return items, next, nil
+	return items, pg, nil
 }
 
 // prepare sorts and filters the items of f and makes records of those

@@ -281,6 +281,23 @@ func (t *Task) walksOn(f *fetched) bool {
 // of the task but the lastBody hint, and reads none that Poll changes, so
 // that it can run in the background.
 func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) *fetched {
+	f := t.get(ctx, req, started)
+	t.decodeFetched(f, nil)
+	return f
+}
+
+// decodeFetched decodes f when its status says so; onNext is decode's.
+func (t *Task) decodeFetched(f *fetched, onNext func(*page)) {
+	if f.err != nil || !inRanges(f.status, t.s.process) {
+		return
+	}
+	if f.items, f.next, f.bad = t.decode(f.body, f.header, f.url, onNext); f.bad != nil {
+		f.bad = fmt.Errorf("httpsource: %s: %w", f.where, f.bad)
+	}
+}
+
+// get sends req and reads the response.
+func (t *Task) get(ctx context.Context, req *http.Request, started time.Time) *fetched {
 	f := &fetched{where: req.Method + " " + redactURL(req.URL), url: req.URL, started: started}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -302,12 +319,6 @@ func (t *Task) fetch(ctx context.Context, req *http.Request, started time.Time) 
 	}
 	t.lastBody.Store(int64(len(f.body)))
 	f.status, f.text, f.header = resp.StatusCode, resp.Status, resp.Header
-	if inRanges(f.status, t.s.process) {
-		f.items, f.next, f.bad = t.decode(f.body, f.header, f.url)
-		if f.bad != nil {
-			f.bad = fmt.Errorf("httpsource: %s: %w", f.where, f.bad)
-		}
-	}
 	return f
 }
 
@@ -358,47 +369,104 @@ func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) 
 
 // walker fetches the pages of a walk one after another in the
 // background, ahead of Poll: each page's request goes out as soon as the
-// page before is decoded, not when Poll takes that page. It stops after a
-// page that does not link to another, a failed one, or when stopped, and
-// closes pages when it ends on its own.
+// page before is read and its link to the next found, while the walker
+// reads that page's records, not when Poll takes it. So at most two pages
+// are ahead of the one Poll took: one read, waiting for Poll, and one
+// requested. The walker stops after a page that does not link to another,
+// a failed one, or when stopped, and closes pages when it ends on its own.
 type walker struct {
 	pages  chan *fetched
 	cancel context.CancelFunc
 	ended  chan struct{}
 }
 
-// walkAhead bounds the pages a walker holds for Poll.
-const walkAhead = 2
+// request is a page's request on its way, in the background.
+type request struct {
+	done   chan struct{}
+	f      *fetched // nil: the request could not be built
+	cancel context.CancelFunc
+}
+
+// drop abandons r and waits for its goroutine.
+func (r *request) drop() {
+	r.cancel()
+	<-r.done
+}
 
 // startWalker starts walking from ep.walk.
 func (t *Task) startWalker(ep *endpoint) {
 	ctx, cancel := context.WithCancel(t.stop)
-	w := &walker{pages: make(chan *fetched, walkAhead-1), cancel: cancel, ended: make(chan struct{})}
+	w := &walker{pages: make(chan *fetched), cancel: cancel, ended: make(chan struct{})}
 	ep.walker = w
 	t.bg.Add(1)
 	go func(pg *page) {
 		defer t.bg.Done()
 		defer close(w.ended)
+		next := t.request(ctx, ep, pg)
+		defer func() {
+			if next != nil { // stopped
+				next.drop()
+			}
+		}()
 		for {
-			req, err := t.newRequest(ctx, ep, pg)
-			if err != nil {
+			r := next
+			select {
+			case <-r.done:
+			case <-ctx.Done():
+				return
+			}
+			next = nil
+			f := r.f
+			if f == nil {
 				close(w.pages) // Poll builds it again and reports the error
 				return
 			}
-			f := t.fetch(ctx, req, t.o.clock.Now())
-			f.page = pg
+			t.decodeFetched(f, func(np *page) {
+				if np != nil && *np != *pg {
+					next = t.request(ctx, ep, np)
+				}
+			})
+			walks := t.walksOn(f)
+			if !walks && next != nil {
+				// The page turned out bad after its link was read.
+				next.drop()
+				next = nil
+			}
 			select {
 			case w.pages <- f:
 			case <-ctx.Done():
 				return
 			}
-			if !t.walksOn(f) {
+			if !walks {
 				close(w.pages)
 				return
 			}
 			pg = f.next
 		}
 	}(ep.walk)
+}
+
+// request sends the request for page pg of ep's walk in the background.
+func (t *Task) request(ctx context.Context, ep *endpoint, pg *page) *request {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &request{done: make(chan struct{}), cancel: cancel}
+	req, err := t.newRequest(ctx, ep, pg)
+	if err != nil {
+		cancel()
+		close(r.done)
+		return r
+	}
+	started := t.o.clock.Now()
+	t.bg.Add(1)
+	go func() {
+		defer t.bg.Done()
+		defer close(r.done)
+		defer cancel() // the body is read by then
+		f := t.get(ctx, req, started)
+		f.page = pg
+		r.f = f
+	}()
+	return r
 }
 
 // stopWalker stops ep's walker and drops the pages it fetched.

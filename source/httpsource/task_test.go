@@ -456,6 +456,43 @@ func TestWalkFetchesAheadAndResumesAfterAFailedPage(t *testing.T) {
 	assert.Equal(t, int32(2), page4.Load())
 }
 
+// A page whose link to the next is read before one of its elements turns
+// out malformed: the request already sent for the next page is dropped,
+// Poll retries the page, and the walk goes on from it.
+func TestWalkRetriesAPageMalformedAfterItsLink(t *testing.T) {
+	var page2 atomic.Int32
+	api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		p = max(p, 1)
+		el := item(p, "")
+		if p == 2 && page2.Add(1) == 1 {
+			el = map[string]any{"name": "no id"}
+		}
+		resp := map[string]any{"items": []any{el}}
+		if p < 4 {
+			resp["next"] = "/items?page=" + strconv.Itoa(p+1)
+		}
+		writeJSON(w, resp)
+	})
+	task := startTask(t, pagedConfig(api), nil, httpsource.WithClock(newFakeClock()))
+	var got []any
+	retried := 0
+	for len(got) < 4 && retried < 5 {
+		recs, err := task.Poll(context.Background())
+		if err != nil {
+			var re *connect.RetriableError
+			require.ErrorAs(t, err, &re)
+			assert.ErrorContains(t, err, "key=/id not found")
+			retried++
+			continue
+		}
+		got = append(got, keys(recs)...)
+	}
+	assert.Equal(t, []any{"1", "2", "3", "4"}, got)
+	assert.Equal(t, 1, retried)
+	assert.Equal(t, int32(2), page2.Load(), "page 2 is asked for again")
+}
+
 func TestPaginationByCursorAndLinkHeader(t *testing.T) {
 	t.Run("cursor", func(t *testing.T) {
 		api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
