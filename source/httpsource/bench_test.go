@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,13 +65,11 @@ func benchCluster(b *testing.B) *connectortest.Cluster {
 // returns the records' keys and values for the bare producer.
 func benchAPI(b *testing.B) (url string, keys, values [][]byte) {
 	pages := make([][]byte, benchPages+1)
-	pad := strings.Repeat("x", 86)
 	for p := 1; p <= benchPages; p++ {
 		raw := make([]json.RawMessage, 0, benchPageSize)
 		for i := range benchPageSize {
 			id := (p-1)*benchPageSize + i + 1
-			v := fmt.Sprintf(`{"id":%d,"updated":"%s","customer":"customer-%d","amount":%d.%02d,"currency":"EUR","note":"%s"}`,
-				id, time.Unix(1700000000+int64(id), 0).UTC().Format(time.RFC3339), id%97, 10+id%500, id%100, pad)
+			v := httpsource.BenchRecord(id)
 			raw = append(raw, json.RawMessage(v))
 			keys = append(keys, []byte(strconv.Itoa(id)))
 			values = append(values, []byte(v))
