@@ -21,9 +21,6 @@ import (
 // follows the producer's queue.buffering.max.messages when that is smaller.
 const defaultMaxOutstanding = 10000
 
-// eventsChannelSize is the buffer of a task producer's Events channel.
-const eventsChannelSize = 1024
-
 // producerConfig builds the librdkafka configuration of a task's producer
 // with what Kafka Connect's worker sets on source producers: acks=all and
 // idempotence (the Kafka 3 default), so a retried send neither duplicates
@@ -38,13 +35,6 @@ func producerConfig(s *settings, clientID string) (*kafka.ConfigMap, []clientcon
 	// Acknowledgements are matched by the Opaque the runtime sets, so the
 	// reports need none of the message's fields.
 	(*cfg)["go.delivery.report.fields"] = "none"
-	// Delivery reports go to the channel each Produce names, so Events
-	// carries only client errors, which the acknowledger reads as they
-	// come; ProduceChannel is not used. The client's default buffers, a
-	// million entries each (24 MiB), would be scanned by every garbage
-	// collection.
-	(*cfg)["go.events.channel.size"] = eventsChannelSize
-	(*cfg)["go.produce.channel.size"] = 0
 	return cfg, warnings, nil
 }
 
