@@ -107,14 +107,14 @@
 // as {{.offset.page}}) or http.response.next.page.link (the Link header's
 // rel="next", as GitHub sends), pages are requested one after the other
 // without waiting for the timer, until the next page is missing, null or
-// empty. Up to two pages ahead of the one being produced are fetched and
-// decoded in the background: each page's request goes out as soon as the
-// page before is read. Which records are new is decided when Poll takes a
-// page, so that a record that moved from one page to the next during the
-// walk is produced once. The page to
-// resume from is part of each record's offset (page.url or page), so a task
-// that restarts in the middle of a walk continues where it was rather than
-// at the first page.
+// empty. Pages are read ahead of Poll in the background, at most two: each
+// page's request goes out as soon as the link to it is read, while the
+// records of the page before are read. Which records are new is decided
+// when Poll takes a page, so that a record that moved from one page to the
+// next during the walk is produced once. The page to resume from is part
+// of each record's offset (page.url or page), so a task that restarts in
+// the middle of a walk continues where it was rather than at the first
+// page.
 //
 // # Errors
 //
