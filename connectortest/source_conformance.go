@@ -538,6 +538,9 @@ type observedSourceTask struct {
 	topic string
 	index map[*connect.SourceRecord]*observedRecord
 	mu    sync.Mutex
+	// polling is set while Poll runs: the runtime never calls Poll of one
+	// task concurrently.
+	polling bool
 }
 
 var (
@@ -566,6 +569,12 @@ func (w *observedSourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, 
 		}
 	}
 	o.mu.Lock()
+	w.mu.Lock()
+	if w.polling {
+		o.violate("Poll called while another Poll of the same task was running")
+	}
+	w.polling = true
+	w.mu.Unlock()
 	o.polling++
 	o.pollSince = time.Now()
 	o.mu.Unlock()
@@ -575,6 +584,7 @@ func (w *observedSourceTask) Poll(ctx context.Context) ([]connect.SourceRecord, 
 	o.polling--
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.polling = false
 	for i := range recs {
 		rec := &recs[i]
 		rec.Topic, rec.Partition = w.topic, nil
