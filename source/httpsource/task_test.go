@@ -440,20 +440,29 @@ func TestWalkFetchesAheadAndResumesAfterAFailedPage(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	assert.Equal(t, 3, pages(), "no more than two pages ahead")
 
-	retried := 0
-	for len(got) < 10 && retried < 5 {
+	more, errs := pollRetrying(t, task, 9)
+	got = append(got, more...)
+	assert.Equal(t, []any{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, got)
+	assert.Len(t, errs, 1, "the 503 of page 4 is retried once")
+	assert.Equal(t, int32(2), page4.Load())
+}
+
+// pollRetrying polls until n records came, as the runtime does: a
+// retriable error is noted and Poll called again (the fake clock skips the
+// backoff). It returns the records' keys and the errors.
+func pollRetrying(t *testing.T, task *httpsource.Task, n int) (got []any, errs []error) {
+	t.Helper()
+	for len(got) < n && len(errs) < 5 {
 		recs, err := task.Poll(context.Background())
 		if err != nil {
 			var re *connect.RetriableError
 			require.ErrorAs(t, err, &re)
-			retried++
+			errs = append(errs, err)
 			continue
 		}
 		got = append(got, keys(recs)...)
 	}
-	assert.Equal(t, []any{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}, got)
-	assert.Equal(t, 1, retried, "the 503 of page 4 is retried once")
-	assert.Equal(t, int32(2), page4.Load())
+	return got, errs
 }
 
 // A page whose link to the next is read before one of its elements turns
@@ -475,21 +484,10 @@ func TestWalkRetriesAPageMalformedAfterItsLink(t *testing.T) {
 		writeJSON(w, resp)
 	})
 	task := startTask(t, pagedConfig(api), nil, httpsource.WithClock(newFakeClock()))
-	var got []any
-	retried := 0
-	for len(got) < 4 && retried < 5 {
-		recs, err := task.Poll(context.Background())
-		if err != nil {
-			var re *connect.RetriableError
-			require.ErrorAs(t, err, &re)
-			assert.ErrorContains(t, err, "key=/id not found")
-			retried++
-			continue
-		}
-		got = append(got, keys(recs)...)
-	}
+	got, errs := pollRetrying(t, task, 4)
 	assert.Equal(t, []any{"1", "2", "3", "4"}, got)
-	assert.Equal(t, 1, retried)
+	require.Len(t, errs, 1)
+	assert.ErrorContains(t, errs[0], "key=/id not found")
 	assert.Equal(t, int32(2), page2.Load(), "page 2 is asked for again")
 }
 
