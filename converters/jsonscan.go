@@ -72,16 +72,7 @@ func quoteChar(c byte) string {
 	return "'" + s[1:len(s)-1] + "'"
 }
 
-func (d *jsonDecoder) skipWS() {
-	for d.pos < len(d.data) {
-		switch d.data[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
-	}
-}
+func (d *jsonDecoder) skipWS() { d.pos = skipSpace(d.data, d.pos) }
 
 // peek skips white space and returns the next byte, failing at the end.
 func (d *jsonDecoder) peek() (byte, error) {
