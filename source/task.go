@@ -359,7 +359,7 @@ func (t *taskRunner) convertBatch(recs []connect.SourceRecord) batch {
 	b := batch{ps: make([]*pending, 0, len(ps))}
 	for i := range ps {
 		p := &ps[i]
-		if err := t.convert(p.rec, &p.msg); err != nil {
+		if err := t.convert(p); err != nil {
 			if b.err = t.tolerate(p, "convert", err); b.err != nil {
 				return b
 			}
@@ -388,8 +388,9 @@ func (t *taskRunner) send(b batch) error {
 	return b.err
 }
 
-// convert serializes a record's key, value and headers into m.
-func (t *taskRunner) convert(rec *connect.SourceRecord, m *kafka.Message) error {
+// convert serializes the key, value and headers of p's record into p.
+func (t *taskRunner) convert(p *pending) error {
+	rec := p.rec
 	if rec.Topic == "" {
 		return &connect.DataError{Op: "record", Err: errors.New("no topic")}
 	}
@@ -401,19 +402,18 @@ func (t *taskRunner) convert(rec *connect.SourceRecord, m *kafka.Message) error 
 	if err != nil {
 		return &connect.DataError{Op: "convert value", Err: err}
 	}
-	*m = kafka.Message{TopicPartition: kafka.TopicPartition{Topic: t.topicPtr(rec.Topic), Partition: kafka.PartitionAny},
-		Key: key, Value: value, Timestamp: rec.Timestamp}
+	p.key, p.value, p.topic, p.partition = key, value, t.topicPtr(rec.Topic), kafka.PartitionAny
 	if rec.Partition != nil {
-		m.TopicPartition.Partition = *rec.Partition
+		p.partition = *rec.Partition
 	}
 	if len(rec.Headers) > 0 {
-		m.Headers = make([]kafka.Header, len(rec.Headers))
+		p.headers = make([]kafka.Header, len(rec.Headers))
 		for i, h := range rec.Headers {
 			b, err := t.hdrConv.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
 			if err != nil {
 				return &connect.DataError{Op: fmt.Sprintf("convert header %q", h.Key), Err: err}
 			}
-			m.Headers[i] = kafka.Header{Key: h.Key, Value: b}
+			p.headers[i] = kafka.Header{Key: h.Key, Value: b}
 		}
 	}
 	return nil
@@ -485,9 +485,9 @@ func (t *taskRunner) produce(p *pending) error {
 	if err := t.window.acquire(t.taskCtx); err != nil {
 		return nil
 	}
-	p.msg.Opaque = p
+	msg := p.message()
 	for {
-		err := t.producer.Produce(&p.msg, t.reports)
+		err := t.producer.Produce(&msg, t.reports)
 		if err == nil {
 			return nil
 		}
@@ -585,7 +585,8 @@ func (t *taskRunner) retry(p *pending, err error) {
 func (t *taskRunner) produceRetries() {
 	slices.SortFunc(t.retries, func(a, b *pending) int { return cmp.Compare(a.seq, b.seq) })
 	for i, p := range t.retries {
-		if err := t.producer.Produce(&p.msg, t.reports); err != nil {
+		msg := p.message()
+		if err := t.producer.Produce(&msg, t.reports); err != nil {
 			// The queue is full or the producer failed: try the rest
 			// again after another backoff.
 			t.retries = slices.Delete(t.retries, 0, i)

@@ -11,13 +11,26 @@ import (
 
 // pending is one record between Poll and its acknowledgement (or its
 // deliberate skip under errors.tolerance=all). The pendings of one Poll
-// batch, and their messages, are allocated together.
+// batch are allocated together. It keeps the record converted, not as a
+// kafka.Message: message builds one for each Produce call, on the stack,
+// so that the records waiting for acknowledgements take less memory.
 type pending struct {
-	rec  *connect.SourceRecord
-	msg  kafka.Message // set once the record is converted
-	part *partitionState
-	seq  uint64 // poll order within the task
-	done bool
+	rec       *connect.SourceRecord
+	key       []byte // converted, with value, headers, topic and partition
+	value     []byte
+	headers   []kafka.Header
+	topic     *string
+	partition int32
+	part      *partitionState
+	seq       uint64 // poll order within the task
+	done      bool
+}
+
+// message is the record as the producer takes it, with p as its Opaque so
+// that its delivery report finds p.
+func (p *pending) message() kafka.Message {
+	return kafka.Message{TopicPartition: kafka.TopicPartition{Topic: p.topic, Partition: p.partition},
+		Key: p.key, Value: p.value, Headers: p.headers, Timestamp: p.rec.Timestamp, Opaque: p}
 }
 
 // partitionState follows the records of one source partition in poll order.
