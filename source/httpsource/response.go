@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connectkit/connectkit/connect"
@@ -41,12 +42,7 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*
 	add := func(i int, el element) error {
 		it, err := t.item(el)
 		if err != nil {
-			err = fmt.Errorf("list element %d: %w", i, err)
-			if !t.s.tolerateAll {
-				return err
-			}
-			t.log.Warn("skipping list element (errors.tolerance=all)", "request", redactURL(reqURL), "err", err)
-			return nil
+			return t.skip(i, err, reqURL)
 		}
 		items = append(items, it)
 		return nil
@@ -76,14 +72,10 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*
 			return nil, nil, err
 		}
 		el := &onTape{t: tp, n: list}
-		switch ln := &tp.nodes[list]; ln.kind {
+		switch tp.nodes[list].kind {
 		case '[':
-			items = make([]item, 0, tp.elements(list))
-			for i, c := 0, list+1; c < ln.after; i, c = i+1, tp.nodes[c].after {
-				el.n = c
-				if err := add(i, el); err != nil {
-					return nil, nil, err
-				}
+			if items, err = t.tapeItems(tp, list, reqURL); err != nil {
+				return nil, nil, err
 			}
 		case 'n':
 		default:
@@ -122,6 +114,60 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*
 		}
 	}
 	return items, pg, nil
+}
+
+// skip applies errors.tolerance to list element i, which could not be
+// read: the error to fail with, or nil once it is logged.
+func (t *Task) skip(i int, err error, reqURL *url.URL) error {
+	err = fmt.Errorf("list element %d: %w", i, err)
+	if !t.s.tolerateAll {
+		return err
+	}
+	t.log.Warn("skipping list element (errors.tolerance=all)", "request", redactURL(reqURL), "err", err)
+	return nil
+}
+
+// splitItems is the length from which a list on a tape is read by two
+// goroutines: reading a page's records is most of a walker's work, and
+// the page after waits for it.
+const splitItems = 256
+
+// tapeItems reads the elements of the array at node list, in order; from
+// splitItems elements on, its second half on another goroutine.
+func (t *Task) tapeItems(tp *tape, list int, reqURL *url.URL) ([]item, error) {
+	nodes := make([]int, 0, tp.elements(list))
+	for c := list + 1; c < tp.nodes[list].after; c = tp.nodes[c].after {
+		nodes = append(nodes, c)
+	}
+	items := make([]item, len(nodes))
+	errs := make([]error, len(nodes))
+	read := func(from, to int) {
+		el := &onTape{t: tp}
+		for i := from; i < to; i++ {
+			el.n = nodes[i]
+			items[i], errs[i] = t.item(el)
+		}
+	}
+	if half := len(nodes) / 2; len(nodes) >= splitItems {
+		var wg sync.WaitGroup
+		wg.Go(func() { read(half, len(nodes)) })
+		read(0, half)
+		wg.Wait()
+	} else {
+		read(0, len(nodes))
+	}
+	out := items[:0]
+	for i := range items {
+		if errs[i] != nil {
+			if err := t.skip(i, errs[i], reqURL); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, items[i])
+	}
+	clear(items[len(out):]) // no hold on what was skipped
+	return out, nil
 }
 
 // prepare sorts and filters the items of f and makes records of those

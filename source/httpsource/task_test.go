@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -489,6 +490,46 @@ func TestWalkRetriesAPageMalformedAfterItsLink(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.ErrorContains(t, errs[0], "key=/id not found")
 	assert.Equal(t, int32(2), page2.Load(), "page 2 is asked for again")
+}
+
+// A long list is read by two goroutines: the records keep the list's
+// order, a bad element is skipped or named by its index in the list
+// whichever half it is in.
+func TestLongListsKeepTheirOrder(t *testing.T) {
+	const n = 600
+	bad := map[int]bool{5: true, 400: true}
+	api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		items := make([]any, n)
+		for i := range items {
+			items[i] = item(i+1, "")
+			if bad[i] {
+				items[i] = map[string]any{"name": "no id"}
+			}
+		}
+		writeJSON(w, map[string]any{"items": items})
+	})
+	cfg := map[string]string{
+		httpsource.URLConfig:           api.URL + "/items",
+		httpsource.ListPointerConfig:   "/items",
+		httpsource.OffsetPointerConfig: "key=/id",
+	}
+	t.Run("errors.tolerance=all", func(t *testing.T) {
+		cfg := maps.Clone(cfg)
+		cfg["errors.tolerance"] = "all"
+		recs, err := startTask(t, cfg, nil).Poll(context.Background())
+		require.NoError(t, err)
+		var want []any
+		for i := range n {
+			if !bad[i] {
+				want = append(want, strconv.Itoa(i+1))
+			}
+		}
+		assert.Equal(t, want, keys(recs))
+	})
+	t.Run("errors.tolerance=none", func(t *testing.T) {
+		_, err := startTask(t, cfg, nil).Poll(context.Background())
+		assert.ErrorContains(t, err, "list element 5:")
+	})
 }
 
 func TestPaginationByCursorAndLinkHeader(t *testing.T) {
