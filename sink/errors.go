@@ -11,6 +11,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 )
 
 // Stages of the record pipeline, as Kafka Connect names them in
@@ -215,7 +216,7 @@ func (h *errorHandler) startProducerLocked() error {
 	if err != nil {
 		return fmt.Errorf("dead-letter queue producer: %w", err)
 	}
-	h.t.forwardLogs(p.Logs(), "dlq-producer")
+	clientconfig.ForwardProducer(&h.t.bg, p, h.t.log.With("client", "dlq-producer"))
 	if err := ensureTopic(p, h.t.s.dlqTopic, h.t.s.dlqReplication, h.t.s.flushTimeout); err != nil {
 		p.Close()
 		return err

@@ -68,7 +68,7 @@ type taskRunner struct {
 	closing         bool
 	fatal           error // set inside callbacks; checked by the loop
 
-	bg sync.WaitGroup // log forwarders of the task's clients
+	bg sync.WaitGroup // log and event forwarders of the task's clients
 
 	state *runner.TaskState
 }

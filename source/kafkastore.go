@@ -108,7 +108,7 @@ func NewKafkaOffsetStore(ctx context.Context, worker map[string]string, opts ...
 	if s.producer, err = kafka.NewProducer(pcfg); err != nil {
 		return nil, fmt.Errorf("source: offset store: producer: %w", err)
 	}
-	s.forwardLogs(s.producer.Logs(), "offsets-producer")
+	clientconfig.ForwardProducer(&s.bg, s.producer, s.log.With("client", "offsets-producer"))
 	if s.admin, err = kafka.NewAdminClientFromProducer(s.producer); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("source: offset store: admin client: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -22,6 +23,34 @@ func ForwardLogs(logs <-chan kafka.LogEvent, log *slog.Logger) {
 		}
 		log.Log(context.Background(), level, ev.Message, "facility", ev.Tag, "client", ev.Name)
 	}
+}
+
+// ForwardEvents drains a producer's Events channel to log until the
+// producer is closed. A producer whose delivery reports go to the channel
+// each Produce call names gets only client errors there; unread, they
+// would pile up in the client's million-entry buffer. A fatal error is
+// logged as an error; the others, which librdkafka also writes to the Logs
+// channel, as debug.
+func ForwardEvents(events <-chan kafka.Event, log *slog.Logger) {
+	for ev := range events {
+		if e, ok := ev.(kafka.Error); ok {
+			level := slog.LevelDebug
+			if e.IsFatal() {
+				level = slog.LevelError
+			}
+			log.Log(context.Background(), level, "client error", "err", e, "code", e.Code())
+			continue
+		}
+		log.Debug("client event", "event", ev.String())
+	}
+}
+
+// ForwardProducer runs ForwardLogs and ForwardEvents for p, a producer
+// whose delivery reports go to the channel each Produce call names, on
+// goroutines that wg waits for; they end when p is closed.
+func ForwardProducer(wg *sync.WaitGroup, p *kafka.Producer, log *slog.Logger) {
+	wg.Go(func() { ForwardLogs(p.Logs(), log) })
+	wg.Go(func() { ForwardEvents(p.Events(), log) })
 }
 
 // DurableProducer is the librdkafka configuration of a producer a runtime
