@@ -159,7 +159,7 @@ func (d *jsonDecoder) scanString() (raw []byte, escaped bool, err error) {
 						d.pos = i
 						return nil, false, d.syntaxErr("unexpected end of JSON input")
 					}
-					if unhex(d.data[i]) < 0 {
+					if jsontext.Unhex(d.data[i]) < 0 {
 						d.pos = i
 						return nil, false, d.errAt("in \\u hexadecimal character escape")
 					}
@@ -215,18 +215,6 @@ func (d *jsonDecoder) fastSkip() (end int, ok bool) {
 		}
 	}
 	return 0, false
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 func (d *jsonDecoder) str() (string, error) {

@@ -56,10 +56,11 @@ func Unescape(raw []byte) string {
 }
 
 func hex4(b []byte) rune {
-	return rune(unhex(b[0])<<12 | unhex(b[1])<<8 | unhex(b[2])<<4 | unhex(b[3]))
+	return rune(Unhex(b[0])<<12 | Unhex(b[1])<<8 | Unhex(b[2])<<4 | Unhex(b[3]))
 }
 
-func unhex(c byte) int {
+// Unhex returns the value of hexadecimal digit c, or -1 if c is not one.
+func Unhex(c byte) int {
 	switch {
 	case c >= '0' && c <= '9':
 		return int(c - '0')

@@ -698,7 +698,7 @@ func bytesString(b []byte) string {
 
 func isHex4(b []byte) bool {
 	for _, c := range b[:4] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		if jsontext.Unhex(c) < 0 {
 			return false
 		}
 	}

@@ -267,7 +267,7 @@ func (t *tape) string() (escaped bool, err error) {
 				i += 2
 			case 'u':
 				for k := i + 2; k < i+6; k++ {
-					if k >= len(b) || !isHex(b[k]) {
+					if k >= len(b) || jsontext.Unhex(b[k]) < 0 {
 						t.pos = k
 						return false, t.errAt("in \\u hexadecimal character escape")
 					}
@@ -299,8 +299,6 @@ func invalidUTF8(b []byte) int {
 	}
 	return i
 }
-
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 func (t *tape) literal(word string) error {
 	for i := 0; i < len(word); i++ {
