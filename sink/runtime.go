@@ -126,14 +126,8 @@ func (r *Runtime) Run(ctx context.Context) error {
 func (r *Runtime) Status() connect.ConnectorStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var tasks []connect.TaskStatus
-	if r.tasks != nil {
-		tasks = make([]connect.TaskStatus, len(r.tasks))
-		for i, t := range r.tasks {
-			tasks[i] = t.state.Status()
-		}
-	}
-	return runner.Status(r.settings.name, len(r.taskCfgs), tasks)
+	return runner.Status(r.settings.name, len(r.taskCfgs),
+		runner.Statuses(r.tasks, func(t *taskRunner) *runner.TaskState { return t.state }))
 }
 
 // Run is [New] followed by [Runtime.Run].

@@ -153,6 +153,19 @@ func Status(name string, n int, tasks []connect.TaskStatus) connect.ConnectorSta
 	return st
 }
 
+// Statuses returns the status of each task, by state, which gives a task's
+// TaskState; nil while no task is started, as Status takes it.
+func Statuses[T any](tasks []T, state func(T) *TaskState) []connect.TaskStatus {
+	if tasks == nil {
+		return nil
+	}
+	out := make([]connect.TaskStatus, len(tasks))
+	for i, t := range tasks {
+		out[i] = state(t).Status()
+	}
+	return out
+}
+
 // TaskState is a task's status and the task method it is in. The task's
 // goroutine sets them; status readers on other goroutines read them.
 type TaskState struct {

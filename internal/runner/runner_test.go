@@ -32,6 +32,15 @@ func TestStatus(t *testing.T) {
 	}
 }
 
+func TestStatuses(t *testing.T) {
+	state := func(s *TaskState) *TaskState { return s }
+	assert.Nil(t, Statuses([]*TaskState(nil), state), "no task started")
+	running := NewTaskState("c", 1, nil)
+	running.Set(connect.StateRunning, nil)
+	assert.Equal(t, []connect.TaskStatus{{ID: 0, State: connect.StateUnassigned}, {ID: 1, State: connect.StateRunning}},
+		Statuses([]*TaskState{NewTaskState("c", 0, nil), running}, state))
+}
+
 func TestTaskStateCall(t *testing.T) {
 	var seen []connect.TaskStatus
 	s := NewTaskState("c", 3, func(st connect.TaskStatus) { seen = append(seen, st) })
