@@ -79,7 +79,9 @@ func TestExternalClusterFailsClearly(t *testing.T) {
 		assert.Less(t, time.Since(start), 10*time.Second, "it gives up after the operation timeout")
 		assert.Contains(t, msg, addr)
 		assert.Contains(t, msg, "no broker answered within 1s")
-		assert.Contains(t, msg, "connection refused")
+		// The client retries a refused dial until the timeout; on a busy
+		// machine the last dial can be the one the timeout cuts short.
+		assert.Regexp(t, `dial tcp `+regexp.QuoteMeta(addr)+`: (connect: connection refused|i/o timeout)`, msg)
 	})
 	t.Run("embedded-only options", func(t *testing.T) {
 		msg := runFailing(t, func(tb testing.TB) {
