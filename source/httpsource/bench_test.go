@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -117,8 +118,12 @@ func BenchmarkHTTPSourceVsBareProducer(b *testing.B) {
 	var bare, src benchkit.Cost
 	for i := 0; b.Loop(); i++ {
 		bareTopic, srcTopic := newTopic("bare"), newTopic("http")
-		bare.Add(benchkit.MeasureAcked(func() time.Time { return bareProduce(b, cluster.BootstrapServers(), bareTopic, keys, values) }))
-		src.Add(benchkit.MeasureAcked(func() time.Time { return sourceProduce(b, cluster.BootstrapServers(), srcTopic, url, i) }))
+		bare.Add(benchkit.MeasureAcked(func() time.Time {
+			return labelled("bare", func() time.Time { return bareProduce(b, cluster.BootstrapServers(), bareTopic, keys, values) })
+		}))
+		src.Add(benchkit.MeasureAcked(func() time.Time {
+			return labelled("http", func() time.Time { return sourceProduce(b, cluster.BootstrapServers(), srcTopic, url, i) })
+		}))
 	}
 	n := float64(b.N) * benchRecords
 	bareRate, srcRate := n/bare.Acked.Seconds(), n/src.Acked.Seconds()
@@ -134,6 +139,14 @@ func BenchmarkHTTPSourceVsBareProducer(b *testing.B) {
 	// child.
 	b.ReportMetric(float64(bare.CPU.Nanoseconds())/n, "bare-cpu-ns/rec")
 	b.ReportMetric(float64(src.CPU.Nanoseconds())/n, "http-cpu-ns/rec")
+}
+
+// labelled runs fn with the profiler label side=side, which the goroutines
+// it starts inherit, so that a CPU profile of the benchmark splits by side:
+// go tool pprof -tagfocus=side=http.
+func labelled(side string, fn func() time.Time) (acked time.Time) {
+	pprof.Do(context.Background(), pprof.Labels("side", side), func(context.Context) { acked = fn() })
+	return acked
 }
 
 // bareProduce returns when the last record was acknowledged.
