@@ -56,20 +56,7 @@ func (d *jsonDecoder) errAt(context string) error {
 	if d.pos >= len(d.data) {
 		return d.syntaxErr("unexpected end of JSON input")
 	}
-	return d.syntaxErr("invalid character " + quoteChar(d.data[d.pos]) + " " + context)
-}
-
-func quoteChar(c byte) string {
-	switch {
-	case c == '\'':
-		return `'\''`
-	case c == '"':
-		return `'"'`
-	case c >= 0x20 && c < 0x7f:
-		return "'" + string(rune(c)) + "'"
-	}
-	s := strconv.Quote(string([]byte{c}))
-	return "'" + s[1:len(s)-1] + "'"
+	return d.syntaxErr("invalid character " + jsontext.QuoteByte(d.data[d.pos]) + " " + context)
 }
 
 func (d *jsonDecoder) skipWS() { d.pos = skipSpace(d.data, d.pos) }
@@ -105,7 +92,7 @@ func (d *jsonDecoder) enter() error {
 func (d *jsonDecoder) literal(word string) error {
 	for i := 0; i < len(word); i++ {
 		if d.pos >= len(d.data) || d.data[d.pos] != word[i] {
-			return d.errAt("in literal " + word + " (expecting " + quoteChar(word[i]) + ")")
+			return d.errAt("in literal " + word + " (expecting " + jsontext.QuoteByte(word[i]) + ")")
 		}
 		d.pos++
 	}

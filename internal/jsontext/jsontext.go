@@ -4,7 +4,9 @@ package jsontext
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/bits"
+	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -70,6 +72,15 @@ func Unhex(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// QuoteByte quotes c for a syntax error's message, as Go quotes a rune:
+// 'a', '\n', '\\'; a byte that is not ASCII as '\xff'.
+func QuoteByte(c byte) string {
+	if c < utf8.RuneSelf {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf(`'\x%02x'`, c)
 }
 
 // SkipPlain returns the index of the first byte of b, from i on, that a

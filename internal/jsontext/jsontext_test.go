@@ -22,6 +22,15 @@ func TestUnescape(t *testing.T) {
 	}
 }
 
+func TestQuoteByte(t *testing.T) {
+	for c, want := range map[byte]string{
+		'a': `'a'`, '}': `'}'`, '\'': `'\''`, '"': `'"'`, '\\': `'\\'`,
+		'\n': `'\n'`, 0x01: `'\x01'`, 0x7f: `'\x7f'`, 0x80: `'\x80'`, 0xff: `'\xff'`,
+	} {
+		assert.Equal(t, want, QuoteByte(c), "byte %#x", c)
+	}
+}
+
 func TestSkipPlain(t *testing.T) {
 	plain := func(c byte) bool { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' }
 	for n := range 20 {

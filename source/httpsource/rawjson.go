@@ -94,17 +94,10 @@ func (t *tape) errAt(context string) error {
 	if t.pos >= len(t.body) {
 		return t.endErr()
 	}
-	return &syntaxError{"invalid character " + quoteByte(t.body[t.pos]) + " " + context, t.pos}
+	return &syntaxError{"invalid character " + jsontext.QuoteByte(t.body[t.pos]) + " " + context, t.pos}
 }
 
 func (t *tape) endErr() error { return &syntaxError{"unexpected end of JSON input", len(t.body)} }
-
-func quoteByte(c byte) string {
-	if c < utf8.RuneSelf {
-		return strconv.QuoteRune(rune(c))
-	}
-	return fmt.Sprintf(`'\x%02x'`, c)
-}
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
@@ -303,7 +296,7 @@ func invalidUTF8(b []byte) int {
 func (t *tape) literal(word string) error {
 	for i := 0; i < len(word); i++ {
 		if t.pos >= len(t.body) || t.body[t.pos] != word[i] {
-			return t.errAt("in literal " + word + " (expecting " + quoteByte(word[i]) + ")")
+			return t.errAt("in literal " + word + " (expecting " + jsontext.QuoteByte(word[i]) + ")")
 		}
 		t.pos++
 	}
