@@ -10,7 +10,6 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
-	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
 )
 
@@ -80,14 +79,14 @@ func checkClients(s *settings, log *slog.Logger) error {
 // checkConverters builds the configured converters once, so an unknown class
 // or a bad converter setting fails at configuration time.
 func checkConverters(s *settings) error {
-	if _, err := converters.New(s.keyConverter, s.converterConfigs[KeyConverterConfig], true); err != nil {
+	if _, err := s.convs.New(s.keyConverter, s.converterConfigs[KeyConverterConfig], true); err != nil {
 		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
 	}
-	if _, err := converters.New(s.valueConverter, s.converterConfigs[ValueConverterConfig], false); err != nil {
+	if _, err := s.convs.New(s.valueConverter, s.converterConfigs[ValueConverterConfig], false); err != nil {
 		return fmt.Errorf("%s: %w", ValueConverterConfig, err)
 	}
 	if s.headerConverter != "" {
-		if _, err := converters.NewHeaderConverter(s.headerConverter, s.converterConfigs[HeaderConverterConfig]); err != nil {
+		if _, err := s.convs.NewHeaderConverter(s.headerConverter, s.converterConfigs[HeaderConverterConfig]); err != nil {
 			return fmt.Errorf("%s: %w", HeaderConverterConfig, err)
 		}
 	}

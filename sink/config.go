@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 )
 
 // Configuration keys the sink runtime reads, with Kafka Connect's names.
@@ -147,6 +148,7 @@ type settings struct {
 	keyConverter      string
 	valueConverter    string
 	headerConverter   string
+	convs             *converters.Registry         // nil: the converters package's own
 	converterConfigs  map[string]map[string]string // by key.converter/value.converter/header.converter
 	consumerProps     map[string]string            // Java names, worker consumer.* then connector consumer.override.*
 	producerProps     map[string]string

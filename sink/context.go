@@ -2,6 +2,7 @@ package sink
 
 import (
 	"errors"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -46,6 +47,7 @@ type taskContext struct {
 	config   map[string]string
 	reporter connect.ErrantRecordReporter
 	consumer *kafka.Consumer // for ConsumerGroupMetadata only
+	log      *slog.Logger    // connect.TaskLogger: the task's own logger
 
 	mu            sync.Mutex
 	assignment    []connect.TopicPartition
@@ -64,6 +66,9 @@ func newTaskContext(config map[string]string) *taskContext {
 }
 
 func (c *taskContext) Config() map[string]string { return c.config }
+
+// Logger implements connect.TaskLogger.
+func (c *taskContext) Logger() *slog.Logger { return c.log }
 
 func (c *taskContext) Assignment() []connect.TopicPartition {
 	c.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -33,6 +34,7 @@ type options struct {
 	worker   map[string]string
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
+	convs    *converters.Registry
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -45,6 +47,13 @@ func WithWorkerConfig(worker map[string]string) Option {
 // WithLogger sets the logger; the default is slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
+}
+
+// WithConverters resolves key.converter, value.converter and
+// header.converter in reg, which holds converters registered beside the
+// [converters] package's own; without it only those are known.
+func WithConverters(reg *converters.Registry) Option {
+	return func(o *options) { o.convs = reg }
 }
 
 // WithStatusObserver registers fn to be called each time a task changes
@@ -69,6 +78,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 		return nil, err
 	}
 	s := newSettings(parsed)
+	s.convs = o.convs
 	runner.WarnUnused(o.logger, s.name, def, own, connectorPrefixes)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err

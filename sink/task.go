@@ -141,17 +141,17 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 
 func (t *taskRunner) setup() error {
 	var err error
-	if t.keyConv, err = converters.New(t.s.keyConverter, t.s.converterConfigs[KeyConverterConfig], true); err != nil {
+	if t.keyConv, err = t.s.convs.New(t.s.keyConverter, t.s.converterConfigs[KeyConverterConfig], true); err != nil {
 		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
 	}
-	if t.valueConv, err = converters.New(t.s.valueConverter, t.s.converterConfigs[ValueConverterConfig], false); err != nil {
+	if t.valueConv, err = t.s.convs.New(t.s.valueConverter, t.s.converterConfigs[ValueConverterConfig], false); err != nil {
 		return fmt.Errorf("%s: %w", ValueConverterConfig, err)
 	}
 	hc := t.s.headerConverter
 	if hc == "" {
 		hc = converters.SimpleHeaderConverterClass
 	}
-	if t.hdrConv, err = converters.NewHeaderConverter(hc, t.s.converterConfigs[HeaderConverterConfig]); err != nil {
+	if t.hdrConv, err = t.s.convs.NewHeaderConverter(hc, t.s.converterConfigs[HeaderConverterConfig]); err != nil {
 		return fmt.Errorf("%s: %w", HeaderConverterConfig, err)
 	}
 	cfg, maxBatch, _, err := consumerConfig(t.s, t.id)
@@ -166,6 +166,7 @@ func (t *taskRunner) setup() error {
 	}
 	t.forwardLogs(t.consumer.Logs(), "consumer")
 	t.tc = newTaskContext(t.config)
+	t.tc.log = t.log
 	t.tc.consumer = t.consumer
 	t.errs = newErrorHandler(t)
 	t.tc.reporter = t.errs

@@ -88,17 +88,17 @@ func checkConverters(s *settings) error {
 }
 
 func newConverters(s *settings) (key, value converters.Converter, hdr converters.HeaderConverter, err error) {
-	if key, err = converters.New(s.keyConverter, s.converterConfigs[KeyConverterConfig], true); err != nil {
+	if key, err = s.convs.New(s.keyConverter, s.converterConfigs[KeyConverterConfig], true); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", KeyConverterConfig, err)
 	}
-	if value, err = converters.New(s.valueConverter, s.converterConfigs[ValueConverterConfig], false); err != nil {
+	if value, err = s.convs.New(s.valueConverter, s.converterConfigs[ValueConverterConfig], false); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", ValueConverterConfig, err)
 	}
 	hc := s.headerConverter
 	if hc == "" {
 		hc = converters.SimpleHeaderConverterClass
 	}
-	if hdr, err = converters.NewHeaderConverter(hc, s.converterConfigs[HeaderConverterConfig]); err != nil {
+	if hdr, err = s.convs.NewHeaderConverter(hc, s.converterConfigs[HeaderConverterConfig]); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", HeaderConverterConfig, err)
 	}
 	return key, value, hdr, nil

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 )
 
 // Configuration keys the source runtime reads, with Kafka Connect's names.
@@ -145,6 +146,7 @@ type settings struct {
 	keyConverter     string
 	valueConverter   string
 	headerConverter  string
+	convs            *converters.Registry         // nil: the converters package's own
 	converterConfigs map[string]map[string]string // by key.converter/value.converter/header.converter
 	producerProps    map[string]string            // Java names, worker producer.* then connector producer.override.*
 	adminProps       map[string]string

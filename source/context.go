@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/connectkit/connectkit/connect"
 )
@@ -13,11 +14,15 @@ type taskContext struct {
 	config    map[string]string
 	connector string
 	store     OffsetStore
+	log       *slog.Logger // connect.TaskLogger: the task's own logger
 }
 
 var _ connect.SourceTaskContext = (*taskContext)(nil)
 
 func (c *taskContext) Config() map[string]string { return c.config }
+
+// Logger implements connect.TaskLogger.
+func (c *taskContext) Logger() *slog.Logger { return c.log }
 
 func (c *taskContext) Offset(ctx context.Context, partition map[string]any) (map[string]any, error) {
 	offs, err := c.Offsets(ctx, []map[string]any{partition})

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -35,6 +36,7 @@ type options struct {
 	worker   map[string]string
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
+	convs    *converters.Registry
 	store    OffsetStore
 }
 
@@ -48,6 +50,13 @@ func WithWorkerConfig(worker map[string]string) Option {
 // WithLogger sets the logger; the default is slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
+}
+
+// WithConverters resolves key.converter, value.converter and
+// header.converter in reg, which holds converters registered beside the
+// [converters] package's own; without it only those are known.
+func WithConverters(reg *converters.Registry) Option {
+	return func(o *options) { o.convs = reg }
 }
 
 // WithStatusObserver registers fn to be called each time a task changes
@@ -80,6 +89,7 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 		return nil, err
 	}
 	s := newSettings(parsed)
+	s.convs = o.convs
 	if o.store == nil && s.offsetTopic == "" && s.offsetFile == "" {
 		return nil, connect.JoinConfigErrors(connect.KeyError(OffsetStorageTopicConfig,
 			"source offsets need a store: set offset.storage.topic (as in distributed mode) or offset.storage.file.filename (as in standalone mode) in the worker configuration"))

@@ -133,7 +133,7 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	t.task = t.rt.connector.NewTask()
 	t.recordCommitter, _ = t.task.(connect.RecordCommitter)
 	t.sourceCommitter, _ = t.task.(connect.SourceCommitter)
-	tc := &taskContext{config: t.config, connector: t.s.name, store: store}
+	tc := &taskContext{config: t.config, connector: t.s.name, store: store, log: t.log}
 	if err := t.state.Call("Start", func() error { return t.task.Start(taskCtx, t.config, tc) }); err != nil {
 		// A task that did not start is not stopped, as in Kafka Connect.
 		return t.fail("Start", err)

@@ -45,13 +45,29 @@
 // gets an error listing the registered plugins and suggesting a close
 // name, for the usual typo.
 //
-// # The Default registry
+// Converters are resolved the same way: key.converter, value.converter
+// and header.converter name one of package converters' own (by Kafka
+// Connect class name or alias) or one added with
+// [Registry.RegisterConverter], and the runtimes build it from the
+// registry [Run] was given. Transforms (SMTs) will be registered there too
+// once the runtimes apply them.
 //
-// Connector packages register into [Default] from an init function, as
-// database/sql drivers do, so that a connect-standalone program offers
-// every connector it imports and nothing more. Everything that looks
-// plugins up takes a *Registry, though, rather than reaching for Default:
-// tests build a registry holding just their fakes, a program that embeds
-// one connector need not carry the others, and two registries in one
-// process do not interfere. Default is only the conventional argument.
+// # Building your own worker
+//
+// The connectors that ship with connectkit are in package
+// github.com/connectkit/connectkit/worker/bundled, apart from this package
+// so that it does not carry every connector's dependencies. A program
+// offers them beside its own with one call each:
+//
+//	reg := worker.NewRegistry()
+//	bundled.Register(reg)
+//	reg.Register(worker.Plugin{Name: "MySink", Aliases: []string{"com.example.MySinkConnector"}, New: newMySink})
+//	err := worker.RunFiles(ctx, "worker.properties", files, worker.Options{Registry: reg})
+//
+// examples/custom-worker is such a program. Nothing registers itself:
+// importing a connector package has no side effect, and [Default], the
+// registry used when [Options] names none, stays empty until a program
+// fills it. Everything that looks plugins up takes a *Registry, so tests
+// build one holding just their fakes and two registries in one process do
+// not interfere.
 package worker

@@ -31,7 +31,7 @@ func (logTask) Put(_ context.Context, records []connect.SinkRecord) error {
 func (logTask) Stop(context.Context) error { return nil }
 
 func Example_registry() {
-	// A connector package would register into worker.Default from init.
+	// A program registers its own connectors beside package bundled's.
 	plugins := worker.NewRegistry()
 	plugins.Register(worker.Plugin{
 		Name:    "LogSink",

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 )
 
 // ErrUnknownClass is returned, wrapped, by [Registry.Lookup] when a
@@ -31,8 +32,11 @@ type Plugin struct {
 	Doc string
 }
 
-// Registry maps connector.class values to plugins. The zero Registry is
-// empty and ready to use; its methods are safe to call from any goroutine.
+// Registry maps connector.class values to plugins, and converter class
+// names to the converters registered beside the [converters] package's own
+// ([Registry.RegisterConverter]). The zero Registry is empty and ready to
+// use; its methods are safe to call from any goroutine. A Registry must not
+// be copied after first use.
 //
 // Lookup accepts a plugin's Name, any of its Aliases, and, as Kafka Connect
 // does for class names, the last dot-separated part of any of those (the
@@ -45,12 +49,14 @@ type Registry struct {
 	plugins []Plugin
 	exact   map[string]int   // Name and Aliases -> index in plugins
 	short   map[string][]int // simple and suffix-less names -> indexes in plugins
+	convs   converters.Registry
 }
 
-// Default is the process-wide registry. Connector packages register their
-// plugins into it from init, so that a program gets them by importing the
-// package; code that wants its own set (tests, programs that embed a few
-// connectors) makes its own [Registry] instead.
+// Default is the registry [Run] and [RunFiles] use when [Options] names
+// none. Nothing is registered into it implicitly, by init functions or
+// otherwise: a program fills it (with package bundled's Register, its own
+// Register calls, or both) before it runs connectors, or passes its own
+// [Registry] instead, as tests and programs that run several sets do.
 var Default = NewRegistry()
 
 // NewRegistry returns an empty registry.
@@ -235,3 +241,13 @@ func (r *Registry) Plugins() []Plugin {
 	slices.SortFunc(out, func(a, b Plugin) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
+
+// RegisterConverter adds a converter that key.converter, value.converter
+// and header.converter can name, beside the [converters] package's own. It
+// panics on a name already taken, as [converters.Registry.Register] does.
+func (r *Registry) RegisterConverter(p converters.Plugin) { r.convs.Register(p) }
+
+// Converters returns the registry of converters that the runtimes resolve
+// converter class names in: the [converters] package's own and those added
+// with [Registry.RegisterConverter].
+func (r *Registry) Converters() *converters.Registry { return &r.convs }

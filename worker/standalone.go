@@ -117,14 +117,14 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		switch c := p.New().(type) {
 		case connect.SinkConnector:
 			// The runtime logs task failures itself, with their stacks.
-			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log))
+			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log), sink.WithConverters(reg.Converters()))
 			if err != nil {
 				problems = append(problems, fmt.Errorf("%s: %w", label, err))
 				continue
 			}
 			runtimes = append(runtimes, rt)
 		case connect.SourceConnector:
-			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log)}
+			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log), source.WithConverters(reg.Converters())}
 			if offsetFile != nil {
 				opts = append(opts, source.WithOffsetStore(offsetFile))
 			}

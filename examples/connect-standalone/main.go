@@ -19,8 +19,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/bundled"
 )
 
 func main() {

@@ -80,14 +80,15 @@ type options struct {
 }
 
 func newOptions(opts []Option) *options {
-	o := &options{logger: slog.Default()}
+	o := &options{}
 	for _, opt := range opts {
 		opt(o)
 	}
 	return o
 }
 
-// WithLogger sets the logger; the default is slog.Default().
+// WithLogger sets the logger; the default is the task context's
+// ([connect.LoggerOf]), which logs where the runtime does.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithRandom sets the source of random sampling, a function returning

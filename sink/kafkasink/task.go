@@ -92,7 +92,10 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	if t.id, err = strconv.Atoi(config[TaskIDConfig]); err != nil {
 		t.id = 0
 	}
-	t.log = t.o.logger.With("connector", s.name, "task", t.id)
+	t.log = connect.LoggerOf(tc)
+	if t.o.logger != nil {
+		t.log = t.o.logger.With("connector", s.name, "task", t.id)
+	}
 	t.rand = t.o.rand
 	if t.rand == nil {
 		t.rand = rand.Float64

@@ -83,7 +83,8 @@ func WithClient(c Client) Option { return func(o *options) { o.client = c } }
 // default is the system's.
 func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
 
-// WithLogger sets the logger; the default is slog.Default().
+// WithLogger sets the logger; the default is the task context's
+// ([connect.LoggerOf]), which logs where the runtime does.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithFormat makes format.class=class select the format f builds, next to

@@ -80,12 +80,13 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	if t.s, err = newSettings(cfg); err != nil {
 		return fmt.Errorf("s3sink: %w", err)
 	}
-	t.log = t.o.logger
-	if t.log == nil {
-		t.log = slog.Default()
-	}
-	if name := config["name"]; name != "" {
-		t.log = t.log.With("connector", name)
+	// Without WithLogger, log where the runtime logs, as the runtime's task.
+	t.log = connect.LoggerOf(tc)
+	if t.o.logger != nil {
+		t.log = t.o.logger
+		if name := config["name"]; name != "" {
+			t.log = t.log.With("connector", name)
+		}
 	}
 	t.tc = tc
 	if t.part, err = partitioner.New(config); err != nil {

@@ -92,9 +92,6 @@ func newOptions(opts []Option) *options {
 	for _, opt := range opts {
 		opt(o)
 	}
-	if o.logger == nil {
-		o.logger = slog.Default()
-	}
 	return o
 }
 
@@ -102,7 +99,8 @@ func newOptions(opts []Option) *options {
 // the default is the system's.
 func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
 
-// WithLogger sets the logger; the default is slog.Default().
+// WithLogger sets the logger; the default is the task context's
+// ([connect.LoggerOf]), which logs where the runtime does.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
 // WithHTTPClient makes tasks send requests with c instead of a client

@@ -112,7 +112,10 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		return err
 	}
 	t.s = s
-	t.log = t.o.logger.With("connector", config["name"])
+	t.log = connect.LoggerOf(tc)
+	if t.o.logger != nil {
+		t.log = t.o.logger.With("connector", config["name"])
+	}
 	if t.client = t.o.client; t.client == nil {
 		if t.client, err = newHTTPClient(s); err != nil {
 			return err

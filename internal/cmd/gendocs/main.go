@@ -15,10 +15,10 @@ import (
 	"strings"
 
 	"github.com/connectkit/connectkit/connect"
-	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
+	"github.com/connectkit/connectkit/worker/bundled"
 )
 
 func main() {
