@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+
+	"github.com/connectkit/connectkit/internal/logs"
 )
 
 // Client is the part of the S3 API the connector uses. *s3.Client
@@ -35,10 +38,12 @@ var _ Client = (*s3.Client)(nil)
 // newClient builds the S3 client the settings describe. The SDK's own
 // retries are off: the connector retries itself (s3.part.retries), so that
 // one policy, with its backoff, applies to every call.
-func newClient(ctx context.Context, s *settings) (*s3.Client, error) {
+func newClient(ctx context.Context, s *settings, log *slog.Logger) (*s3.Client, error) {
 	opts := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(s.region),
 		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
+		// The SDK's warnings go to the task's log, not to the standard error.
+		awsconfig.WithLogger(logs.AWS(log)),
 	}
 	if s.accessKeyID != "" {
 		opts = append(opts, awsconfig.WithCredentialsProvider(

@@ -119,7 +119,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		t.headersExt = ".headers" + t.headers.Extension() + t.compressionExt()
 	}
 	if t.client = t.o.client; t.client == nil {
-		c, err := newClient(ctx, t.s)
+		c, err := newClient(ctx, t.s, t.log)
 		if err != nil {
 			return err
 		}
