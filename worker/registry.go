@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/worker/configprovider"
 )
 
 // ErrUnknownClass is returned, wrapped, by [Registry.Lookup] when a
@@ -50,6 +51,7 @@ type Registry struct {
 	exact   map[string]int   // Name and Aliases -> index in plugins
 	short   map[string][]int // simple and suffix-less names -> indexes in plugins
 	convs   converters.Registry
+	cps     map[string]configprovider.Factory // config provider classes
 }
 
 // Default is the registry [Run] and [RunFiles] use when [Options] names
@@ -251,3 +253,31 @@ func (r *Registry) RegisterConverter(p converters.Plugin) { r.convs.Register(p) 
 // converter class names in: the [converters] package's own and those added
 // with [Registry.RegisterConverter].
 func (r *Registry) Converters() *converters.Registry { return &r.convs }
+
+// RegisterConfigProvider makes class (and its simple class name, and that
+// without a "ConfigProvider" suffix) a config provider class that
+// config.providers.<name>.class may name, beside Kafka's three (see package
+// configprovider). It panics if class is empty or f nil.
+func (r *Registry) RegisterConfigProvider(class string, f configprovider.Factory) {
+	if class == "" || f == nil {
+		panic("worker: RegisterConfigProvider needs a class and a factory")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cps == nil {
+		r.cps = map[string]configprovider.Factory{}
+	}
+	r.cps[class] = f
+}
+
+// configProviderOptions returns the options that add the registered
+// config provider classes.
+func (r *Registry) configProviderOptions() []configprovider.Option {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []configprovider.Option
+	for class, f := range r.cps {
+		out = append(out, configprovider.WithClass(class, f))
+	}
+	return out
+}

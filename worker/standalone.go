@@ -12,6 +12,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
+	"github.com/connectkit/connectkit/worker/configprovider"
 )
 
 // Options configure [Run] and [RunFiles] beyond what the files say.
@@ -27,6 +28,7 @@ type Options struct {
 var workerPrefixes = []string{
 	sink.ConsumerPrefix, sink.ProducerPrefix, sink.AdminPrefix,
 	sink.KeyConverterConfig + ".", sink.ValueConverterConfig + ".", sink.HeaderConverterConfig + ".",
+	configprovider.ProvidersConfig, // config.providers and config.providers.<name>.*
 }
 
 // RunFiles is connect-standalone: it loads the worker file and each
@@ -80,6 +82,20 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 	if log == nil {
 		log = slog.Default()
 	}
+	// Config providers (KIP-297): the worker file's placeholders are
+	// resolved with the providers it defines, as Kafka's WorkerConfig does;
+	// each connector's with the worker's providers as it starts, as Kafka
+	// Connect's Worker does. The maps the caller passed keep their
+	// placeholders, for anything that shows configurations.
+	cpOpts := append(reg.configProviderOptions(), configprovider.WithLogger(log))
+	wcfg, err := configprovider.ResolveWorker(ctx, wcfg, cpOpts...)
+	if err != nil {
+		return fmt.Errorf("worker: worker configuration: %w", err)
+	}
+	providers, err := configprovider.New(wcfg, cpOpts...)
+	if err != nil {
+		return fmt.Errorf("worker: worker configuration: %w", err)
+	}
 	var problems []error
 	var runtimes []runtime
 	hasSource := false
@@ -111,6 +127,10 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		}
 		p, err := reg.Lookup(class)
 		if err != nil {
+			problems = append(problems, fmt.Errorf("%s: %w", label, err))
+			continue
+		}
+		if cfg, err = providers.Resolve(ctx, cfg); err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", label, err))
 			continue
 		}
