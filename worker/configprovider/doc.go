@@ -31,7 +31,8 @@
 //     resolved.
 //   - DirectoryConfigProvider: ${directory:/dir:name} is the whole content
 //     of the regular file name in /dir (symbolic links followed, as in a
-//     Kubernetes secret volume), read as UTF-8.
+//     Kubernetes secret volume), read as UTF-8. Subdirectories and names
+//     not listed in /dir ("../x", "a/b") are never read.
 //
 // The file and directory providers take param allowed.paths, a
 // comma-separated list of absolute paths that must exist: a placeholder

@@ -209,67 +209,11 @@ func (d directory) Get(_ context.Context, path string, keys []string) (map[strin
 		if err != nil {
 			return nil, fmt.Errorf("could not read file %s for property %s: %w", p, e.Name(), errors.Unwrap(err))
 		}
-		out[e.Name()] = decodeUTF8(b)
+		// Kafka reads the file as UTF-8 and refuses bad bytes.
+		if !utf8.Valid(b) {
+			return nil, fmt.Errorf("could not read file %s for property %s: it is not valid UTF-8", p, e.Name())
+		}
+		out[e.Name()] = string(b)
 	}
 	return out, nil
-}
-
-// decodeUTF8 decodes b as Java's new String(b, UTF_8) does: each maximal
-// ill-formed subsequence (the longest start of a well-formed sequence, or
-// else one byte) becomes one U+FFFD, as Unicode recommends.
-func decodeUTF8(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	var sb strings.Builder
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r != utf8.RuneError || n > 1 {
-			sb.WriteRune(r)
-			b = b[n:]
-			continue
-		}
-		sb.WriteRune(utf8.RuneError)
-		b = b[maximalSubpart(b):]
-	}
-	return sb.String()
-}
-
-// maximalSubpart returns the length of the ill-formed sequence at the
-// start of b: the bytes that begin a well-formed sequence (Unicode table
-// 3-7) before it breaks, at least one.
-func maximalSubpart(b []byte) int {
-	c := b[0]
-	var need int
-	lo, hi := byte(0x80), byte(0xBF) // range of the second byte
-	switch {
-	case c >= 0xC2 && c <= 0xDF:
-		need = 1
-	case c == 0xE0:
-		need, lo = 2, 0xA0
-	case c >= 0xE1 && c <= 0xEC, c == 0xEE, c == 0xEF:
-		need = 2
-	case c == 0xED:
-		need, hi = 2, 0x9F
-	case c == 0xF0:
-		need, lo = 3, 0x90
-	case c >= 0xF1 && c <= 0xF3:
-		need = 3
-	case c == 0xF4:
-		need, hi = 3, 0x8F
-	default:
-		return 1
-	}
-	n := 1
-	for i := 1; i <= need && i < len(b); i++ {
-		l, h := byte(0x80), byte(0xBF)
-		if i == 1 {
-			l, h = lo, hi
-		}
-		if b[i] < l || b[i] > h {
-			break
-		}
-		n++
-	}
-	return n
 }
