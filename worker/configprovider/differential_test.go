@@ -30,7 +30,7 @@ type diffCase struct {
 
 // outcome is what one side made of a case.
 type outcome struct {
-	worker, connector map[string]string
+	worker, connector  map[string]string
 	workerErr, connErr string
 }
 
