@@ -287,6 +287,7 @@ func asInt64(v any) (int64, bool) {
 // in Parse after every key has been parsed and validated, and is skipped if
 // it reads a key that failed, so that one mistake is reported once. Name the
 // key of each problem with [KeyError]; problems are sorted with the others.
+// As for validators, a check must not put a [Password.Value] in an error.
 func (d *ConfigDef) Check(fn func(c *Config) []error) *ConfigDef {
 	d.checks = append(d.checks, fn)
 	return d
@@ -402,8 +403,13 @@ func (d *ConfigDef) Parse(props map[string]string) (*Config, error) {
 	}
 	st.failed = nil
 	if len(problems) > 0 {
+		// Secrets are masked by key, not by searching messages for their
+		// text: a PASSWORD value reaches validators and checks only as a
+		// Password, which prints as [hidden], and parseValue never quotes
+		// one, so no message holds a secret unless code called
+		// Password.Value to put it there, which validators and checks must
+		// not do.
 		d.sortProblems(problems)
-		scrubSecrets(problems, d.keys, props, st.values)
 		return nil, &ConfigError{Problems: problems}
 	}
 	return c, nil
@@ -479,35 +485,6 @@ func (d *ConfigDef) sortProblems(ps []ConfigProblem) {
 		return len(d.keys)
 	}
 	sort.SliceStable(ps, func(i, j int) bool { return rank(ps[i].Key) < rank(ps[j].Key) })
-}
-
-// scrubSecrets hides password values that a validator or check wrote into
-// a message, so that a careless ValidatorFunc cannot leak them into logs.
-func scrubSecrets(ps []ConfigProblem, keys []definedKey, props map[string]string, values map[string]any) {
-	var secrets []string
-	for _, k := range keys {
-		if k.Type != ConfigPassword {
-			continue
-		}
-		if raw, ok := props[k.Name]; ok {
-			secrets = append(secrets, raw, kafkaTrim(raw))
-		}
-		if p, ok := values[k.Name].(Password); ok {
-			secrets = append(secrets, p.Value())
-		}
-		if p, ok := k.def.(Password); ok {
-			secrets = append(secrets, p.Value())
-		}
-	}
-	// Longest first, so that a secret containing another is hidden whole.
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	for i := range ps {
-		for _, s := range secrets {
-			if kafkaTrim(s) != "" {
-				ps[i].Message = strings.ReplaceAll(ps[i].Message, s, hidden)
-			}
-		}
-	}
 }
 
 // parseValue parses a property value the way Kafka's ConfigDef does. Its

@@ -623,19 +623,20 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	const secret = "hunter2-s3cret"
 	def := NewConfigDef().Define(
 		ConfigKey{Name: "db.password", Type: ConfigPassword, Validator: ValidatorFunc(func(key string, v any) error {
-			// A careless validator that tries to leak the secret.
-			return fmt.Errorf("%s: %q is weak (%v)", key, v.(Password).Value(), v)
+			// A validator that prints the value it got: a Password.
+			return fmt.Errorf("%s: %q is weak (%v)", key, v, v)
 		})},
 		ConfigKey{Name: "api.key", Type: ConfigPassword, Default: NewPassword(secret + "-default"), Validator: NonEmpty()},
 		ConfigKey{Name: "token", Type: ConfigPassword, Validator: MatchesRegex(`[0-9]+`)},
 	).Check(func(c *Config) []error {
-		return []error{KeyError("token", "check saw "+c.Password("api.key").Value())}
+		return []error{KeyError("token", fmt.Sprintf("check saw %v", c.Password("api.key")))}
 	})
 	_, err := def.Parse(map[string]string{"db.password": " " + secret + " ", "token": secret})
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), secret)
 	assert.NotContains(t, fmt.Sprintf("%+v", err), secret)
-	assert.Contains(t, err.Error(), `db.password: db.password: "[hidden]" is weak ([hidden])`)
+	assert.Contains(t, err.Error(), `db.password: db.password: [hidden] is weak ([hidden])`)
+	assert.Contains(t, err.Error(), `token: check saw [hidden]`)
 	assert.Contains(t, err.Error(), `token: invalid value: must match [0-9]+`)
 
 	ok := NewConfigDef().Define(
@@ -765,4 +766,31 @@ func TestJoinConfigErrors(t *testing.T) {
 	assert.Equal(t, "a", ce.Problems[0].Key)
 	assert.Equal(t, ConfigProblem{Key: "b", Message: "bad"}, ce.Problems[1])
 	assert.Equal(t, ConfigProblem{Message: "loose"}, ce.Problems[2])
+}
+
+// TestShortPasswordsDoNotMangleMessages: secrets are masked by key, so a
+// one- or two-character password leaves every other text as it is, where
+// replacing the secret's text would turn "type int" into "t[hidden]pe int"
+// and hint at the secret.
+func TestShortPasswordsDoNotMangleMessages(t *testing.T) {
+	def := NewConfigDef().Define(
+		ConfigKey{Name: "pass", Type: ConfigPassword, Validator: NonEmpty()},
+		ConfigKey{Name: "port", Type: ConfigInt, Validator: AtLeast(1)},
+		ConfigKey{Name: "mode", Type: ConfigString, Validator: OneOf("type", "hidden")},
+	)
+	for _, secret := range []string{"y", "e", "n", "ty", "in", "[", "]", "hi", "d"} {
+		_, err := def.Parse(map[string]string{"pass": secret, "port": "x", "mode": "xyz"})
+		require.Error(t, err, secret)
+		msg := err.Error()
+		assert.NotContains(t, msg, "[hidden]", "no password value is in these problems (%q)", secret)
+		assert.Contains(t, msg, `port: invalid value "x": not a number of type int`, secret)
+		assert.Contains(t, msg, `mode: invalid value "xyz": must be one of [type hidden]`, secret)
+		c, err := def.Parse(map[string]string{"pass": secret, "port": "1", "mode": "type"})
+		require.NoError(t, err)
+		assert.Equal(t, `{mode="type", pass=[hidden], port=1}`, fmt.Sprint(c), secret)
+	}
+	_, err := def.Parse(map[string]string{"pass": " ", "port": "1", "mode": "type"})
+	require.Error(t, err)
+	assert.Equal(t, "invalid configuration: pass: must not be empty", err.Error(),
+		"an error about a password key names the key, not the value")
 }

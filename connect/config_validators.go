@@ -11,7 +11,10 @@ import (
 )
 
 // ValidatorFunc adapts a function to a [Validator], for rules the built-in
-// validators do not cover.
+// validators do not cover. The value of a ConfigPassword key is a
+// [Password], which prints as [hidden]: a validator must not put its
+// Value in the error, since errors are logged and shown; Parse masks
+// secrets by key and does not search messages for them.
 type ValidatorFunc func(key string, value any) error
 
 // Validate calls f.
