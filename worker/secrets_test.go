@@ -1,0 +1,351 @@
+package worker_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/sink"
+	"github.com/connectkit/connectkit/source"
+	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/bundled"
+)
+
+// secretAlphabet holds the characters generated secrets are made of:
+// letters, digits and the punctuation passwords often hold (and that
+// quoting and escaping would change).
+const secretAlphabet = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&()*+,-./;<>?@[]^_{|}~`
+
+// newSecret returns a random secret of n characters.
+func newSecret(r *rand.Rand, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = secretAlphabet[r.IntN(len(secretAlphabet))]
+	}
+	return string(b)
+}
+
+// leakCheck collects the secrets of a scenario and every text it produced
+// (logs, errors, and later REST responses and metrics), and fails the test
+// where a text holds a secret. Secrets are long and random, so that finding
+// one by chance is impossible; short secrets are covered where outputs
+// can be compared for two different secrets (see
+// TestShortSecretsChangeNoMessage).
+type leakCheck struct {
+	secrets map[string]string // secret -> where it was set
+	texts   map[string]string // where -> what was produced
+}
+
+func newLeakCheck() *leakCheck {
+	return &leakCheck{secrets: map[string]string{}, texts: map[string]string{}}
+}
+
+func (l *leakCheck) secret(r *rand.Rand, where string) string {
+	s := newSecret(r, 24)
+	l.secrets[s] = where
+	return s
+}
+
+func (l *leakCheck) add(where, text string) { l.texts[where] += text }
+
+func (l *leakCheck) assertNoLeak(t *testing.T) {
+	t.Helper()
+	for where, text := range l.texts {
+		for s, from := range l.secrets {
+			// Also look for the parts of the secret that survive
+			// quoting or JSON escaping: its first and last 10 characters.
+			for _, part := range []string{s, s[:10], s[len(s)-10:]} {
+				if i := strings.Index(text, part); i >= 0 {
+					lo, hi := max(0, i-200), min(len(text), i+len(part)+200)
+					t.Errorf("the secret of %s appears in %s: ...%s...", from, where, text[lo:hi])
+					break
+				}
+			}
+		}
+	}
+}
+
+// saslCluster starts kfake requiring SASL/PLAIN with user "connect" and
+// password pass, with the topics seeded.
+func saslCluster(t *testing.T, pass string, topics ...string) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.EnableSASL(), kfake.Superuser("PLAIN", "connect", pass),
+		kfake.SeedTopics(1, topics...), kfake.AllowAutoTopicCreation())
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+func saslClient(t *testing.T, addrs []string, pass string, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(addrs...),
+		kgo.SASL(plain.Auth{User: "connect", Pass: pass}.AsMechanism())}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+func jaas(pass string) string {
+	return `org.apache.kafka.common.security.plain.PlainLoginModule required username="connect" password="` + pass + `";`
+}
+
+// TestSecretsNeverLeak runs every bundled connector through worker.Run
+// with debug logging, against a SASL/PLAIN cluster and an HTTP API and S3
+// store that require credentials, with generated secrets in every
+// password setting: the connectors' own (the S3 secret key through a
+// ${file:...} config provider), the Kafka clients' sasl.jaas.config, and a
+// run with a wrong password so that authentication errors are logged too.
+// No secret may appear in any log line or error.
+func TestSecretsNeverLeak(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 2))
+	lc := newLeakCheck()
+	kafkaPass := lc.secret(r, "sasl.jaas.config")
+	httpPass := lc.secret(r, "http.auth.password")
+	s3Secret := lc.secret(r, "aws.secret.access.key (from a ${file:...} provider)")
+	wrongPass := lc.secret(r, "a wrong sasl.jaas.config password")
+
+	kc := saslCluster(t, kafkaPass, "in", "out")
+	addrs := kc.ListenAddrs()
+	prod := saslClient(t, addrs, kafkaPass, kgo.DefaultProduceTopic("in"))
+	ctx := context.Background()
+	for i := range 20 {
+		v := fmt.Sprintf(`{"id":%d,"ok":true}`, i)
+		if i == 7 {
+			v = `{"id": not json` // logged with errors.log.include.messages
+		}
+		require.NoError(t, prod.ProduceSync(ctx, &kgo.Record{Value: []byte(v)}).FirstErr())
+	}
+
+	store := connectortest.NewS3(t, "bucket")
+	var httpCalls atomic.Int64
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		n := httpCalls.Add(1)
+		if u, p, ok := req.BasicAuth(); !ok || u != "api" || p != httpPass {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if n == 2 {
+			http.Error(w, "try again", http.StatusServiceUnavailable) // an error path that logs the request
+			return
+		}
+		_ = json.NewEncoder(w).Encode([]map[string]any{{"id": n, "v": "x"}})
+	}))
+	defer api.Close()
+
+	dir := t.TempDir()
+	secretsFile := filepath.Join(dir, "s3.properties")
+	require.NoError(t, os.WriteFile(secretsFile, []byte("secret="+s3Secret+"\n"), 0o600))
+	out := filepath.Join(dir, "out.txt")
+
+	workerCfg := func(pass string) map[string]string {
+		w := map[string]string{
+			"bootstrap.servers":              strings.Join(addrs, ","),
+			"config.providers":               "file",
+			"config.providers.file.class":    "org.apache.kafka.common.config.provider.FileConfigProvider",
+			"key.converter":                  "org.apache.kafka.connect.storage.StringConverter",
+			"value.converter":                "org.apache.kafka.connect.json.JsonConverter",
+			"value.converter.schemas.enable": "false",
+			"offset.flush.interval.ms":       "300",
+			"offset.storage.file.filename":   filepath.Join(dir, "offsets"),
+		}
+		for _, p := range []string{"", "consumer.", "producer.", "admin."} {
+			w[p+"security.protocol"] = "SASL_PLAINTEXT"
+			w[p+"sasl.mechanism"] = "PLAIN"
+			w[p+"sasl.jaas.config"] = jaas(pass)
+		}
+		return w
+	}
+	errorsAll := map[string]string{"errors.tolerance": "all", "errors.log.enable": "true", "errors.log.include.messages": "true",
+		"errors.deadletterqueue.topic.name": "dlq", "errors.deadletterqueue.topic.replication.factor": "1",
+		"errors.deadletterqueue.context.headers.enable": "true"}
+	with := func(m map[string]string, extra map[string]string) map[string]string {
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	connectors := []map[string]string{
+		with(map[string]string{"name": "files", "connector.class": "FileStreamSink", "topics": "in", "file": out}, errorsAll),
+		with(map[string]string{"name": "s3", "connector.class": "io.confluent.connect.s3.S3SinkConnector", "topics": "in",
+			"s3.bucket.name": "bucket", "s3.region": store.Region, "store.url": store.Endpoint,
+			"aws.access.key.id": store.AccessKey, "aws.secret.access.key": "${file:" + secretsFile + ":secret}",
+			"format.class": "io.confluent.connect.s3.format.json.JsonFormat", "flush.size": "5",
+			"storage.class": "io.confluent.connect.s3.storage.S3Storage"}, errorsAll),
+		with(map[string]string{"name": "forward", "connector.class": "com.kakao.connector.kafka.KafkaSinkConnector", "topics": "in",
+			"kafka.sink.bootstrap": strings.Join(addrs, ","), "kafka.sink.topic": "out",
+			"kafka.filtering.condition": "$[?(@.ok == true)]", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+			"kafka.sink.security.protocol": "SASL_PLAINTEXT", "kafka.sink.sasl.mechanism": "PLAIN",
+			"kafka.sink.sasl.jaas.config": jaas(kafkaPass)}, errorsAll),
+		{"name": "http", "connector.class": "HttpSource", "kafka.topic": "from-http", "http.request.url": api.URL,
+			"http.auth.type": "Basic", "http.auth.user": "api", "http.auth.password": httpPass,
+			"http.timer.interval.millis": "100", "http.timer.catchup.interval.millis": "50",
+			"http.response.list.pointer": "/", "http.response.record.offset.pointer": "key=/id",
+			"errors.tolerance": "all"},
+	}
+
+	// Run 1: everything right, until each connector has done its work.
+	logs := &syncWriter{w: new(bytes.Buffer)}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	old := slog.Default()
+	slog.SetDefault(log) // catches anything logging through the default
+	t.Cleanup(func() { slog.SetDefault(old) })
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- worker.Run(runCtx, workerCfg(kafkaPass), connectors, worker.Options{Registry: bundled.Registry(), Logger: log})
+	}()
+	reader := saslClient(t, addrs, kafkaPass, kgo.ConsumeTopics("out", "from-http"))
+	seen := map[string]int{}
+	deadline := time.Now().Add(45 * time.Second)
+	for (seen["out"] < 19 || seen["from-http"] < 2) && time.Now().Before(deadline) {
+		pctx, pcancel := context.WithTimeout(ctx, time.Second)
+		reader.PollFetches(pctx).EachRecord(func(rec *kgo.Record) { seen[rec.Topic]++ })
+		pcancel()
+	}
+	if !assert.GreaterOrEqual(t, seen["out"], 19, "the kafka sink forwarded the good records") {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, `"forward"`) && !strings.Contains(line, `"DEBUG"`) {
+				t.Log(line)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, seen["from-http"], 2, "the HTTP source wrote records")
+	require.Eventually(t, func() bool {
+		b, _ := os.ReadFile(out)
+		keys, _ := store.Keys(ctx, "bucket", "")
+		return strings.Count(string(b), "\n") == 19 && len(keys) > 0
+	}, 30*time.Second, 100*time.Millisecond, "the file and S3 sinks wrote the good records")
+	cancel()
+	if err := <-done; err != nil {
+		lc.add("the error of run 1", fmt.Sprintf("%v\n%+v", err, err))
+	}
+	lc.add("the logs of run 1", logs.String())
+
+	// Run 2: a wrong Kafka password, for the clients' authentication errors.
+	logs2 := &syncWriter{w: new(bytes.Buffer)}
+	log2 := slog.New(slog.NewJSONHandler(logs2, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	runCtx, cancel = context.WithTimeout(ctx, 4*time.Second)
+	err := worker.Run(runCtx, workerCfg(wrongPass), connectors[:1], worker.Options{Registry: bundled.Registry(), Logger: log2})
+	cancel()
+	if err != nil {
+		lc.add("the error of run 2", fmt.Sprintf("%v\n%+v", err, err))
+	}
+	lc.add("the logs of run 2", logs2.String())
+	assert.Contains(t, strings.ToLower(logs2.String()), "authenticat", "the wrong password was noticed and logged")
+
+	// Run 3: invalid configurations beside the secrets, for the errors.
+	bad := with(with(map[string]string{}, connectors[1]), map[string]string{"flush.size": "-1", "s3.part.size": "x"})
+	bad["aws.secret.access.key"] = s3Secret
+	httpBad := with(with(map[string]string{}, connectors[3]), map[string]string{"http.auth.type": "Digest", "http.timer.interval.millis": "soon"})
+	err = worker.Run(ctx, workerCfg(kafkaPass), []map[string]string{bad, httpBad}, worker.Options{Registry: bundled.Registry(), Logger: log})
+	require.Error(t, err)
+	lc.add("the configuration error of run 3", fmt.Sprintf("%v\n%+v", err, err))
+
+	require.Positive(t, len(logs.String()), "run 1 logged")
+	lc.assertNoLeak(t)
+}
+
+// TestShortSecretsChangeNoMessage sets every PASSWORD key of every bundled
+// connector (found in their ConfigDefs and the runtimes', so a new
+// connector is covered without changing this test) and the Kafka clients'
+// sasl.jaas.config password to generated one-, two- and three-character
+// secrets, beside invalid settings, and requires worker.Run's error and
+// logs to be the same, byte for byte, whatever the secret. A short
+// secret cannot be looked for in a text (a one-letter one is in every
+// word); a text that does not change with it holds neither the secret nor
+// a trace of masking it.
+func TestShortSecretsChangeNoMessage(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 3))
+	outputFor := func(secret string) string {
+		var connectors []map[string]string
+		for _, p := range bundled.Plugins() {
+			cfg := map[string]string{
+				"name": "c-" + p.Name, "connector.class": p.Name, "topics": "t", "kafka.topic": "t",
+				"tasks.max": "zero", "errors.tolerance": "some", // invalid: the runtime's errors
+			}
+			for _, k := range p.New().ConfigDef().Keys() {
+				switch k.Type {
+				case connect.ConfigPassword:
+					cfg[k.Name] = secret
+				case connect.ConfigInt, connect.ConfigLong:
+					cfg[k.Name] = "x" // invalid: the connector's own errors
+				}
+			}
+			connectors = append(connectors, cfg)
+		}
+		w := map[string]string{"bootstrap.servers": "127.0.0.1:1", "offset.flush.interval.ms": "soon"}
+		for _, k := range append(sink.ConfigDef().Keys(), source.ConfigDef().Keys()...) {
+			if k.Type == connect.ConfigPassword {
+				w[k.Name] = secret
+			}
+		}
+		for _, p := range []string{"consumer.", "producer."} {
+			w[p+"security.protocol"] = "SASL_SSL"
+			w[p+"sasl.mechanism"] = "SCRAM-SHA-512"
+			w[p+"sasl.jaas.config"] = `org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="` + secret + `" unknownOption="` + secret + `";`
+			w[p+"ssl.key.password"] = secret
+			w[p+"ssl.keystore.password"] = secret + "x"
+			w[p+"ssl.keystore.type"] = "PKCS12"
+		}
+		var logs bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug,
+			ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey {
+					return slog.Attr{}
+				}
+				return a
+			}}))
+		err := worker.Run(context.Background(), w, connectors, worker.Options{Registry: bundled.Registry(), Logger: log})
+		require.Error(t, err)
+		out := err.Error() + "\n"
+		// Valid connectors, so that the client settings are checked (and
+		// fail: a PKCS12 key password that differs from the store's).
+		delete(w, "offset.flush.interval.ms")
+		err = worker.Run(context.Background(), w, []map[string]string{
+			{"name": "files", "connector.class": "FileStreamSink", "topics": "t", "file": filepath.Join(t.TempDir(), "f")},
+			{"name": "http", "connector.class": "HttpSource", "kafka.topic": "t", "http.request.url": "http://127.0.0.1:1/",
+				"http.auth.type": "Basic", "http.auth.user": "u", "http.auth.password": secret},
+		}, worker.Options{Registry: bundled.Registry(), Logger: log})
+		require.Error(t, err)
+		return out + err.Error() + "\n" + logs.String()
+	}
+	hiddenInWord := regexp.MustCompile(`\w\[hidden\]|\[hidden\]\w|\[hidd\[`)
+	letters := "abcdefghijklmnopqrstuvwxyz"
+	for n := 1; n <= 3; n++ {
+		var secrets []string
+		for range 4 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = letters[r.IntN(len(letters))]
+			}
+			secrets = append(secrets, string(b))
+		}
+		first := outputFor(secrets[0])
+		require.Contains(t, first, "tasks.max", "the run failed on the invalid settings")
+		require.Contains(t, first, "ssl.key.password", "the client settings were checked")
+		assert.NotRegexp(t, hiddenInWord, first)
+		for _, s := range secrets[1:] {
+			assert.Equal(t, first, outputFor(s), "the output changes with the secret (%q vs %q)", secrets[0], s)
+		}
+	}
+}
