@@ -14,38 +14,37 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: connect-standalone [-v] worker.properties connector.properties [connector2.properties ...]\n\nconnectors:\n")
-		for _, p := range bundled.Plugins() {
-			fmt.Fprintf(flag.CommandLine.Output(), "  %s (%v): %s\n", p.Name, p.Aliases, p.Doc)
-		}
-		flag.PrintDefaults()
+	what := "connect-standalone runs connectors from Kafka Connect's own configuration files, like\n" +
+		"Kafka's bin/connect-standalone.sh. SIGINT or SIGTERM stops every connector gracefully.\n\nconnectors:"
+	for _, p := range bundled.Plugins() {
+		what += fmt.Sprintf("\n  %s %v\n      %s", p.Name, p.Aliases, p.Doc)
 	}
-	verbose := flag.Bool("v", false, "debug logging")
+	flag.Usage = logs.Usage(flag.CommandLine, what,
+		"connect-standalone [flags] worker.properties connector.properties [connector2.json ...]")
+	lf := logs.AddFlags(flag.CommandLine)
 	flag.Parse()
-	if flag.NArg() < 2 {
+	log, err := lf.Logger(os.Stderr)
+	if err != nil || flag.NArg() < 2 {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "connect-standalone:", err)
+		}
 		flag.Usage()
 		os.Exit(2)
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log})
+	err = worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "connect-standalone:", err)
 		os.Exit(1)

@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/source"
 	"github.com/connectkit/connectkit/source/httpsource"
 	"github.com/connectkit/connectkit/worker"
@@ -30,13 +31,19 @@ import (
 func main() {
 	bootstrap := flag.String("bootstrap", "localhost:9092", "Kafka bootstrap servers")
 	offsets := flag.String("offsets", "", "file to store source offsets in (default: the Kafka topic connect-offsets)")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: http-source [-bootstrap host:port] [-offsets file] connector.properties\n")
-		flag.PrintDefaults()
-	}
+	flag.Usage = logs.Usage(flag.CommandLine, `http-source runs the HTTP source connector (castorm's HttpSourceConnector) from a
+Kafka Connect connector file, .properties or JSON: it polls an HTTP JSON API
+and writes each new record to Kafka, resuming where it stopped. SIGINT or
+SIGTERM stops it gracefully.`,
+		"http-source [flags] connector.properties")
+	lf := logs.AddFlags(flag.CommandLine)
 	flag.Parse()
 	if flag.NArg() != 1 {
 		flag.Usage()
+		os.Exit(2)
+	}
+	if _, err := lf.Logger(os.Stderr); err != nil { // the runtime logs through slog's default
+		fmt.Fprintln(os.Stderr, "http-source:", err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

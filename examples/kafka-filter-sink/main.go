@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/sink/kafkasink"
 	"github.com/connectkit/connectkit/worker"
@@ -27,13 +28,21 @@ import (
 
 func main() {
 	bootstrap := flag.String("bootstrap", "localhost:9092", "source Kafka bootstrap servers")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: kafka-filter-sink [-bootstrap host:port] connector.properties\n")
-		flag.PrintDefaults()
-	}
+	flag.Usage = logs.Usage(flag.CommandLine, `kafka-filter-sink runs the filtering Kafka sink (kakao's KafkaSinkConnector)
+from a connector file, .properties or JSON: it forwards the JSON records of
+its topics that match JSONPath conditions to a topic of another (or the
+same) cluster. -bootstrap is the source cluster; the file's
+kafka.sink.bootstrap is the destination. SIGINT or SIGTERM stops it
+gracefully, committing what was delivered.`,
+		"kafka-filter-sink [flags] connector.properties")
+	lf := logs.AddFlags(flag.CommandLine)
 	flag.Parse()
 	if flag.NArg() != 1 {
 		flag.Usage()
+		os.Exit(2)
+	}
+	if _, err := lf.Logger(os.Stderr); err != nil { // the runtime logs through slog's default
+		fmt.Fprintln(os.Stderr, "kafka-filter-sink:", err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -35,6 +35,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/sink/filesink"
 )
@@ -42,14 +43,20 @@ import (
 func main() {
 	records := flag.Int("records", 10000, "number of sample records")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up after this long")
-	verbose := flag.Bool("v", false, "log the runtime's own messages")
+	flag.Usage = logs.Usage(flag.CommandLine, `quickstart runs the bundled connectors end to end with no infrastructure: an
+embedded Kafka cluster, sample orders, then the file sink, the S3 sink (to an
+in-process S3 server), the Kafka sink (splitting a topic by JSONPath) and the
+HTTP source (from a local paginated API), each until every record is written
+and committed. Only warnings are logged unless -v is given.`,
+		"quickstart [flags]")
+	lf := logs.AddFlags(flag.CommandLine)
+	lf.SetQuietLevel(slog.LevelWarn) // the progress lines are the output
 	flag.Parse()
-
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
+	log, err := lf.Logger(os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(2)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/sink/s3sink"
 	"github.com/connectkit/connectkit/worker"
@@ -27,13 +28,20 @@ import (
 
 func main() {
 	bootstrap := flag.String("bootstrap", "localhost:9092", "Kafka bootstrap servers")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: s3-sink [-bootstrap host:port] connector.properties\n")
-		flag.PrintDefaults()
-	}
+	flag.Usage = logs.Usage(flag.CommandLine, `s3-sink runs the S3 sink connector (Confluent's S3SinkConnector) from a
+connector file, .properties or JSON: it writes the records of its topics to
+S3 objects under Confluent's names, exactly once. Credentials come from the
+file or the default AWS credential chain; store.url points at MinIO or
+another S3-compatible store. SIGINT or SIGTERM stops it gracefully.`,
+		"s3-sink [flags] connector.properties")
+	lf := logs.AddFlags(flag.CommandLine)
 	flag.Parse()
 	if flag.NArg() != 1 {
 		flag.Usage()
+		os.Exit(2)
+	}
+	if _, err := lf.Logger(os.Stderr); err != nil { // the runtime logs through slog's default
+		fmt.Fprintln(os.Stderr, "s3-sink:", err)
 		os.Exit(2)
 	}
 	if err := run(*bootstrap, flag.Arg(0)); err != nil {

@@ -15,6 +15,7 @@ import (
 type Flags struct {
 	verbose bool
 	format  string
+	level   slog.Level // without -v
 }
 
 // AddFlags defines -v and -log.format on fs.
@@ -25,11 +26,16 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 	return f
 }
 
+// SetQuietLevel sets the level logged without -v (info by default), for a
+// program whose own output is the point, such as a demo that prints its
+// progress.
+func (f *Flags) SetQuietLevel(l slog.Level) { f.level = l }
+
 // Logger returns a logger writing to w in the chosen format and level, and
 // makes it slog's default, so that code logging through slog.Default() or
 // the standard log package writes to the same stream.
 func (f *Flags) Logger(w io.Writer) (*slog.Logger, error) {
-	level := slog.LevelInfo
+	level := f.level
 	if f.verbose {
 		level = slog.LevelDebug
 	}
