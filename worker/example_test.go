@@ -2,7 +2,6 @@ package worker_test
 
 import (
 	"fmt"
-	"log"
 	"maps"
 	"slices"
 	"strings"
@@ -20,7 +19,7 @@ file=C:\\data\\out.txt
 `
 	config, err := worker.ParseProperties(strings.NewReader(text))
 	if err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	for _, k := range slices.Sorted(maps.Keys(config)) {
 		fmt.Printf("%s = %s\n", k, config[k])
@@ -36,7 +35,7 @@ func ExampleLoadConfigFile() {
 	// The body of a Kafka Connect REST request: {"name": ..., "config": {...}}.
 	config, err := worker.LoadConfigFile("testdata/connect-file-sink.json")
 	if err != nil {
-		log.Fatal(err)
+		panic(err)
 	}
 	fmt.Println(config["name"], config["tasks.max"])
 	// Output:
