@@ -25,12 +25,17 @@
 //     sink puts each record: Confluent's Default, Field and time-based
 //     partitioners, with Joda-Time path formats.
 //   - [github.com/connectkit/connectkit/worker]: hosts connectors from Kafka
-//     Connect's .properties and JSON files, like connect-standalone.
+//     Connect's .properties and JSON files, like connect-standalone, from
+//     a registry of connectors and converters;
+//     [github.com/connectkit/connectkit/worker/bundled] registers the
+//     bundled ones and [github.com/connectkit/connectkit/worker/configprovider]
+//     resolves Kafka's config provider placeholders.
 //   - [github.com/connectkit/connectkit/connectortest]: the test kit. An
 //     embedded Kafka cluster, a harness and conformance suites that prove a
 //     connector's delivery guarantees in go test.
 //   - examples/: quickstart (runs with no infrastructure),
-//     connect-standalone, and custom-sink, the smallest connector to copy.
+//     connect-standalone, custom-worker (connect-standalone with your own
+//     connectors), and custom-sink, the smallest connector to copy.
 //
 // # A five-minute tour
 //
