@@ -16,6 +16,7 @@ import (
 	"github.com/connectkit/connectkit/connectortest"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
+	"github.com/connectkit/connectkit/worker/configprovider"
 )
 
 // TestRunFilesResolvesConfigProviders runs a connector file whose settings
@@ -79,4 +80,33 @@ config.providers.file.class=FileConfigProvider
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "s: configprovider: provider file")
 	assert.Contains(t, err.Error(), "missing.properties")
+}
+
+// mapProvider is a config provider of the test's own.
+type mapProvider map[string]string
+
+func (m mapProvider) Get(_ context.Context, _ string, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func TestRegisteredConfigProviderResolvesConnectorSettings(t *testing.T) {
+	reg := bundled.Registry()
+	reg.RegisterConfigProvider("com.example.MapConfigProvider", func(params map[string]string, _ *slog.Logger) (configprovider.Provider, error) {
+		return mapProvider{"tasks": params["tasks"]}, nil
+	})
+	err := worker.Run(context.Background(), map[string]string{
+		"bootstrap.servers":                "127.0.0.1:1",
+		"config.providers":                 "map",
+		"config.providers.map.class":       "MapConfigProvider", // the simple class name works too
+		"config.providers.map.param.tasks": "zero",
+	}, []map[string]string{{"name": "s", "connector.class": "FileStreamSink", "topics": "t", "file": "/dev/null",
+		"tasks.max": "${map:tasks}"}}, worker.Options{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `tasks.max: invalid value "zero"`, "the placeholder was resolved before validation")
 }
