@@ -25,65 +25,12 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/secretcheck"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
 )
-
-// secretAlphabet holds the characters generated secrets are made of:
-// letters, digits and the punctuation passwords often hold (and that
-// quoting and escaping would change).
-const secretAlphabet = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&()*+,-./;<>?@[]^_{|}~`
-
-// newSecret returns a random secret of n characters.
-func newSecret(r *rand.Rand, n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = secretAlphabet[r.IntN(len(secretAlphabet))]
-	}
-	return string(b)
-}
-
-// leakCheck collects the secrets of a scenario and every text it produced
-// (logs, errors, and later REST responses and metrics), and fails the test
-// where a text holds a secret. Secrets are long and random, so that finding
-// one by chance is impossible; short secrets are covered where outputs
-// can be compared for two different secrets (see
-// TestShortSecretsChangeNoMessage).
-type leakCheck struct {
-	secrets map[string]string // secret -> where it was set
-	texts   map[string]string // where -> what was produced
-}
-
-func newLeakCheck() *leakCheck {
-	return &leakCheck{secrets: map[string]string{}, texts: map[string]string{}}
-}
-
-func (l *leakCheck) secret(r *rand.Rand, where string) string {
-	s := newSecret(r, 24)
-	l.secrets[s] = where
-	return s
-}
-
-func (l *leakCheck) add(where, text string) { l.texts[where] += text }
-
-func (l *leakCheck) assertNoLeak(t *testing.T) {
-	t.Helper()
-	for where, text := range l.texts {
-		for s, from := range l.secrets {
-			// Also look for the parts of the secret that survive
-			// quoting or JSON escaping: its first and last 10 characters.
-			for _, part := range []string{s, s[:10], s[len(s)-10:]} {
-				if i := strings.Index(text, part); i >= 0 {
-					lo, hi := max(0, i-200), min(len(text), i+len(part)+200)
-					t.Errorf("the secret of %s appears in %s: ...%s...", from, where, text[lo:hi])
-					break
-				}
-			}
-		}
-	}
-}
 
 // saslCluster starts kfake requiring SASL/PLAIN with user "connect" and
 // password pass, with the topics seeded.
@@ -115,14 +62,15 @@ func jaas(pass string) string {
 // password setting: the connectors' own (the S3 secret key through a
 // ${file:...} config provider), the Kafka clients' sasl.jaas.config, and a
 // run with a wrong password so that authentication errors are logged too.
-// No secret may appear in any log line or error.
+// No secret may appear in any log line or error. The REST API's responses
+// join the same check (secretcheck.Check.Add) once the worker serves them.
 func TestSecretsNeverLeak(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
-	lc := newLeakCheck()
-	kafkaPass := lc.secret(r, "sasl.jaas.config")
-	httpPass := lc.secret(r, "http.auth.password")
-	s3Secret := lc.secret(r, "aws.secret.access.key (from a ${file:...} provider)")
-	wrongPass := lc.secret(r, "a wrong sasl.jaas.config password")
+	lc := secretcheck.NewCheck(r)
+	kafkaPass := lc.Secret("sasl.jaas.config")
+	httpPass := lc.Secret("http.auth.password")
+	s3Secret := lc.Secret("aws.secret.access.key (from a ${file:...} provider)")
+	wrongPass := lc.Secret("a wrong sasl.jaas.config password")
 
 	kc := saslCluster(t, kafkaPass, "in", "out")
 	addrs := kc.ListenAddrs()
@@ -237,9 +185,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}, 30*time.Second, 100*time.Millisecond, "the file and S3 sinks wrote the good records")
 	cancel()
 	if err := <-done; err != nil {
-		lc.add("the error of run 1", fmt.Sprintf("%v\n%+v", err, err))
+		lc.Add("the error of run 1", fmt.Sprintf("%v\n%+v", err, err))
 	}
-	lc.add("the logs of run 1", logs.String())
+	lc.Add("the logs of run 1", logs.String())
 
 	// Run 2: a wrong Kafka password, for the clients' authentication errors.
 	logs2 := &syncWriter{w: new(bytes.Buffer)}
@@ -248,9 +196,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	err := worker.Run(runCtx, workerCfg(wrongPass), connectors[:1], worker.Options{Registry: bundled.Registry(), Logger: log2})
 	cancel()
 	if err != nil {
-		lc.add("the error of run 2", fmt.Sprintf("%v\n%+v", err, err))
+		lc.Add("the error of run 2", fmt.Sprintf("%v\n%+v", err, err))
 	}
-	lc.add("the logs of run 2", logs2.String())
+	lc.Add("the logs of run 2", logs2.String())
 	assert.Contains(t, strings.ToLower(logs2.String()), "authenticat", "the wrong password was noticed and logged")
 
 	// Run 3: invalid configurations beside the secrets, for the errors.
@@ -259,10 +207,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 	httpBad := with(with(map[string]string{}, connectors[3]), map[string]string{"http.auth.type": "Digest", "http.timer.interval.millis": "soon"})
 	err = worker.Run(ctx, workerCfg(kafkaPass), []map[string]string{bad, httpBad}, worker.Options{Registry: bundled.Registry(), Logger: log})
 	require.Error(t, err)
-	lc.add("the configuration error of run 3", fmt.Sprintf("%v\n%+v", err, err))
+	lc.Add("the configuration error of run 3", fmt.Sprintf("%v\n%+v", err, err))
 
 	require.Positive(t, len(logs.String()), "run 1 logged")
-	lc.assertNoLeak(t)
+	lc.AssertNoLeak(t)
 }
 
 // TestShortSecretsChangeNoMessage sets every PASSWORD key of every bundled
