@@ -88,6 +88,15 @@
 // Wrappers around tasks (metrics, test harnesses) must forward these, or the
 // runtime will not see them.
 //
+// # Logging
+//
+// A task logs through [LoggerOf](tc), the logger of its task context: the
+// runtimes' contexts implement the optional [TaskLogger] and give a logger
+// whose records carry the connector's name and the task's number and go to
+// the handler the runtime (or worker) was given, with the runtime's and the
+// Kafka clients' lines. A context without one (a test's) gives
+// slog.Default().
+//
 // # Values and schemas
 //
 // Without a schema (JSON with schemas.enable=false, for example) a value is a
@@ -131,6 +140,9 @@
 //
 // A connector declares its settings once with a [ConfigDef]: typed keys,
 // defaults, validators and documentation, under Kafka Connect's key names.
-// [ConfigDef.Parse] reports every problem at once, naming each key, and
-// redacts passwords; [ConfigDef.WriteMarkdown] generates the reference docs.
+// [ConfigDef.Parse] reports every problem at once, naming each key;
+// [ConfigDef.WriteMarkdown] generates the reference docs. Passwords
+// (ConfigPassword keys) are masked by key: their values are [Password]s,
+// which print, log and encode as [hidden], and problems about them name
+// the key, never the value.
 package connect
