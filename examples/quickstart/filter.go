@@ -8,6 +8,7 @@ import (
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/sink/kafkasink"
 )
@@ -95,11 +96,12 @@ func produceEvents(ctx context.Context, bootstrap string, n int) error {
 
 // topicSize counts the records in topic from its watermarks.
 func topicSize(bootstrap, topic string) (int64, error) {
-	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "group.id": "quickstart-count", "log_level": 3})
+	c, err := kafka.NewConsumer(clientConfig(kafka.ConfigMap{"bootstrap.servers": bootstrap, "group.id": "quickstart-count"}))
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
+	go clientconfig.ForwardLogs(c.Logs(), slog.Default()) // ends when c is closed
 	md, err := c.GetMetadata(&topic, false, 10000)
 	if err != nil {
 		return 0, err

@@ -35,6 +35,7 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/sink/filesink"
@@ -146,13 +147,13 @@ func runUntilCommitted(ctx context.Context, rt *sink.Runtime, bootstrap, group s
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(runCtx) }()
 
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "log_level": 3})
+	admin, closeAdmin, err := newAdmin(bootstrap)
 	if err != nil {
 		stopRuntime()
 		<-done
 		return 0, err
 	}
-	defer admin.Close()
+	defer closeAdmin()
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	var committed int64
@@ -188,11 +189,12 @@ func produceOrders(ctx context.Context, bootstrap, topic string, n int) error {
 // produceAll creates the topics, then writes n records made by gen to the
 // first one and waits until all are acknowledged.
 func produceAll(ctx context.Context, bootstrap string, topics []kafka.TopicSpecification, n int, gen func(i int) (key, value []byte)) error {
-	p, err := kafka.NewProducer(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "linger.ms": 5, "log_level": 3})
+	p, err := kafka.NewProducer(clientConfig(kafka.ConfigMap{"bootstrap.servers": bootstrap, "linger.ms": 5}))
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	go clientconfig.ForwardLogs(p.Logs(), slog.Default()) // ends when p is closed
 	admin, err := kafka.NewAdminClientFromProducer(p)
 	if err != nil {
 		return err
@@ -258,4 +260,28 @@ func countLines(path string) (int, string, error) {
 		return n, first, err
 	}
 	return n, first, nil
+}
+
+// clientConfig returns cfg for one of the quickstart's own clients: only
+// errors logged, and those through slog, in the program's log format.
+func clientConfig(cfg kafka.ConfigMap) *kafka.ConfigMap {
+	cfg["log_level"] = 3
+	cfg["go.logs.channel.enable"] = true
+	return &cfg
+}
+
+// newAdmin returns an admin client whose log lines go through slog: one
+// made from a producer, as a standalone admin client has no Logs channel.
+func newAdmin(bootstrap string) (*kafka.AdminClient, func(), error) {
+	p, err := kafka.NewProducer(clientConfig(kafka.ConfigMap{"bootstrap.servers": bootstrap}))
+	if err != nil {
+		return nil, nil, err
+	}
+	go clientconfig.ForwardLogs(p.Logs(), slog.Default()) // ends when p is closed
+	admin, err := kafka.NewAdminClientFromProducer(p)
+	if err != nil {
+		p.Close()
+		return nil, nil, err
+	}
+	return admin, func() { admin.Close(); p.Close() }, nil
 }
