@@ -8,6 +8,16 @@
 // bundled connector. SIGINT or SIGTERM stops every connector gracefully,
 // with a final flush and offset commit. An unknown class or an invalid
 // configuration exits with status 1, listing every problem.
+//
+// Kafka Connect's REST API is served on the worker's listeners
+// (default http://127.0.0.1:8083; an empty listeners= turns it off), so
+// connectors can be watched and managed while it runs:
+//
+//	curl -s localhost:8083/connectors?expand=status
+//
+// With the REST API on, the connector files are optional: connectors can be
+// created with POST /connectors. What the REST API changes lasts until the
+// process stops; a restart runs the files' connectors again.
 package main
 
 import (
@@ -15,17 +25,22 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/rest"
 )
+
+// version is shown by GET / of the REST API.
+const version = "connectkit-dev"
 
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: connect-standalone [-v] worker.properties connector.properties [connector2.properties ...]\n\nconnectors:\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: connect-standalone [-v] worker.properties [connector.properties connector2.json ...]\n\nconnectors:\n")
 		for _, p := range bundled.Plugins() {
 			fmt.Fprintf(flag.CommandLine.Output(), "  %s (%v): %s\n", p.Name, p.Aliases, p.Doc)
 		}
@@ -33,7 +48,7 @@ func main() {
 	}
 	verbose := flag.Bool("v", false, "debug logging")
 	flag.Parse()
-	if flag.NArg() < 2 {
+	if flag.NArg() < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -41,11 +56,16 @@ func main() {
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	// The REST API's /admin/loggers sets the levels; -v starts the root at DEBUG.
+	loggers := rest.NewLoggers(level)
+	log := slog.New(loggers.Handler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.Level(-100)})))
+	api := func(h worker.Herder) http.Handler {
+		return rest.NewHandler(h, rest.Options{Version: version, Loggers: loggers, Logger: log})
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log})
+	err := worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log, API: api})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "connect-standalone:", err)
 		os.Exit(1)

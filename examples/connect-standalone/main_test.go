@@ -47,6 +47,8 @@ func TestSIGTERMFlushesAndCommits(t *testing.T) {
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter.schemas.enable=false
+# no REST API: tests run in parallel
+listeners=
 # only the shutdown commit can commit within this test
 offset.flush.interval.ms=3600000
 `, c.BootstrapServers()))
