@@ -172,6 +172,10 @@ type StateInfo struct {
 	State    string `json:"state"`
 	WorkerID string `json:"worker_id"`
 	Trace    string `json:"trace,omitempty"`
+	// Version is the connector plugin's version (KIP-891): its
+	// [connect.Versioned] version, else "undefined", as Kafka Connect
+	// says of a plugin without one.
+	Version string `json:"version"`
 }
 
 // TaskStateInfo is the state of one task.
@@ -184,7 +188,7 @@ type TaskStateInfo struct {
 type PluginInfo struct {
 	Class   string `json:"class"`
 	Type    string `json:"type"`
-	Version string `json:"version,omitempty"`
+	Version string `json:"version"`
 }
 
 // ConfigInfos is the result of validating a connector configuration,
@@ -211,7 +215,7 @@ type ConfigKeyInfo struct {
 	Importance    string   `json:"importance"`
 	Documentation string   `json:"documentation"`
 	Group         *string  `json:"group"`
-	OrderInGroup  int      `json:"order"`
+	OrderInGroup  int      `json:"order_in_group"`
 	Width         string   `json:"width"`
 	DisplayName   string   `json:"display_name"`
 	Dependents    []string `json:"dependents"`

@@ -332,6 +332,17 @@ func (s *Standalone) ConnectorStatus(ctx context.Context, name string) (Connecto
 	return s.statusLocked(c), nil
 }
 
+// undefinedVersion is Kafka Connect's version of a plugin that has none.
+const undefinedVersion = "undefined"
+
+// pluginVersion is the version of plugin p.
+func pluginVersion(p Plugin) string {
+	if v, ok := p.New().(connect.Versioned); ok && v.Version() != "" {
+		return v.Version()
+	}
+	return undefinedVersion
+}
+
 func (s *Standalone) state(state connect.State, err error) StateInfo {
 	st := StateInfo{State: string(state), WorkerID: s.workerID}
 	if err != nil {
@@ -350,6 +361,16 @@ func trace(err error) string {
 }
 
 func (s *Standalone) statusLocked(c *connState) ConnectorStateInfo {
+	st := s.statusOf(c)
+	v := pluginVersion(c.plugin)
+	st.Connector.Version = v
+	for i := range st.Tasks {
+		st.Tasks[i].Version = v
+	}
+	return st
+}
+
+func (s *Standalone) statusOf(c *connState) ConnectorStateInfo {
 	st := ConnectorStateInfo{Name: c.name, Type: c.kind, Tasks: []TaskStateInfo{}}
 	switch {
 	case c.target == TargetStopped:
@@ -788,7 +809,7 @@ func (s *Standalone) RestartTask(ctx context.Context, name string, task int) err
 func (s *Standalone) Plugins(ctx context.Context) []PluginInfo {
 	var out []PluginInfo
 	for _, p := range s.reg.Plugins() {
-		info := PluginInfo{Class: className(p)}
+		info := PluginInfo{Class: className(p), Version: undefinedVersion}
 		c := p.New()
 		switch c.(type) {
 		case connect.SinkConnector:
@@ -798,7 +819,7 @@ func (s *Standalone) Plugins(ctx context.Context) []PluginInfo {
 		default:
 			continue
 		}
-		if v, ok := c.(connect.Versioned); ok {
+		if v, ok := c.(connect.Versioned); ok && v.Version() != "" {
 			info.Version = v.Version()
 		}
 		out = append(out, info)

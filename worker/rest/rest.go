@@ -224,7 +224,9 @@ func decode(r *http.Request, v any) error {
 		if errors.As(err, &mb) {
 			return err
 		}
-		return badRequest("Request body is not valid JSON: %v", err)
+		// Kafka Connect answers 500 here: Jackson's parse error reaches its
+		// generic exception mapper. Clients expect that code.
+		return &requestError{http.StatusInternalServerError, fmt.Sprintf("Request body is not valid JSON: %v", err)}
 	}
 	if dec.More() {
 		return badRequest("Request body holds more than one JSON value")

