@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,6 +46,17 @@ func (*nopSinkTask) Start(context.Context, map[string]string, connect.SinkTaskCo
 }
 func (*nopSinkTask) Put(context.Context, []connect.SinkRecord) error { return nil }
 func (*nopSinkTask) Stop(context.Context) error                      { return nil }
+
+// failSink's tasks fail to start.
+type failSink struct{ secretSink }
+
+func (failSink) NewTask() connect.SinkTask { return &failTask{} }
+
+type failTask struct{ nopSinkTask }
+
+func (*failTask) Start(context.Context, map[string]string, connect.SinkTaskContext) error {
+	return errors.New("cannot open the database")
+}
 
 // countSource writes records 0..4 of partition {"file": "f"}, each with
 // offset {"line": n}, then idles.
@@ -92,6 +104,7 @@ func server(t *testing.T, c *connectortest.Cluster) (*httptest.Server, *worker.S
 	reg := bundled.Registry()
 	reg.Register(worker.Plugin{Name: "SecretSink", Aliases: []string{"com.example.SecretSinkConnector"},
 		New: func() connect.Connector { return secretSink{} }})
+	reg.Register(worker.Plugin{Name: "FailSink", New: func() connect.Connector { return failSink{} }})
 	reg.Register(worker.Plugin{Name: "CountSource", Aliases: []string{"com.example.CountSourceConnector"},
 		New: func() connect.Connector { return countSource{} }})
 	wcfg := map[string]string{
@@ -457,4 +470,33 @@ func TestLoggersFilterByLoggerName(t *testing.T) {
 	assert.NotContains(t, buf.String(), "hidden")
 	assert.Contains(t, buf.String(), "shown")
 	assert.NotContains(t, buf.String(), "root stays")
+}
+
+func TestFailedTaskIsVisibleAndRestartable(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "in", 1)
+	srv, _ := server(t, c)
+	r := call(t, srv, "POST", "/connectors", `{"name":"bad","config":{"connector.class":"FailSink","topics":"in","db.password":"hunter2"}}`)
+	require.Equal(t, 201, r.status, "%s", r.body)
+	st := waitState(t, c, srv, "bad", "RUNNING", "FAILED")
+	task := st["tasks"].([]any)[0].(map[string]any)
+	assert.Contains(t, task["trace"], "cannot open the database")
+	assert.Equal(t, "undefined", task["version"])
+
+	h := call(t, srv, "GET", "/health", "")
+	assert.Equal(t, 500, h.status)
+	assert.Contains(t, h.object(t)["message"], "bad-0")
+
+	r = call(t, srv, "POST", "/connectors/bad/restart?includeTasks=true&onlyFailed=true", "")
+	require.Equal(t, 202, r.status, "%s", r.body)
+	plan := r.object(t)
+	assert.Equal(t, "RUNNING", plan["connector"].(map[string]any)["state"], "a running connector is not restarted with onlyFailed")
+	assert.Equal(t, "RESTARTING", plan["tasks"].([]any)[0].(map[string]any)["state"])
+	assert.NotContains(t, plan["tasks"].([]any)[0].(map[string]any), "trace")
+	// It fails again: the restart happened and the status shows it.
+	waitState(t, c, srv, "bad", "RUNNING", "FAILED")
+
+	require.Equal(t, 204, call(t, srv, "PUT", "/connectors/bad/stop", "").status)
+	c.WaitFor(t, 10*time.Second, func() bool { return call(t, srv, "GET", "/health", "").status == 200 },
+		"healthy once the failed connector is stopped")
 }
