@@ -301,8 +301,13 @@ func boolParam(q url.Values, name string) bool {
 	return strings.EqualFold(q.Get(name), "true")
 }
 
+// clusterTimeout bounds GET /'s wait for the cluster id.
+const clusterTimeout = 10 * time.Second
+
 func (a *api) root(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	id, err := a.h.ClusterID(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), clusterTimeout)
+	defer cancel()
+	id, err := a.h.ClusterID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
