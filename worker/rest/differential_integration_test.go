@@ -411,7 +411,7 @@ func TestRESTMatchesKafkaConnect(t *testing.T) {
 			body: fmt.Sprintf(`{"connector.class":%q,"topics":%q}`, sinkClass, topic), match: []string{"name", "type"}},
 		{id: "delete-second", method: "DELETE", path: "/connectors/NAME-2"},
 		{id: "create-stopped", method: "POST", path: "/connectors",
-			body: fmt.Sprintf(`{"name":"NAME-3","config":{"connector.class":%q,"topics":%q},"initial_state":"STOPPED"}`, sinkClass, topic),
+			body:  fmt.Sprintf(`{"name":"NAME-3","config":{"connector.class":%q,"topics":%q},"initial_state":"STOPPED"}`, sinkClass, topic),
 			match: []string{"name", "tasks"}},
 		{id: "status-created-stopped", method: "GET", path: "/connectors/NAME-3/status", match: []string{"connector.state", "tasks"}},
 		{id: "delete-third", method: "DELETE", path: "/connectors/NAME-3"},
