@@ -78,14 +78,7 @@ var _ Herder = (*Standalone)(nil)
 // NewStandalone returns a standalone herder for the worker settings wcfg
 // (bootstrap.servers, converters, offset storage, listeners, ...).
 func NewStandalone(wcfg map[string]string, opts Options) (*Standalone, error) {
-	reg := opts.Registry
-	if reg == nil {
-		reg = Default
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	reg, log := opts.defaults()
 	s := &Standalone{
 		wcfg: maps.Clone(wcfg), reg: reg, log: log, resolve: opts.ResolveConfig,
 		workerID: WorkerID(wcfg),
@@ -183,22 +176,7 @@ func (s *Standalone) start(ctx context.Context, c *connState) {
 		s.fail(c, fmt.Errorf("worker: connector %s: resolve configuration: %w", c.name, err))
 		return
 	}
-	type runtime interface {
-		Run(ctx context.Context) error
-		Status() connect.ConnectorStatus
-		TaskConfigs() []map[string]string
-	}
-	var rt runtime
-	switch conn := c.plugin.New().(type) {
-	case connect.SinkConnector:
-		rt, err = sink.New(conn, cfg, sink.WithWorkerConfig(s.wcfg), sink.WithLogger(s.log))
-	case connect.SourceConnector:
-		opts := []source.Option{source.WithWorkerConfig(s.wcfg), source.WithLogger(s.log)}
-		if s.offsetFile != nil {
-			opts = append(opts, source.WithOffsetStore(s.offsetFile))
-		}
-		rt, err = source.New(conn, cfg, opts...)
-	}
+	rt, err := s.newRuntime(c.plugin, cfg, s.log)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -220,6 +198,29 @@ func (s *Standalone) start(ctx context.Context, c *connState) {
 		g.err = err
 		close(g.done)
 	}()
+}
+
+// runtime is what the herder uses of the sink and source runtimes.
+type runtime interface {
+	Run(ctx context.Context) error
+	Status() connect.ConnectorStatus
+	TaskConfigs() []map[string]string
+}
+
+// newRuntime builds the runtime of a connector of plugin p, configured by
+// cfg, which validates it and computes its task configurations.
+func (s *Standalone) newRuntime(p Plugin, cfg map[string]string, log *slog.Logger) (runtime, error) {
+	switch conn := p.New().(type) {
+	case connect.SinkConnector:
+		return sink.New(conn, cfg, sink.WithWorkerConfig(s.wcfg), sink.WithLogger(log))
+	case connect.SourceConnector:
+		opts := []source.Option{source.WithWorkerConfig(s.wcfg), source.WithLogger(log)}
+		if s.offsetFile != nil {
+			opts = append(opts, source.WithOffsetStore(s.offsetFile))
+		}
+		return source.New(conn, cfg, opts...)
+	}
+	return nil, fmt.Errorf("worker: plugin %s makes neither a sink nor a source connector", p.Name)
 }
 
 // fail records that connector c could not be started.
@@ -248,6 +249,19 @@ func (s *Standalone) stop(c *connState) {
 	}
 }
 
+// read looks the named connector up and returns fn's view of it, taken
+// under the herder's lock.
+func read[T any](s *Standalone, name string, fn func(c *connState) T) (T, error) {
+	c, err := s.lookup(name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fn(c), nil
+}
+
 // lookup returns the named connector, or a not-found error.
 func (s *Standalone) lookup(name string) (*connState, error) {
 	s.mu.Lock()
@@ -273,13 +287,7 @@ func (s *Standalone) Connectors(ctx context.Context) ([]string, error) {
 
 // ConnectorInfo implements [Herder].
 func (s *Standalone) ConnectorInfo(ctx context.Context, name string) (ConnectorInfo, error) {
-	c, err := s.lookup(name)
-	if err != nil {
-		return ConnectorInfo{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.infoLocked(c), nil
+	return read(s, name, s.infoLocked)
 }
 
 func (s *Standalone) infoLocked(c *connState) ConnectorInfo {
@@ -294,42 +302,26 @@ func (s *Standalone) infoLocked(c *connState) ConnectorInfo {
 
 // ConnectorConfig implements [Herder].
 func (s *Standalone) ConnectorConfig(ctx context.Context, name string) (map[string]string, error) {
-	c, err := s.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.mask(c, c.config), nil
+	return read(s, name, func(c *connState) map[string]string { return s.mask(c, c.config) })
 }
 
 // TaskConfigs implements [Herder].
 func (s *Standalone) TaskConfigs(ctx context.Context, name string) ([]TaskInfo, error) {
-	c, err := s.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := []TaskInfo{}
-	if c.target == TargetStopped {
-		return out, nil
-	}
-	for i, tc := range c.taskCfgs {
-		out = append(out, TaskInfo{ID: TaskID{Connector: name, Task: i}, Config: s.mask(c, tc)})
-	}
-	return out, nil
+	return read(s, name, func(c *connState) []TaskInfo {
+		out := []TaskInfo{}
+		if c.target == TargetStopped {
+			return out
+		}
+		for i, tc := range c.taskCfgs {
+			out = append(out, TaskInfo{ID: TaskID{Connector: name, Task: i}, Config: s.mask(c, tc)})
+		}
+		return out
+	})
 }
 
 // ConnectorStatus implements [Herder].
 func (s *Standalone) ConnectorStatus(ctx context.Context, name string) (ConnectorStateInfo, error) {
-	c, err := s.lookup(name)
-	if err != nil {
-		return ConnectorStateInfo{}, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.statusLocked(c), nil
+	return read(s, name, s.statusLocked)
 }
 
 // undefinedVersion is Kafka Connect's version of a plugin that has none.
@@ -417,22 +409,18 @@ func (s *Standalone) TaskStatus(ctx context.Context, name string, task int) (Tas
 // seen records of, which topics.regex and source connectors need. Neither
 // is tracked yet, so both give an empty list.
 func (s *Standalone) ConnectorTopics(ctx context.Context, name string) ([]string, error) {
-	c, err := s.lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	topics := []string{}
-	if c.kind == "sink" {
-		for _, t := range strings.Split(c.config[sink.TopicsConfig], ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				topics = append(topics, t)
+	return read(s, name, func(c *connState) []string {
+		topics := []string{}
+		if c.kind == "sink" {
+			for _, t := range strings.Split(c.config[sink.TopicsConfig], ",") {
+				if t = strings.TrimSpace(t); t != "" {
+					topics = append(topics, t)
+				}
 			}
 		}
-	}
-	slices.Sort(topics)
-	return topics, nil
+		slices.Sort(topics)
+		return topics
+	})
 }
 
 // ResetConnectorTopics implements [Herder]. The topics shown are the
@@ -568,22 +556,11 @@ func (s *Standalone) plannedTasks(ctx context.Context, c *connState) []map[strin
 	if err != nil {
 		return nil
 	}
-	var tcs []map[string]string
-	switch conn := c.plugin.New().(type) {
-	case connect.SinkConnector:
-		if rt, err := sink.New(conn, cfg, sink.WithWorkerConfig(s.wcfg), sink.WithLogger(discard)); err == nil {
-			tcs = rt.TaskConfigs()
-		}
-	case connect.SourceConnector:
-		opts := []source.Option{source.WithWorkerConfig(s.wcfg), source.WithLogger(discard)}
-		if s.offsetFile != nil {
-			opts = append(opts, source.WithOffsetStore(s.offsetFile))
-		}
-		if rt, err := source.New(conn, cfg, opts...); err == nil {
-			tcs = rt.TaskConfigs()
-		}
+	rt, err := s.newRuntime(c.plugin, cfg, discard)
+	if err != nil {
+		return nil
 	}
-	return tcs
+	return rt.TaskConfigs()
 }
 
 var discard = slog.New(slog.DiscardHandler)

@@ -40,6 +40,18 @@ type Options struct {
 	Listening func(addr net.Addr)
 }
 
+// defaults returns the registry and logger, defaults applied.
+func (o Options) defaults() (*Registry, *slog.Logger) {
+	reg, log := o.Registry, o.Logger
+	if reg == nil {
+		reg = Default
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return reg, log
+}
+
 // workerPrefixes are the worker keys that configure clients or converters
 // rather than naming a setting of their own.
 var workerPrefixes = []string{
@@ -90,14 +102,7 @@ func RunFiles(ctx context.Context, workerFile string, connectorFiles []string, o
 // the others running, as in Kafka Connect; Run logs it and returns the
 // failures when it stops.
 func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]string, opts Options) error {
-	reg := opts.Registry
-	if reg == nil {
-		reg = Default
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	reg, log := opts.defaults()
 	var problems []error
 	hasSource := false
 	names := map[string]bool{}
