@@ -107,7 +107,21 @@ func NewHandler(h worker.Herder, opts Options) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{http.StatusNotFound, "HTTP 404 Not Found"})
 	})
-	return mux
+	// Jersey, Kafka Connect's server, ignores a trailing slash.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r2 := *r
+			u := *r.URL
+			u.Path = strings.TrimRight(p, "/")
+			u.RawPath = strings.TrimRight(u.RawPath, "/")
+			if u.Path == "" {
+				u.Path = "/"
+			}
+			r2.URL = &u
+			r = &r2
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 type api struct {

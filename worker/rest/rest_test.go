@@ -222,6 +222,7 @@ func TestSinkConnectorLifecycle(t *testing.T) {
 	assert.Contains(t, list["fs"], "status")
 	assert.Contains(t, list["fs"], "info")
 	assert.Equal(t, []any{"fs"}, call(t, srv, "GET", "/connectors", "").json(t))
+	assert.Equal(t, []any{"fs"}, call(t, srv, "GET", "/connectors/", "").json(t), "a trailing slash is ignored, as by Jersey")
 
 	tasks := call(t, srv, "GET", "/connectors/fs/tasks", "").json(t).([]any)
 	require.Len(t, tasks, 1)
