@@ -501,3 +501,40 @@ func TestFailedTaskIsVisibleAndRestartable(t *testing.T) {
 	c.WaitFor(t, 10*time.Second, func() bool { return call(t, srv, "GET", "/health", "").status == 200 },
 		"healthy once the failed connector is stopped")
 }
+
+// TestConcurrentRequests changes one connector from many goroutines at
+// once; the herder serializes the changes, and every runtime it started
+// stops before Run returns (the server's cleanup checks that).
+func TestConcurrentRequests(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "in", 1)
+	srv, _ := server(t, c)
+	file := filepath.Join(t.TempDir(), "out.txt")
+	r := call(t, srv, "POST", "/connectors", fmt.Sprintf(`{"name":"busy","config":{"connector.class":"FileStreamSink","topics":"in","file":%q}}`, file))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	ops := []struct{ method, path string }{
+		{"PUT", "/connectors/busy/pause"}, {"PUT", "/connectors/busy/resume"}, {"PUT", "/connectors/busy/stop"},
+		{"POST", "/connectors/busy/restart?includeTasks=true"}, {"GET", "/connectors/busy/status"},
+		{"GET", "/connectors?expand=status"}, {"PATCH", "/connectors/busy/config"},
+	}
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 6 {
+				op := ops[(g+i)%len(ops)]
+				body := ""
+				if op.method == "PATCH" {
+					body = fmt.Sprintf(`{"tasks.max":"%d"}`, 1+i%2)
+				}
+				r := call(t, srv, op.method, op.path, body)
+				assert.Less(t, r.status, 300, "%s %s: %s", op.method, op.path, r.body)
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	require.Equal(t, 202, call(t, srv, "PUT", "/connectors/busy/resume", "").status)
+	waitState(t, c, srv, "busy", "RUNNING", "RUNNING")
+}
