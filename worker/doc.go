@@ -14,13 +14,38 @@
 // that build them. Both check every connector before starting any, so a
 // mistake in any file is reported at once with all the others (an unknown
 // class, a missing topics, a bad number), each prefixed with its
-// connector's name. Worker settings this runner does not use (rest.port,
-// plugin.path, offset.storage.file.filename for sinks) are logged once
-// rather than ignored silently. Sink connectors run in the sink runtime,
+// connector's name. Worker settings this runner does not use (plugin.path,
+// offset.storage.file.filename for sinks) are logged once rather than
+// ignored silently. Sink connectors run in the sink runtime,
 // source connectors in the source runtime, which keeps their offsets in
 // offset.storage.file.filename (one file for every source connector, as
 // connect-standalone does) or offset.storage.topic. Cancelling the context
 // stops every connector gracefully: each task flushes, commits and stops.
+//
+// # Managing connectors while the worker runs
+//
+// A [Herder] holds a worker's connectors by name, with their
+// configurations and target states (RUNNING, PAUSED, STOPPED), and starts,
+// stops, restarts and reconfigures them while the worker runs: Kafka
+// Connect's herder, the engine behind its REST API. [Standalone] is the
+// herder of one process; a distributed herder implements the same
+// interface. [Run] hosts the files' connectors in a Standalone and, with
+// [Options.API] set, serves the API it makes on the worker's listeners
+// (default http://127.0.0.1:8083; an empty listeners setting serves
+// nothing); rest.advertised.host.name, rest.advertised.port and
+// rest.advertised.listener set the worker id shown in statuses ([WorkerID]).
+// Package [github.com/connectkit/connectkit/worker/rest] is that API.
+//
+// What the API changes lasts until the process stops, as in Kafka
+// Connect's standalone mode: a restart runs the files' connectors again,
+// in their files' configurations. Offsets survive, in consumer groups and
+// the source offset store, so the connectors continue where they stopped.
+//
+// Passwords never leave the herder: every configuration it shows has the
+// values of PASSWORD keys (of the connector's and its runtime's ConfigDef,
+// and the Kafka clients' own secrets under any client or converter prefix)
+// replaced by [Hidden], by key; ${provider:...} placeholders are shown as
+// written, and [Options.ResolveConfig] resolves them only for the runtime.
 //
 // # Configuration files
 //

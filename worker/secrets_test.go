@@ -269,6 +269,7 @@ func TestShortSecretsChangeNoMessage(t *testing.T) {
 		// Valid connectors, so that the client settings are checked (and
 		// fail: a PKCS12 key password that differs from the store's).
 		delete(w, "offset.flush.interval.ms")
+		w["offset.storage.file.filename"] = filepath.Join(t.TempDir(), "offsets")
 		err = worker.Run(context.Background(), w, []map[string]string{
 			{"name": "files", "connector.class": "FileStreamSink", "topics": "t", "file": filepath.Join(t.TempDir(), "f")},
 			{"name": "http", "connector.class": "HttpSource", "kafka.topic": "t", "http.request.url": "http://127.0.0.1:1/",

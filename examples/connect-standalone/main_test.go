@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,6 +50,8 @@ func TestSIGTERMFlushesAndCommits(t *testing.T) {
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter.schemas.enable=false
+# no REST API: tests run in parallel
+listeners=
 # only the shutdown commit can commit within this test
 offset.flush.interval.ms=3600000
 `, c.BootstrapServers()))
@@ -90,4 +95,69 @@ func TestInvalidFilesExitNonZeroListingEveryProblem(t *testing.T) {
 	for _, want := range []string{"com.example.NoSuchConnector", "unknown connector class", "tasks.max", "topics"} {
 		assert.Contains(t, string(out), want)
 	}
+}
+
+// TestRESTAPIOnListeners starts the command with only a worker file, creates
+// a connector through the REST API on the worker's listener, watches it run
+// and stops the command.
+func TestRESTAPIOnListeners(t *testing.T) {
+	bin := build(t)
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "rest-in", 1)
+	c.Produce(t, connectortest.Record{Topic: "rest-in", Value: []byte(`"hello"`)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
+	dir := t.TempDir()
+	workerFile := write(t, dir, "worker.properties", fmt.Sprintf(`bootstrap.servers=%s
+value.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter.schemas.enable=false
+offset.flush.interval.ms=200
+listeners=http://127.0.0.1:%d
+rest.advertised.host.name=worker-1.example
+`, c.BootstrapServers(), port))
+	cmd := exec.Command(bin, workerFile)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	get := func(path string) (int, map[string]any) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			return 0, nil
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, v
+	}
+	c.WaitFor(t, 30*time.Second, func() bool { code, _ := get("/"); return code == 200 }, "the REST API to answer")
+
+	out := filepath.Join(dir, "out.txt")
+	body := fmt.Sprintf(`{"name":"rest-sink","config":{"connector.class":"FileStreamSink","topics":"rest-in","file":%q}}`, out)
+	resp, err := http.Post(base+"/connectors", "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 201, resp.StatusCode)
+	c.WaitFor(t, 30*time.Second, func() bool {
+		b, _ := os.ReadFile(out)
+		return string(b) == "hello\n"
+	}, "the record in the file")
+	code, st := get("/connectors/rest-sink/status")
+	require.Equal(t, 200, code)
+	assert.Equal(t, "RUNNING", st["connector"].(map[string]any)["state"])
+	assert.Equal(t, fmt.Sprintf("worker-1.example:%d", port), st["connector"].(map[string]any)["worker_id"])
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "stderr:\n%s", stderr.String())
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("no exit after SIGTERM; stderr:\n%s", stderr.String())
+	}
+	assert.NotContains(t, stderr.String(), "worker setting is not used", "listeners and rest.advertised.* are used")
 }

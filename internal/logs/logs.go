@@ -31,23 +31,36 @@ func AddFlags(fs *flag.FlagSet) *Flags {
 // progress.
 func (f *Flags) SetQuietLevel(l slog.Level) { f.level = l }
 
+// Level is the level the flags ask for: debug with -v, else the quiet level.
+func (f *Flags) Level() slog.Level {
+	if f.verbose {
+		return slog.LevelDebug
+	}
+	return f.level
+}
+
+// Handler returns a handler writing to w in the chosen format that passes
+// records at or above min, for a program that filters levels itself (the
+// REST API's /admin/loggers).
+func (f *Flags) Handler(w io.Writer, min slog.Leveler) (slog.Handler, error) {
+	opts := &slog.HandlerOptions{Level: min}
+	switch strings.ToLower(f.format) {
+	case "text", "":
+		return slog.NewTextHandler(w, opts), nil
+	case "json":
+		return slog.NewJSONHandler(w, opts), nil
+	default:
+		return nil, fmt.Errorf("-log.format: %q is neither text nor json", f.format)
+	}
+}
+
 // Logger returns a logger writing to w in the chosen format and level, and
 // makes it slog's default, so that code logging through slog.Default() or
 // the standard log package writes to the same stream.
 func (f *Flags) Logger(w io.Writer) (*slog.Logger, error) {
-	level := f.level
-	if f.verbose {
-		level = slog.LevelDebug
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler
-	switch strings.ToLower(f.format) {
-	case "text", "":
-		h = slog.NewTextHandler(w, opts)
-	case "json":
-		h = slog.NewJSONHandler(w, opts)
-	default:
-		return nil, fmt.Errorf("-log.format: %q is neither text nor json", f.format)
+	h, err := f.Handler(w, f.Level())
+	if err != nil {
+		return nil, err
 	}
 	l := slog.New(h)
 	slog.SetDefault(l)

@@ -19,6 +19,7 @@ import (
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
 	"github.com/connectkit/connectkit/worker/bundled"
+	"github.com/connectkit/connectkit/worker/rest"
 )
 
 func main() {
@@ -72,6 +73,11 @@ func render() (map[string][]byte, error) {
 		return nil, err
 	}
 	out["client-settings.md"] = bytes.Clone(b.Bytes())
+	b.Reset()
+	if err := rest.WriteMarkdown(&b); err != nil {
+		return nil, err
+	}
+	out["rest.md"] = bytes.Clone(b.Bytes())
 	for _, p := range bundled.Plugins() {
 		b.Reset()
 		fmt.Fprintf(&b, "# %s\n\n%s\n\n", p.Name, p.Doc)
