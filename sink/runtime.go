@@ -3,10 +3,14 @@ package sink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -20,6 +24,8 @@ type Runtime struct {
 	log       *slog.Logger
 	taskCfgs  []map[string]string
 	opts      options
+	collector *metrics.Collector // nil without WithMetrics
+	m         *metrics.Connector // set by Run
 
 	mu    sync.Mutex
 	tasks []*taskRunner
@@ -33,6 +39,7 @@ type options struct {
 	worker   map[string]string
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
+	metrics  prometheus.Registerer
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -63,6 +70,20 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	for _, opt := range opts {
 		opt(&o)
 	}
+	collector, err := metrics.Register(o.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("sink: %w", err)
+	}
+	r, err := newRuntime(c, config, o)
+	collector.ConnectorStarting(err)
+	if err != nil {
+		return nil, err
+	}
+	r.collector = collector
+	return r, nil
+}
+
+func newRuntime(c connect.SinkConnector, config map[string]string, o options) (*Runtime, error) {
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -109,6 +130,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		r.mu.Unlock()
 		return errors.New("sink: Run called twice")
 	}
+	r.m = r.connectorMetrics()
 	r.tasks = make([]*taskRunner, len(r.taskCfgs))
 	for i, tc := range r.taskCfgs {
 		r.tasks[i] = newTaskRunner(r, i, tc)
@@ -119,7 +141,13 @@ func (r *Runtime) Run(ctx context.Context) error {
 	for i, t := range r.tasks {
 		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.state.BusyIn}
 	}
-	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	err := runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	if err == nil {
+		// Failed tasks stay visible until a runtime of the same name
+		// replaces them.
+		r.m.Remove()
+	}
+	return err
 }
 
 // Status returns the state of the connector and its tasks.

@@ -14,6 +14,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -71,9 +72,11 @@ type taskRunner struct {
 	bg sync.WaitGroup // log and event forwarders of the task's clients
 
 	state *runner.TaskState
+	m     *metrics.Task
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	m := rt.m.NewTask(id)
 	return &taskRunner{
 		rt: rt, id: id, config: config, s: rt.settings,
 		log:       rt.log.With("task", id),
@@ -81,7 +84,8 @@ func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
 		current:   map[connect.TopicPartition]int64{},
 		committed: map[connect.TopicPartition]int64{},
 		batchEnd:  map[connect.TopicPartition]int64{},
-		state:     runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
+		state:     runner.NewTaskState(rt.settings.name, id, observer(m, rt.opts.observer)),
+		m:         m,
 	}
 }
 
@@ -158,6 +162,9 @@ func (t *taskRunner) setup() error {
 	if err != nil {
 		return err
 	}
+	if _, set := (*cfg)["statistics.interval.ms"]; !set && t.rt.collector != nil {
+		(*cfg)["statistics.interval.ms"] = defaultStatisticsInterval
+	}
 	t.maxBatch = maxBatch
 	t.msgs = make([]*kafka.Message, 0, maxBatch)
 	t.batch = make([]connect.SinkRecord, 0, maxBatch)
@@ -201,6 +208,7 @@ func (t *taskRunner) loop(ctx context.Context) error {
 		if err := t.pollBatch(); err != nil {
 			return err
 		}
+		t.m.Read.Add(uint64(len(t.msgs)))
 		if t.fatal != nil {
 			return t.fatal
 		}
@@ -255,6 +263,8 @@ func (t *taskRunner) pollBatch() error {
 				return fmt.Errorf("consumer: %w", e)
 			}
 			t.log.Debug("consumer error", "err", e)
+		case *kafka.Stats:
+			t.statistics(e)
 		}
 	}
 	return nil
@@ -322,7 +332,14 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		var err error
 		put := len(t.batch) > 0
 		if put {
+			if attempt == 0 {
+				t.m.Send.Add(uint64(len(t.batch)))
+				t.m.BatchSize.Observe(float64(len(t.batch)), time.Now())
+			}
+			start := time.Now()
 			err = t.state.Call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
+			end := time.Now()
+			t.m.PutTime.Observe(end.Sub(start).Seconds(), end)
 		}
 		if ferr := t.errs.err(); ferr != nil {
 			// The task reported a record that may not be skipped, or the
@@ -348,7 +365,9 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			t.advance()
 			return nil
 		}
+		t.m.RecordFailure()
 		if !connect.IsRetriable(err) {
+			t.m.Errors.Add(1)
 			return t.wrap("Put", err)
 		}
 		// Bounded only when errors.retry.timeout is positive; 0 (the
@@ -368,6 +387,7 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			return err
 		}
 		delay := t.backoff(attempt, err)
+		t.m.Retries.Add(1)
 		t.log.Warn("Put failed with a retriable error; retrying", "attempt", attempt+1, "backoff", delay, "err", err)
 		t.pauseForRetry()
 		if err := t.waitPolling(ctx, delay); err != nil {
@@ -432,6 +452,8 @@ func (t *taskRunner) waitPolling(ctx context.Context, d time.Duration) error {
 			if e.IsFatal() {
 				return fmt.Errorf("consumer: %w", e)
 			}
+		case *kafka.Stats:
+			t.statistics(e)
 		}
 		if t.fatal != nil {
 			return t.fatal
@@ -557,6 +579,8 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	if err := t.errs.flushDLQ(t.taskCtx, t.s.flushTimeout); err != nil {
 		return t.wrap("dead-letter queue", err)
 	}
+	t.m.CommitSeq.Add(1)
+	start := time.Now()
 	// No deadline here beyond shutdown's: Kafka Connect does not bound a
 	// sink's flush, and a task may be uploading its last part.
 	ctx := t.taskCtx
@@ -582,6 +606,7 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 				return t.wrap(t.flushOp(), fmt.Errorf("giving up after failing for %v (errors.retry.timeout=%v): %w",
 					failing.Round(time.Millisecond), t.s.retryTimeout, err))
 			}
+			t.m.CommitFailure.Add(1)
 			t.log.Warn("flush failed; offsets not committed this time", "err", err)
 			return nil
 		}
@@ -606,16 +631,19 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 		toCommit = append(toCommit, kafka.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: kafka.Offset(off)})
 	}
 	if len(toCommit) == 0 {
+		t.commitSucceeded(start)
 		return nil
 	}
 	if _, err := t.consumer.CommitOffsets(toCommit); err != nil {
 		// A failed commit loses nothing: the records are read again.
+		t.m.CommitFailure.Add(1)
 		t.log.Warn("offset commit failed; will retry", "err", err)
 		return nil
 	}
 	for _, p := range toCommit {
 		t.committed[connect.TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(p.Offset)
 	}
+	t.commitSucceeded(start)
 	t.log.Debug("committed offsets", "partitions", len(toCommit))
 	return nil
 }
@@ -682,6 +710,7 @@ func (t *taskRunner) onAssigned(parts []kafka.TopicPartition) {
 	if t.pausedByRetry {
 		_ = t.consumer.Pause(parts)
 	}
+	t.assignmentChanged()
 	t.log.Info("partitions assigned", "partitions", tpStrings(tps))
 }
 
@@ -721,6 +750,7 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 	if err := t.consumer.IncrementalUnassign(parts); err != nil {
 		t.log.Warn("incremental unassign", "err", err)
 	}
+	t.assignmentChanged()
 	t.log.Info("partitions revoked", "partitions", tpStrings(tps), "lost", lost)
 }
 

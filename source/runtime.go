@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -22,6 +25,8 @@ type Runtime struct {
 	log       *slog.Logger
 	taskCfgs  []map[string]string
 	opts      options
+	collector *metrics.Collector // nil without WithMetrics
+	m         *metrics.Connector // set by Run
 
 	mu    sync.Mutex
 	tasks []*taskRunner
@@ -36,6 +41,7 @@ type options struct {
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
 	store    OffsetStore
+	metrics  prometheus.Registerer
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -74,6 +80,20 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	for _, opt := range opts {
 		opt(&o)
 	}
+	collector, err := metrics.Register(o.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("source: %w", err)
+	}
+	r, err := newRuntime(c, config, o)
+	collector.ConnectorStarting(err)
+	if err != nil {
+		return nil, err
+	}
+	r.collector = collector
+	return r, nil
+}
+
+func newRuntime(c connect.SourceConnector, config map[string]string, o options) (*Runtime, error) {
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -125,6 +145,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		r.mu.Unlock()
 		return errors.New("source: Run called twice")
 	}
+	r.m = r.connectorMetrics()
 	r.tasks = make([]*taskRunner, len(r.taskCfgs))
 	for i, tc := range r.taskCfgs {
 		r.tasks[i] = newTaskRunner(r, i, tc)
@@ -145,7 +166,13 @@ func (r *Runtime) Run(ctx context.Context) error {
 	for i, t := range r.tasks {
 		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx, store) }, BusyIn: t.state.BusyIn}
 	}
-	return runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
+	err = runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
+	if err == nil {
+		// Failed tasks stay visible until a runtime of the same name
+		// replaces them.
+		r.m.Remove()
+	}
+	return err
 }
 
 // openStore returns the offset store: the one given with WithOffsetStore,

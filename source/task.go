@@ -18,6 +18,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -79,17 +80,20 @@ type taskRunner struct {
 	bg sync.WaitGroup // log forwarder and acknowledger
 
 	state *runner.TaskState
+	m     *metrics.Task
 
 	mu    sync.Mutex
 	fatal error // set by the acknowledger: a delivery that may not be skipped failed
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	m := rt.m.NewTask(id)
 	return &taskRunner{
 		rt: rt, id: id, config: config, s: rt.settings,
 		log:     rt.log.With("task", id),
 		tracker: newOffsetTracker(),
-		state:   runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
+		state:   runner.NewTaskState(rt.settings.name, id, observer(m, rt.opts.observer)),
+		m:       m,
 	}
 }
 
@@ -176,6 +180,7 @@ func (t *taskRunner) setup() error {
 	}
 	max := maxOutstanding(cfg)
 	t.window = newWindow(max)
+	t.m.SetSourceActive(t.window.size)
 	t.gate = newGate()
 	// Room for every report, so librdkafka never waits on the task.
 	t.reports = make(chan kafka.Event, max)
@@ -267,11 +272,13 @@ type batch struct {
 func (t *taskRunner) pollLoop(ctx context.Context, out chan<- batch) error {
 	for ctx.Err() == nil {
 		var recs []connect.SourceRecord
+		start := time.Now()
 		err := t.state.Call("Poll", func() error {
 			var perr error
 			recs, perr = t.task.Poll(ctx)
 			return perr
 		})
+		t.polled(len(recs), start)
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				break // Poll noticed the shutdown
@@ -299,13 +306,17 @@ func (t *taskRunner) pollLoop(ctx context.Context, out chan<- batch) error {
 // pollFailed backs off after a retriable Poll error, within
 // errors.retry.timeout, and returns any other error.
 func (t *taskRunner) pollFailed(ctx context.Context, err error) error {
+	t.m.RecordFailure()
 	if !connect.IsRetriable(err) {
+		t.m.Errors.Add(1)
 		return t.wrap("Poll", err)
 	}
 	delay, rerr := t.pollRetry.next(t.s, err)
 	if rerr != nil {
+		t.m.Errors.Add(1)
 		return t.wrap("Poll", rerr)
 	}
+	t.m.Retries.Add(1)
 	t.log.Warn("Poll failed with a retriable error; retrying", "attempt", t.pollRetry.attempt, "backoff", delay, "err", err)
 	sleep(ctx, delay)
 	return nil
@@ -446,6 +457,8 @@ func describe(rec *connect.SourceRecord) string {
 // skips it (see skipped); otherwise it returns the error that fails the
 // task, naming the record.
 func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
+	t.m.RecordFailure()
+	t.m.Errors.Add(1)
 	if !t.s.tolerateAll {
 		return t.wrap(stage, fmt.Errorf("%s: %w (errors.tolerance=none)", describe(p.rec), cause))
 	}
@@ -455,7 +468,9 @@ func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
 			attrs = append(attrs, "source_offset", p.rec.SourceOffset)
 		}
 		t.log.Error("tolerated error; record skipped", attrs...)
+		t.m.Logged.Add(1)
 	}
+	t.m.Skipped.Add(1)
 	return nil
 }
 
@@ -561,6 +576,7 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 // window place, and new records wait at the gate, until it is produced
 // again after a backoff.
 func (t *taskRunner) retry(p *pending, err error) {
+	t.m.RecordFailure()
 	if t.draining {
 		t.window.release(1)
 		return
@@ -576,6 +592,7 @@ func (t *taskRunner) retry(p *pending, err error) {
 			return
 		}
 		t.retryAt = time.Now().Add(delay)
+		t.m.Retries.Add(1)
 		t.log.Warn("records could not be delivered; producing them again", "first", describe(p.rec),
 			"backoff", delay, "err", err)
 	}
@@ -716,6 +733,7 @@ func (t *taskRunner) finishAcks() {
 			}
 		}
 	}
+	t.m.Written.Add(uint64(len(t.acked)))
 	t.tracker.done(t.acked...)
 	t.window.release(len(t.acked))
 	clear(t.acked)
@@ -754,9 +772,11 @@ func (t *taskRunner) flush() {
 	t.lastFlush = time.Now()
 	f := t.tracker.unflushed()
 	if len(f.offsets) > 0 {
+		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
 		err := t.store.StoreOffsets(ctx, t.s.name, f.offsets)
 		cancel()
+		t.committed(start, err)
 		if err != nil {
 			t.log.Error("storing source offsets failed; will retry at the next flush", "partitions", len(f.offsets), "err", err)
 			return

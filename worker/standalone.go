@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
@@ -20,6 +22,9 @@ type Options struct {
 	Registry *Registry
 	// Logger receives the runtime's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Metrics, if not nil, receives every connector's metrics (see
+	// docs/metrics.md); serve them with [MetricsHandler].
+	Metrics prometheus.Registerer
 }
 
 // workerPrefixes are the worker keys that configure clients or converters
@@ -117,14 +122,14 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		switch c := p.New().(type) {
 		case connect.SinkConnector:
 			// The runtime logs task failures itself, with their stacks.
-			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log))
+			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log), sink.WithMetrics(opts.Metrics))
 			if err != nil {
 				problems = append(problems, fmt.Errorf("%s: %w", label, err))
 				continue
 			}
 			runtimes = append(runtimes, rt)
 		case connect.SourceConnector:
-			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log)}
+			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log), source.WithMetrics(opts.Metrics)}
 			if offsetFile != nil {
 				opts = append(opts, source.WithOffsetStore(offsetFile))
 			}
