@@ -5,51 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/sink"
 )
 
-// scrape gathers reg and returns each sample as name{label="value",...},
-// labels sorted, with its value; a summary gives name_count and name_sum.
+// scrape gathers reg: see metrics.Samples.
 func scrape(t *testing.T, reg prometheus.Gatherer) map[string]float64 {
 	t.Helper()
-	mfs, err := reg.Gather()
+	m, err := metrics.Samples(reg)
 	require.NoError(t, err, "a scrape must succeed")
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			var labels []string
-			for _, l := range m.GetLabel() {
-				labels = append(labels, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
-			}
-			sort.Strings(labels)
-			key := func(suffix string) string {
-				return mf.GetName() + suffix + "{" + strings.Join(labels, ",") + "}"
-			}
-			switch mf.GetType() {
-			case dto.MetricType_COUNTER:
-				out[key("")] = m.GetCounter().GetValue()
-			case dto.MetricType_GAUGE:
-				out[key("")] = m.GetGauge().GetValue()
-			case dto.MetricType_SUMMARY:
-				out[key("_count")] = float64(m.GetSummary().GetSampleCount())
-				out[key("_sum")] = m.GetSummary().GetSampleSum()
-			}
-		}
-	}
-	return out
+	return m
 }
 
 // task0 is the label set of task 0 of connector name.

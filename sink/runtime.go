@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
@@ -40,6 +42,7 @@ type options struct {
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
 	metrics  prometheus.Registerer
+	cluster  time.Duration // see WithClusterTimeout
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -66,7 +69,7 @@ func WithStatusObserver(fn func(connect.TaskStatus)) Option {
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
 func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Runtime, error) {
-	o := options{logger: slog.Default()}
+	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}

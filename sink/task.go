@@ -73,6 +73,7 @@ type taskRunner struct {
 
 	state *runner.TaskState
 	m     *metrics.Task
+	reach clientconfig.Reachability
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
@@ -112,7 +113,11 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	defer stopGrace()
 
 	defer t.bg.Wait()
-	if err := t.setup(); err != nil {
+	if err := t.setup(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			t.state.Set(connect.StateStopped, nil) // stopped while waiting for the cluster
+			return nil
+		}
 		return t.fail("start", err)
 	}
 	defer t.errs.close()
@@ -143,7 +148,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	return nil
 }
 
-func (t *taskRunner) setup() error {
+func (t *taskRunner) setup(ctx context.Context) error {
 	var err error
 	if t.keyConv, err = converters.New(t.s.keyConverter, t.s.converterConfigs[KeyConverterConfig], true); err != nil {
 		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
@@ -172,6 +177,10 @@ func (t *taskRunner) setup() error {
 		return fmt.Errorf("create consumer: %w", err)
 	}
 	t.forwardLogs(t.consumer.Logs(), "consumer")
+	if err := t.reachCluster(ctx, fmt.Sprint((*cfg)["bootstrap.servers"])); err != nil {
+		t.consumer.Close()
+		return err
+	}
 	t.tc = newTaskContext(t.config)
 	t.tc.consumer = t.consumer
 	t.errs = newErrorHandler(t)

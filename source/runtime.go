@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
@@ -42,6 +44,7 @@ type options struct {
 	observer func(connect.TaskStatus)
 	store    OffsetStore
 	metrics  prometheus.Registerer
+	cluster  time.Duration // see WithClusterTimeout
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -76,7 +79,7 @@ func WithOffsetStore(store OffsetStore) Option {
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
 func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*Runtime, error) {
-	o := options{logger: slog.Default()}
+	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}

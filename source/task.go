@@ -81,6 +81,7 @@ type taskRunner struct {
 
 	state *runner.TaskState
 	m     *metrics.Task
+	reach clientconfig.Reachability
 
 	mu    sync.Mutex
 	fatal error // set by the acknowledger: a delivery that may not be skipped failed
@@ -129,7 +130,11 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	t.store = store
 
 	defer t.bg.Wait()
-	if err := t.setup(); err != nil {
+	if err := t.setup(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			t.state.Set(connect.StateStopped, nil) // stopped while waiting for the cluster
+			return nil
+		}
 		return t.fail("start", err)
 	}
 	defer t.closeProducer()
@@ -169,7 +174,7 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	return nil
 }
 
-func (t *taskRunner) setup() error {
+func (t *taskRunner) setup(ctx context.Context) error {
 	var err error
 	if t.keyConv, t.valueConv, t.hdrConv, err = newConverters(t.s); err != nil {
 		return err
@@ -193,6 +198,10 @@ func (t *taskRunner) setup() error {
 		defer t.bg.Done()
 		clientconfig.ForwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
 	}()
+	if err := t.reachCluster(ctx, fmt.Sprint((*cfg)["bootstrap.servers"])); err != nil {
+		t.producer.Close()
+		return err
+	}
 	if t.topics, err = newTopicCreator(t.s, t.producer); err != nil {
 		t.producer.Close()
 		return err

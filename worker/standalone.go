@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -25,6 +26,10 @@ type Options struct {
 	// Metrics, if not nil, receives every connector's metrics (see
 	// docs/metrics.md); serve them with [MetricsHandler].
 	Metrics prometheus.Registerer
+	// ClusterTimeout bounds how long each task waits at start for its
+	// Kafka cluster to answer before it fails with a
+	// [*connect.ClusterError] naming bootstrap.servers; 0 means 30 s.
+	ClusterTimeout time.Duration
 }
 
 // workerPrefixes are the worker keys that configure clients or converters
@@ -122,14 +127,14 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		switch c := p.New().(type) {
 		case connect.SinkConnector:
 			// The runtime logs task failures itself, with their stacks.
-			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log), sink.WithMetrics(opts.Metrics))
+			rt, err := sink.New(c, cfg, sink.WithWorkerConfig(wcfg), sink.WithLogger(log), sink.WithMetrics(opts.Metrics), sink.WithClusterTimeout(opts.ClusterTimeout))
 			if err != nil {
 				problems = append(problems, fmt.Errorf("%s: %w", label, err))
 				continue
 			}
 			runtimes = append(runtimes, rt)
 		case connect.SourceConnector:
-			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log), source.WithMetrics(opts.Metrics)}
+			opts := []source.Option{source.WithWorkerConfig(wcfg), source.WithLogger(log), source.WithMetrics(opts.Metrics), source.WithClusterTimeout(opts.ClusterTimeout)}
 			if offsetFile != nil {
 				opts = append(opts, source.WithOffsetStore(offsetFile))
 			}
