@@ -9,10 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -26,18 +29,24 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-// logCounter keeps the messages of the records logged at or above a level.
+// logCounter keeps the messages of the records logged at ERROR, and at
+// INFO too if level says so.
 type logCounter struct {
-	mu   sync.Mutex
-	msgs []string
+	level slog.Level // the lowest level kept; zero (INFO) keeps INFO
+	mu    sync.Mutex
+	msgs  []string
+	errs  []string
 }
 
 func (h *logCounter) Enabled(context.Context, slog.Level) bool { return true }
 func (h *logCounter) Handle(_ context.Context, r slog.Record) error {
-	if r.Level >= slog.LevelError {
-		h.mu.Lock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.Level >= h.level {
 		h.msgs = append(h.msgs, r.Message)
-		h.mu.Unlock()
+	}
+	if r.Level >= slog.LevelError {
+		h.errs = append(h.errs, r.Message)
 	}
 	return nil
 }
@@ -47,7 +56,7 @@ func (h *logCounter) WithGroup(string) slog.Handler      { return h }
 func (h *logCounter) errors() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]string(nil), h.msgs...)
+	return append([]string(nil), h.errs...)
 }
 
 func TestUnreachableClusterFailsTheTaskNamingBootstrapServers(t *testing.T) {
@@ -107,4 +116,54 @@ func TestStopWhileWaitingForTheClusterIsClean(t *testing.T) {
 	assert.Equal(t, connect.StateStopped, rt.Status().Tasks[0].State)
 	assert.False(t, errors.Is(rt.Health(), context.Canceled))
 	assert.NoError(t, rt.Health())
+}
+
+func (h *logCounter) count(msg string) int {
+	n := 0
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, m := range h.msgs {
+		if m == msg {
+			n++
+		}
+	}
+	return n
+}
+
+func TestLostClusterIsReportedOnceAndRecoveryToo(t *testing.T) {
+	port := freePort(t)
+	first := connectortest.NewCluster(t, connectortest.KfakeOptions(kfake.Ports(port)))
+	first.CreateTopic(t, "lost", 1)
+	produce(t, first, "lost", 1, 5)
+
+	logs := &logCounter{level: slog.LevelInfo}
+	rec := newRecorder()
+	rt, err := sink.New(recordingConnector(rec, nil), baseConfig(first, "lost", "lost"),
+		sink.WithLogger(slog.New(logs)), sink.WithClusterTimeout(2*time.Second))
+	require.NoError(t, err)
+	stop := running(t, rt)
+	first.WaitFor(t, 20*time.Second, func() bool { return rec.total() >= 5 }, "records delivered")
+
+	first.Close()
+	var ce *connect.ClusterError
+	first.WaitFor(t, 30*time.Second, func() bool { return errors.As(rt.Health(), &ce) }, "Health to report the lost cluster")
+	assert.Contains(t, rt.Health().Error(), "bootstrap.servers="+first.BootstrapServers())
+	assert.Equal(t, connect.StateRunning, rt.Status().Tasks[0].State, "the client keeps reconnecting; the task is not failed")
+	assert.Equal(t, 1, logs.count("lost the Kafka cluster; the client keeps reconnecting"))
+	assert.Equal(t, []string{"lost the Kafka cluster; the client keeps reconnecting"}, logs.errors(), "one ERROR log for the loss")
+
+	second := connectortest.NewCluster(t, connectortest.KfakeOptions(kfake.Ports(port)))
+	second.WaitFor(t, 30*time.Second, func() bool { return rt.Health() == nil }, "Health to clear once the cluster is back")
+	assert.Equal(t, 1, logs.count("reached the Kafka cluster again"))
+	assert.Len(t, logs.errors(), 1, "no more ERROR logs")
+	require.NoError(t, stop())
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	return port
 }

@@ -74,6 +74,7 @@ type taskRunner struct {
 	state *runner.TaskState
 	m     *metrics.Task
 	reach clientconfig.Reachability
+	watch clientconfig.Watch // owned by the task's goroutine
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
@@ -177,10 +178,12 @@ func (t *taskRunner) setup(ctx context.Context) error {
 		return fmt.Errorf("create consumer: %w", err)
 	}
 	t.forwardLogs(t.consumer.Logs(), "consumer")
-	if err := t.reachCluster(ctx, fmt.Sprint((*cfg)["bootstrap.servers"])); err != nil {
+	bootstrap := fmt.Sprint((*cfg)["bootstrap.servers"])
+	if err := t.reachCluster(ctx, bootstrap); err != nil {
 		t.consumer.Close()
 		return err
 	}
+	t.watch = clientconfig.Watch{Client: t.consumer, Bootstrap: bootstrap, Timeout: t.rt.opts.cluster, Log: t.log, Reach: &t.reach}
 	t.tc = newTaskContext(t.config)
 	t.tc.consumer = t.consumer
 	t.errs = newErrorHandler(t)
@@ -217,6 +220,7 @@ func (t *taskRunner) loop(ctx context.Context) error {
 		if err := t.pollBatch(); err != nil {
 			return err
 		}
+		t.watch.Check()
 		t.m.Read.Add(uint64(len(t.msgs)))
 		if t.fatal != nil {
 			return t.fatal
@@ -272,6 +276,7 @@ func (t *taskRunner) pollBatch() error {
 				return fmt.Errorf("consumer: %w", e)
 			}
 			t.log.Debug("consumer error", "err", e)
+			t.watch.Event(e)
 		case *kafka.Stats:
 			t.statistics(e)
 		}
@@ -461,12 +466,14 @@ func (t *taskRunner) waitPolling(ctx context.Context, d time.Duration) error {
 			if e.IsFatal() {
 				return fmt.Errorf("consumer: %w", e)
 			}
+			t.watch.Event(e)
 		case *kafka.Stats:
 			t.statistics(e)
 		}
 		if t.fatal != nil {
 			return t.fatal
 		}
+		t.watch.Check()
 	}
 	return nil
 }

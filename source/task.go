@@ -82,6 +82,7 @@ type taskRunner struct {
 	state *runner.TaskState
 	m     *metrics.Task
 	reach clientconfig.Reachability
+	watch clientconfig.Watch // owned by the acknowledger
 
 	mu    sync.Mutex
 	fatal error // set by the acknowledger: a delivery that may not be skipped failed
@@ -198,10 +199,12 @@ func (t *taskRunner) setup(ctx context.Context) error {
 		defer t.bg.Done()
 		clientconfig.ForwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
 	}()
-	if err := t.reachCluster(ctx, fmt.Sprint((*cfg)["bootstrap.servers"])); err != nil {
+	bootstrap := fmt.Sprint((*cfg)["bootstrap.servers"])
+	if err := t.reachCluster(ctx, bootstrap); err != nil {
 		t.producer.Close()
 		return err
 	}
+	t.watch = clientconfig.Watch{Client: t.producer, Bootstrap: bootstrap, Timeout: t.rt.opts.cluster, Log: t.log, Reach: &t.reach}
 	if t.topics, err = newTopicCreator(t.s, t.producer); err != nil {
 		t.producer.Close()
 		return err
@@ -578,6 +581,7 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 		if time.Since(t.lastFlush) >= t.s.flushInterval {
 			t.flush()
 		}
+		t.watch.Check()
 	}
 }
 
@@ -664,6 +668,7 @@ func (t *taskRunner) producerEvent(ev kafka.Event) {
 			return
 		}
 		t.log.Debug("producer error", "err", e)
+		t.watch.Event(e)
 	}
 }
 

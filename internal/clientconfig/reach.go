@@ -3,6 +3,7 @@ package clientconfig
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -88,4 +89,71 @@ func (r *Reachability) Err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.err
+}
+
+// probeEvery is how often a Watch asks a lost cluster for metadata, and
+// probeTimeout how long it waits for an answer each time.
+const (
+	probeEvery   = time.Second
+	probeTimeout = 100 * time.Millisecond
+)
+
+// Watch follows a running client's connection to its cluster. librdkafka
+// reconnects by itself, so losing every broker is not a task failure, as
+// in Kafka Connect; but once the cluster has been unreachable for Timeout,
+// Watch logs one error and sets Reach, and when the cluster answers again
+// it logs that once and clears Reach. Its methods are called from the one
+// goroutine that reads the client's events.
+type Watch struct {
+	Client    MetadataClient
+	Bootstrap string
+	Timeout   time.Duration
+	Log       *slog.Logger
+	Reach     *Reachability
+
+	lostSince time.Time
+	lastProbe time.Time
+	lastErr   error
+	reported  bool
+}
+
+// Event notes a client error event: losing every broker starts the
+// clock; while it runs, other errors (the broker's "connection refused")
+// become the cause reported.
+func (w *Watch) Event(e kafka.Error) {
+	if e.Code() == kafka.ErrAllBrokersDown {
+		if w.lostSince.IsZero() {
+			w.lostSince, w.lastProbe = time.Now(), time.Now()
+		}
+		if w.lastErr == nil {
+			w.lastErr = e
+		}
+		return
+	}
+	if !w.lostSince.IsZero() {
+		w.lastErr = e
+	}
+}
+
+// Check probes a lost cluster, at most once a second, and reports it
+// lost or reached again. It returns at once while the cluster is up.
+func (w *Watch) Check() {
+	if w.lostSince.IsZero() || time.Since(w.lastProbe) < probeEvery {
+		return
+	}
+	w.lastProbe = time.Now()
+	if _, err := w.Client.GetMetadata(nil, false, int(probeTimeout/time.Millisecond)); err == nil {
+		if w.reported {
+			w.Log.Info("reached the Kafka cluster again", "bootstrap.servers", w.Bootstrap)
+			w.Reach.Set(nil)
+		}
+		w.lostSince, w.lastErr, w.reported = time.Time{}, nil, false
+		return
+	}
+	if !w.reported && time.Since(w.lostSince) >= w.Timeout {
+		w.reported = true
+		ce := &connect.ClusterError{BootstrapServers: w.Bootstrap, Waited: w.Timeout, Err: w.lastErr}
+		w.Reach.Set(ce)
+		w.Log.Error("lost the Kafka cluster; the client keeps reconnecting", "err", ce)
+	}
 }
