@@ -102,19 +102,19 @@ func TestMetricsCountReadsPutsCommitsAndLag(t *testing.T) {
 	}, "20 committed in each partition")
 	// The lag is the log end offset (50) minus what was committed (20).
 	waitMetrics(t, c, reg, map[string]float64{
-		task0("sink_task_sink_record_read_total", name):                                                  100,
-		task0("sink_task_sink_record_send_total", name):                                                  100,
-		task0("sink_task_partition_count", name):                                                         2,
-		task0("sink_task_sink_record_active_count", name):                                                60,
-		lagKey(name, topic, 0):                                                                           30,
-		lagKey(name, topic, 1):                                                                           30,
-		task0("task_error_record_failures_total", name):                                                  0,
-		task0("task_error_records_skipped_total", name):                                                  0,
-		`kafka_connect_worker_connector_count{}`:                                                         1,
-		`kafka_connect_worker_task_count{}`:                                                              1,
-		`kafka_connect_worker_task_startup_success_total{}`:                                              1,
-		fmt.Sprintf(`kafka_connect_connector_task_status{connector=%q,status="running",task="0"}`, name): 1,
-		fmt.Sprintf(`kafka_connect_connector_status{connector=%q,status="running"}`, name):               1,
+		task0("sink_task_sink_record_read_total", name):     100,
+		task0("sink_task_sink_record_send_total", name):     100,
+		task0("sink_task_partitions", name):                 2,
+		task0("sink_task_sink_records_active", name):        60,
+		lagKey(name, topic, 0):                              30,
+		lagKey(name, topic, 1):                              30,
+		task0("task_error_record_failures_total", name):     0,
+		task0("task_error_records_skipped_total", name):     0,
+		`kafka_connect_worker_connectors{}`:                 1,
+		`kafka_connect_worker_tasks{}`:                      1,
+		`kafka_connect_worker_task_startup_success_total{}`: 1,
+		fmt.Sprintf(`kafka_connect_connector_task_status{connector=%q,status="running",task="0"}`, name):                                      1,
+		fmt.Sprintf(`kafka_connect_connector_status{connector=%q,status="running"}`, name):                                                    1,
 		fmt.Sprintf(`kafka_connect_connector_info{connector=%q,connector_class="HeldSink",connector_type="sink",connector_version=""}`, name): 1,
 	}, "while 20 of 50 are committed")
 	m := scrape(t, reg)
@@ -128,9 +128,9 @@ func TestMetricsCountReadsPutsCommitsAndLag(t *testing.T) {
 	// The task catches up: everything is durable, and the lag falls to 0.
 	limit.Store(1 << 62)
 	waitMetrics(t, c, reg, map[string]float64{
-		lagKey(name, topic, 0):                            0,
-		lagKey(name, topic, 1):                            0,
-		task0("sink_task_sink_record_active_count", name): 0,
+		lagKey(name, topic, 0):                       0,
+		lagKey(name, topic, 1):                       0,
+		task0("sink_task_sink_records_active", name): 0,
 	}, "after catching up")
 	assert.Equal(t, int64(50), c.CommittedOffsets(t, "connect-"+name)[connect.TopicPartition{Topic: topic, Partition: 1}])
 
@@ -225,7 +225,7 @@ func TestMetricsOfTwoRuntimesShareARegistry(t *testing.T) {
 	waitMetrics(t, c, reg, map[string]float64{
 		task0("sink_task_sink_record_read_total", "shared-0"):    10,
 		task0("sink_task_sink_record_read_total", "shared-1"):    10,
-		`kafka_connect_worker_connector_count{}`:                 2,
+		`kafka_connect_worker_connectors{}`:                      2,
 		`kafka_connect_worker_connector_startup_success_total{}`: 2,
 	}, "both connectors in one registry")
 

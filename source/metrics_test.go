@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
@@ -40,7 +42,7 @@ func TestMetricsCountPollsWritesSkipsAndCommits(t *testing.T) {
 	want := map[string]float64{
 		key("source_task_source_record_poll_total"):      10,
 		key("source_task_source_record_write_total"):     7,
-		key("source_task_source_record_active_count"):    0,
+		key("source_task_source_records_active"):         0,
 		key("connector_task_batch_size_count"):           4, // 3+3+3+1
 		key("connector_task_batch_size_sum"):             10,
 		key("source_task_poll_batch_time_seconds_count"): 4,
@@ -110,4 +112,34 @@ func TestUnreachableClusterFailsTheTaskNamingBootstrapServers(t *testing.T) {
 	logs.mu.Lock()
 	defer logs.mu.Unlock()
 	assert.Equal(t, []string{"task failed"}, logs.msgs, "exactly one ERROR log for the failure")
+}
+
+func TestLostClusterIsReportedOnceAndRecoveryToo(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	first := connectortest.NewCluster(t, connectortest.KfakeOptions(kfake.Ports(port)))
+	first.CreateTopic(t, "lost", 1)
+
+	logs := &errorLogs{}
+	task := &counter{topic: "lost", part: "p", limit: 3, batch: 3}
+	h := connectortest.StartSource(t, one(task), first.SourceConfig("lost"), source.WithOffsetStore(source.NewMemoryOffsetStore()),
+		source.WithLogger(slog.New(logs)), source.WithClusterTimeout(2*time.Second))
+	first.WaitFor(t, 20*time.Second, func() bool { return len(first.ReadAll(t, "lost")) == 3 }, "records written")
+
+	first.Close()
+	var ce *connect.ClusterError
+	first.WaitFor(t, 30*time.Second, func() bool { return errors.As(h.Runtime.Health(), &ce) }, "Health to report the lost cluster")
+	assert.Equal(t, connect.StateRunning, h.Runtime.Status().Tasks[0].State, "the client keeps reconnecting; the task is not failed")
+	logs.mu.Lock()
+	assert.Equal(t, []string{"lost the Kafka cluster; the client keeps reconnecting"}, logs.msgs, "one ERROR log for the loss")
+	logs.mu.Unlock()
+
+	second := connectortest.NewCluster(t, connectortest.KfakeOptions(kfake.Ports(port)))
+	second.WaitFor(t, 30*time.Second, func() bool { return h.Runtime.Health() == nil }, "Health to clear once the cluster is back")
+	require.NoError(t, h.Stop())
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	assert.Len(t, logs.msgs, 1, "no more ERROR logs")
 }

@@ -8,7 +8,9 @@
 //
 // A Kafka Connect metric group-name becomes kafka_connect_<group>_<name>,
 // with the group's "-metrics" suffix dropped ("connect-worker" becomes
-// "worker") and dashes turned into underscores. Rates are not exported:
+// "worker") and dashes turned into underscores; a "-count" gauge is named
+// for what it counts ("partition-count" is "partitions"), as Prometheus
+// keeps _count for summaries. Rates are not exported:
 // Prometheus computes them from the _total counters (rate()). Averages are
 // summaries without quantiles (_sum and _count; the average over any range
 // is rate(_sum)/rate(_count)); maxima are gauges over the last one or two

@@ -90,9 +90,9 @@ var (
 		"Records read from Kafka, before conversion; the rate is rate() of it.")
 	sinkSend = def("sink_task_sink_record_send_total", Counter, lTask, groupSink, []string{"sink-record-send-total", "sink-record-send-rate"},
 		"Records handed to Put (after conversion; records that failed conversion are not counted).")
-	sinkActive = def("sink_task_sink_record_active_count", Gauge, lTask, groupSink, []string{"sink-record-active-count"},
+	sinkActive = def("sink_task_sink_records_active", Gauge, lTask, groupSink, []string{"sink-record-active-count"},
 		"Records accepted by Put whose offsets are not committed yet, summed over the task's partitions; updated at each commit and rebalance.")
-	sinkPartitions = def("sink_task_partition_count", Gauge, lTask, groupSink, []string{"partition-count"},
+	sinkPartitions = def("sink_task_partitions", Gauge, lTask, groupSink, []string{"partition-count"},
 		"Partitions assigned to the task.")
 	sinkCommitSeq = def("sink_task_offset_commit_seq_no", Gauge, lTask, groupSink, []string{"offset-commit-seq-no"},
 		"Sequence number of the last offset commit attempt.")
@@ -115,7 +115,7 @@ var (
 		"Records returned by Poll.")
 	sourceWrite = def("source_task_source_record_write_total", Counter, lTask, groupSource, []string{"source-record-write-total", "source-record-write-rate"},
 		"Records written to Kafka and acknowledged.")
-	sourceActive = def("source_task_source_record_active_count", Gauge, lTask, groupSource, []string{"source-record-active-count"},
+	sourceActive = def("source_task_source_records_active", Gauge, lTask, groupSource, []string{"source-record-active-count"},
 		"Records handed to the producer and not yet acknowledged.")
 	sourcePollTime = def("source_task_poll_batch_time_seconds", Summary, lTask, groupSource, []string{"poll-batch-avg-time-ms"},
 		"Time taken by Poll calls that returned records.")
@@ -139,11 +139,11 @@ var (
 	errLast = def("task_error_last_error_timestamp_seconds", Gauge, lTask, groupErrors, []string{"last-error-timestamp"},
 		"Unix time of the last record error; 0 when there was none.")
 
-	workerConnectors = def("worker_connector_count", Gauge, nil, groupWorker, []string{"connector-count"},
+	workerConnectors = def("worker_connectors", Gauge, nil, groupWorker, []string{"connector-count"},
 		"Connectors run by this worker.")
-	workerTasks = def("worker_task_count", Gauge, nil, groupWorker, []string{"task-count"},
+	workerTasks = def("worker_tasks", Gauge, nil, groupWorker, []string{"task-count"},
 		"Tasks run by this worker.")
-	workerConnectorTasks = def("worker_connector_task_count", Gauge, []string{"connector", "status"}, groupWorker,
+	workerConnectorTasks = def("worker_connector_tasks", Gauge, []string{"connector", "status"}, groupWorker,
 		[]string{"connector-total-task-count", "connector-running-task-count", "connector-paused-task-count",
 			"connector-failed-task-count", "connector-unassigned-task-count"},
 		"The connector's tasks in each state; the total is sum() over status.")

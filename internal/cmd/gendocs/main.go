@@ -117,6 +117,9 @@ registry is used), and serve it at ` + "`/metrics`" + ` with
   the group without its ` + "`-metrics`" + ` suffix (` + "`connect-worker-metrics`" + ` is
   ` + "`worker`" + `), dashes turned into underscores. The connector and task tags
   are the ` + "`connector`" + ` and ` + "`task`" + ` labels.
+- A ` + "`*-count`" + ` gauge is named for what it counts, as Prometheus keeps
+  ` + "`_count`" + ` for summaries: ` + "`partition-count`" + ` is ` + "`sink_task_partitions`" + `,
+  ` + "`sink-record-active-count`" + ` is ` + "`sink_task_sink_records_active`" + `.
 - Totals keep their name, with ` + "`_total`" + ` at the end as Prometheus counters
   must: ` + "`total-record-failures`" + ` is ` + "`task_error_record_failures_total`" + `.
 - Rates (` + "`*-rate`" + `) are not exported: ` + "`rate(x_total[1m])`" + ` computes them
