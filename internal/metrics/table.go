@@ -50,10 +50,8 @@ const (
 	groupWorker    = "connect-worker-metrics"
 )
 
-var (
-	lConnector = []string{"connector"}
-	lTask      = []string{"connector", "task"}
-)
+// lTask is the labels of a task's metrics.
+var lTask = []string{"connector", "task"}
 
 func def(name string, typ Type, labels []string, group string, kafka []string, help string) *Def {
 	return &Def{Name: "kafka_connect_" + name, Type: typ, Labels: labels, Group: group, Kafka: kafka, Help: help}
