@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -36,7 +37,11 @@ func (r *Runtime) connectorMetrics() *metrics.Connector {
 	if v, ok := r.connector.(connect.Versioned); ok {
 		version = v.Version()
 	}
-	return r.collector.AddConnector(r.settings.name, "sink", r.config[ConnectorClassConfig], version, r.Status)
+	class := r.config[ConnectorClassConfig]
+	if class == "" { // an embedded connector, not named by a file
+		class = fmt.Sprintf("%T", r.connector)
+	}
+	return r.collector.AddConnector(r.settings.name, "sink", class, version, r.Status)
 }
 
 // observer returns the task state observer: the task's metrics, then the

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,7 +26,11 @@ func (r *Runtime) connectorMetrics() *metrics.Connector {
 	if v, ok := r.connector.(connect.Versioned); ok {
 		version = v.Version()
 	}
-	return r.collector.AddConnector(r.settings.name, "source", r.config[ConnectorClassConfig], version, r.Status)
+	class := r.config[ConnectorClassConfig]
+	if class == "" { // an embedded connector, not named by a file
+		class = fmt.Sprintf("%T", r.connector)
+	}
+	return r.collector.AddConnector(r.settings.name, "source", class, version, r.Status)
 }
 
 // observer returns the task state observer: the task's metrics, then the

@@ -63,7 +63,7 @@ var (
 		"1 for the connector's current state (the status label: unassigned, running, paused, stopped, failed), 0 for the others.")
 	connectorInfo = def("connector_info", Gauge, []string{"connector", "connector_type", "connector_class", "connector_version"}, groupConnector,
 		[]string{"connector-type", "connector-class", "connector-version"},
-		"Always 1; the labels say whether the connector is a source or a sink, its class, and its version (empty unless it implements connect.Versioned).")
+		"Always 1; the labels say whether the connector is a source or a sink, its class (connector.class, or the Go type of a connector embedded without one), and its version (empty unless it implements connect.Versioned).")
 
 	taskStatus = def("connector_task_status", Gauge, []string{"connector", "task", "status"}, groupTask, []string{"status"},
 		"1 for the task's current state (the status label: unassigned, running, paused, stopped, failed), 0 for the others.")
