@@ -51,7 +51,7 @@ func TestMetricsCountPollsWritesSkipsAndCommits(t *testing.T) {
 		key("task_error_records_skipped_total"):          3,
 		key("task_error_retries_total"):                  0,
 		fmt.Sprintf(`kafka_connect_connector_info{connector=%q,connector_class="connectortest.SourceConnectorFunc",connector_type="source",connector_version=""}`, name): 1,
-		fmt.Sprintf(`kafka_connect_connector_task_status{connector=%q,status="running",task="0"}`, name):                                1,
+		fmt.Sprintf(`kafka_connect_connector_task_status{connector=%q,status="running",task="0"}`, name):                                                                 1,
 	}
 	var got map[string]float64
 	c.WaitFor(t, 20*time.Second, func() bool {
