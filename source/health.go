@@ -65,3 +65,23 @@ func (t *taskRunner) reachCluster(ctx context.Context, bootstrap string) error {
 	}
 	return err
 }
+
+// unreachable turns the error of an offset store that could not reach its
+// cluster into a [*connect.ClusterError], recorded for Health, so that it
+// names bootstrap.servers like a task's.
+func (r *Runtime) unreachable(err error, waited time.Duration) error {
+	var ke kafka.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	switch ke.Code() {
+	case kafka.ErrTransport, kafka.ErrAllBrokersDown, kafka.ErrTimedOut, kafka.ErrResolve:
+	default:
+		return err
+	}
+	ce := &connect.ClusterError{BootstrapServers: r.settings.bootstrapServers, Waited: waited.Round(time.Second), Err: err}
+	for _, t := range r.tasks {
+		t.reach.Set(ce)
+	}
+	return ce
+}

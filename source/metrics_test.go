@@ -143,3 +143,23 @@ func TestLostClusterIsReportedOnceAndRecoveryToo(t *testing.T) {
 	defer logs.mu.Unlock()
 	assert.Len(t, logs.msgs, 1, "no more ERROR logs")
 }
+
+func TestUnreachableOffsetTopicNamesBootstrapServers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	rt, err := source.New(one(&counter{topic: "t", part: "p", limit: 1, batch: 1}), map[string]string{"name": "nowhere"},
+		source.WithWorkerConfig(map[string]string{"bootstrap.servers": addr, "offset.storage.topic": "offsets",
+			"offset.storage.replication.factor": "1"}),
+		source.WithLogger(quiet), source.WithClusterTimeout(2*time.Second))
+	require.NoError(t, err)
+
+	runErr := rt.Run(context.Background())
+
+	var ce *connect.ClusterError
+	require.ErrorAs(t, runErr, &ce, "the offset store's failure is a cluster error")
+	assert.Contains(t, runErr.Error(), "bootstrap.servers="+addr)
+	assert.Equal(t, connect.StateFailed, rt.Status().Tasks[0].State)
+	require.ErrorAs(t, rt.Health(), &ce)
+}

@@ -155,9 +155,10 @@ func (r *Runtime) Run(ctx context.Context) error {
 	}
 	r.mu.Unlock()
 
+	start := time.Now()
 	store, closeStore, err := r.openStore(ctx)
 	if err != nil {
-		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, err)
+		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, r.unreachable(err, time.Since(start)))
 		for _, t := range r.tasks {
 			_ = t.fail("offset store", err) // recorded in the task status
 		}
