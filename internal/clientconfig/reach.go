@@ -39,6 +39,7 @@ func Reach(ctx context.Context, c MetadataClient, bootstrap string, timeout time
 	deadline := start.Add(timeout)
 	var last, lastEvent error
 	for {
+		stepStart := time.Now()
 		step := min(time.Until(deadline), reachStep)
 		if step > 0 {
 			_, err := c.GetMetadata(nil, false, max(int(step/time.Millisecond), 1))
@@ -65,6 +66,16 @@ func Reach(ctx context.Context, c MetadataClient, bootstrap string, timeout time
 				last = lastEvent
 			}
 			return &connect.ClusterError{BootstrapServers: bootstrap, Waited: timeout, Err: last}
+		}
+		// GetMetadata may fail at once, and clientErr may be nil: no
+		// more than one attempt per step.
+		if rest := step - time.Since(stepStart); rest > 0 {
+			timer := time.NewTimer(rest)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+			}
+			timer.Stop()
 		}
 	}
 }
