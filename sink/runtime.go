@@ -68,7 +68,7 @@ func WithStatusObserver(fn func(connect.TaskStatus)) Option {
 // worker settings come from [WithWorkerConfig]. The error, a
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
-func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Runtime, error) {
+func New(c connect.SinkConnector, config map[string]string, opts ...Option) (_ *Runtime, err error) {
 	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
@@ -77,16 +77,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	if err != nil {
 		return nil, fmt.Errorf("sink: %w", err)
 	}
-	r, err := newRuntime(c, config, o)
-	collector.ConnectorStarting(err)
-	if err != nil {
-		return nil, err
-	}
-	r.collector = collector
-	return r, nil
-}
-
-func newRuntime(c connect.SinkConnector, config map[string]string, o options) (*Runtime, error) {
+	defer func() { collector.ConnectorStarting(err) }()
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -100,7 +91,7 @@ func newRuntime(c connect.SinkConnector, config map[string]string, o options) (*
 	if err := checkConverters(s); err != nil {
 		return nil, err
 	}
-	r := &Runtime{connector: c, config: config, settings: s, opts: o,
+	r := &Runtime{connector: c, config: config, settings: s, opts: o, collector: collector,
 		log: o.logger.With("connector", s.name)}
 	if r.taskCfgs, err = runner.TaskConfigs("sink", s.name, c, config, s.tasksMax); err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ func WithOffsetStore(store OffsetStore) Option {
 // worker settings come from [WithWorkerConfig]. The error, a
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
-func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*Runtime, error) {
+func New(c connect.SourceConnector, config map[string]string, opts ...Option) (_ *Runtime, err error) {
 	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
@@ -87,16 +87,7 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
-	r, err := newRuntime(c, config, o)
-	collector.ConnectorStarting(err)
-	if err != nil {
-		return nil, err
-	}
-	r.collector = collector
-	return r, nil
-}
-
-func newRuntime(c connect.SourceConnector, config map[string]string, o options) (*Runtime, error) {
+	defer func() { collector.ConnectorStarting(err) }()
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -114,7 +105,7 @@ func newRuntime(c connect.SourceConnector, config map[string]string, o options) 
 	if err := checkConverters(s); err != nil {
 		return nil, err
 	}
-	r := &Runtime{connector: c, config: config, worker: parsed.Originals(), settings: s, opts: o,
+	r := &Runtime{connector: c, config: config, worker: parsed.Originals(), settings: s, opts: o, collector: collector,
 		log: o.logger.With("connector", s.name)}
 	if r.taskCfgs, err = runner.TaskConfigs("source", s.name, c, config, s.tasksMax); err != nil {
 		return nil, err
