@@ -77,9 +77,15 @@ func (h *heldTask) PreCommit(_ context.Context, offsets map[connect.TopicPartiti
 	return out, nil
 }
 
+// TestMetricsCountReadsPutsCommitsAndLag runs on the embedded cluster and,
+// under the integration build tag, on Apache Kafka, whose log end and
+// committed offsets librdkafka's statistics then report.
 func TestMetricsCountReadsPutsCommitsAndLag(t *testing.T) {
-	c := connectortest.NewCluster(t)
-	const topic, name = "metered", "metered-sink"
+	connectortest.EachCluster(t, testMetricsCountReadsPutsCommitsAndLag)
+}
+
+func testMetricsCountReadsPutsCommitsAndLag(t *testing.T, c *connectortest.Cluster) {
+	topic, name := c.Unique("metered"), c.Unique("metered-sink")
 	c.CreateTopic(t, topic, 2)
 	produce(t, c, topic, 2, 100) // 50 per partition
 
