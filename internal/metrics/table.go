@@ -123,7 +123,8 @@ var (
 	errFailures = def("task_error_record_failures_total", Counter, lTask, groupErrors, []string{"total-record-failures"},
 		"Failed attempts at a record operation (conversion, Put, Poll, produce), retries included.")
 	errErrors = def("task_error_record_errors_total", Counter, lTask, groupErrors, []string{"total-record-errors"},
-		"Records that failed for good: their retries are spent or the error is not retriable.")
+		"Records that failed for good: a conversion, a Put or Poll error that is not retried, a failed produce. A record the task reports "+
+			"(ErrantRecordReporter, BatchError) counts only when errors.tolerance=none, as in Kafka Connect's executeFailed.")
 	errSkipped = def("task_error_records_skipped_total", Counter, lTask, groupErrors, []string{"total-records-skipped"},
 		"Records skipped under errors.tolerance=all.")
 	errRetries = def("task_error_retries_total", Counter, lTask, groupErrors, []string{"total-retries"},
@@ -146,7 +147,7 @@ var (
 			"connector-failed-task-count", "connector-unassigned-task-count"},
 		"The connector's tasks in each state; the total is sum() over status.")
 	workerConnStartAttempts = def("worker_connector_startup_attempts_total", Counter, nil, groupWorker, []string{"connector-startup-attempts-total"},
-		"Connector startups attempted: each runtime built or started.")
+		"Connector startups attempted: each sink.New or source.New.")
 	workerConnStartSuccess = def("worker_connector_startup_success_total", Counter, nil, groupWorker,
 		[]string{"connector-startup-success-total", "connector-startup-success-percentage"},
 		"Connector startups that succeeded; the percentage is their share of the attempts.")
