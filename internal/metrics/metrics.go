@@ -40,6 +40,8 @@ func Register(reg prometheus.Registerer) (*Collector, error) {
 	}
 	c := &Collector{connectors: map[string]*Connector{}}
 	if err := reg.Register(c); err != nil {
+		// A wrapping Registerer (prometheus.WrapRegistererWith) reports
+		// the Collector it wraps, so runtimes share it too.
 		var are prometheus.AlreadyRegisteredError
 		if errors.As(err, &are) {
 			if existing, ok := are.ExistingCollector.(*Collector); ok {

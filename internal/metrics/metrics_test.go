@@ -117,3 +117,22 @@ func TestTableNamesAreUniqueAndDocumented(t *testing.T) {
 		assert.Equal(t, d.Group == "", len(d.Kafka) == 0, "%s: a Kafka Connect group goes with Kafka Connect names", d.Name)
 	}
 }
+
+func TestRuntimesShareAWrappingRegisterer(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	wrapped := prometheus.WrapRegistererWith(prometheus.Labels{"worker": "w1"}, reg)
+	status := func(name string) func() connect.ConnectorStatus {
+		return func() connect.ConnectorStatus {
+			return connect.ConnectorStatus{Name: name, State: connect.StateRunning, Tasks: []connect.TaskStatus{{ID: 0, State: connect.StateRunning}}}
+		}
+	}
+	for _, name := range []string{"a", "b"} {
+		c, err := Register(wrapped)
+		require.NoError(t, err, "a second runtime on the same wrapping registerer")
+		c.AddConnector(name, "sink", "S", "", status(name)).NewTask(0).Read.Add(3)
+	}
+	got, err := Samples(reg)
+	require.NoError(t, err, "the scrape has no duplicate series")
+	assert.Equal(t, 3.0, got[`kafka_connect_sink_task_sink_record_read_total{connector="a",task="0",worker="w1"}`])
+	assert.Equal(t, 3.0, got[`kafka_connect_sink_task_sink_record_read_total{connector="b",task="0",worker="w1"}`])
+}
