@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
@@ -26,6 +27,9 @@ const (
 	benchPartitions = 4
 	benchTopic      = "bench"
 	clusterEnv      = "CONNECTKIT_BENCH_CLUSTER"
+	// metricsEnv=1 runs the sink with metrics on (sink.WithMetrics), to
+	// measure their cost against a run without.
+	metricsEnv = "CONNECTKIT_BENCH_METRICS"
 )
 
 // TestBenchCluster is the child process of BenchmarkSinkVsBareConsumer: it
@@ -144,7 +148,7 @@ func sinkConsume(b *testing.B, addr, topic, name string) {
 		"name": name, "topics": topic, "bootstrap.servers": addr,
 		"key.converter":   "org.apache.kafka.connect.converters.ByteArrayConverter",
 		"value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
-	}, sink.WithLogger(discardLogger))
+	}, sink.WithLogger(discardLogger), benchMetrics())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -162,4 +166,13 @@ func sinkConsume(b *testing.B, addr, topic, name string) {
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+}
+
+// benchMetrics returns the option that turns metrics on when metricsEnv
+// asks for it.
+func benchMetrics() sink.Option {
+	if os.Getenv(metricsEnv) != "1" {
+		return sink.WithMetrics(nil)
+	}
+	return sink.WithMetrics(prometheus.NewRegistry())
 }

@@ -57,6 +57,18 @@
 // other error, and a panic, fails only the task it happened in; its
 // [connect.TaskStatus] holds the cause (and the stack of a panic).
 //
+// # Health and metrics
+//
+// A task first waits, within [WithClusterTimeout] (30 s), for a broker of
+// bootstrap.servers to answer; without one it fails with a
+// [*connect.ClusterError] naming bootstrap.servers and the broker's error,
+// logged once. A running task whose cluster stays unreachable that long
+// keeps running (librdkafka reconnects) but logs one error, and one line
+// when the cluster is back. [Runtime.Health] returns the cluster error
+// while either lasts, for a /health endpoint. [WithMetrics] reports Kafka
+// Connect's metrics, and each partition's consumer lag, to a Prometheus
+// registry (docs/metrics.md).
+//
 // # Client settings
 //
 // Worker consumer.* and producer.* settings, and the connector's

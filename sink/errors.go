@@ -83,6 +83,7 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.t.countError(stage, s.tolerateAll)
 	if !s.tolerateAll {
 		err := &connect.TaskError{Connector: s.name, Task: h.t.id, Op: stage,
 			Err: fmt.Errorf("record %s: %w (errors.tolerance=none)", coords, cause)}
@@ -97,6 +98,7 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 			attrs = append(attrs, "key", string(m.Key), "value", string(m.Value))
 		}
 		h.t.log.Error("tolerated error", attrs...)
+		h.t.m.Logged.Add(1)
 	}
 	if s.dlqTopic == "" {
 		return nil
@@ -148,6 +150,7 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 		err := h.producer.Produce(out, h.reports)
 		if err == nil {
 			h.pending++
+			h.t.m.DLQRequests.Add(1)
 			break
 		}
 		var kerr kafka.Error
@@ -155,6 +158,7 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 			h.awaitOneLocked(time.Second)
 			continue
 		}
+		h.t.m.DLQFailures.Add(1)
 		h.failure = fmt.Errorf("dead-letter queue %s: %w", topic, err)
 		return h.failure
 	}
@@ -233,6 +237,7 @@ func (h *errorHandler) deliveredLocked(ev kafka.Event) {
 	}
 	h.pending--
 	if m.TopicPartition.Error != nil {
+		h.t.m.DLQFailures.Add(1)
 		if h.failure == nil {
 			h.failure = fmt.Errorf("dead-letter queue %s: write failed: %w", h.t.s.dlqTopic, m.TopicPartition.Error)
 		}

@@ -3,11 +3,17 @@ package sink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -21,6 +27,8 @@ type Runtime struct {
 	log       *slog.Logger
 	taskCfgs  []map[string]string
 	opts      options
+	collector *metrics.Collector // nil without WithMetrics
+	m         *metrics.Connector // set by Run
 
 	mu    sync.Mutex
 	tasks []*taskRunner
@@ -35,6 +43,8 @@ type options struct {
 	logger   *slog.Logger
 	observer func(connect.TaskStatus)
 	convs    *converters.Registry
+	metrics  prometheus.Registerer
+	cluster  time.Duration // see WithClusterTimeout
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -67,11 +77,16 @@ func WithStatusObserver(fn func(connect.TaskStatus)) Option {
 // worker settings come from [WithWorkerConfig]. The error, a
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
-func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Runtime, error) {
-	o := options{logger: slog.Default()}
+func New(c connect.SinkConnector, config map[string]string, opts ...Option) (_ *Runtime, err error) {
+	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	collector, err := metrics.Register(o.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("sink: %w", err)
+	}
+	defer func() { collector.ConnectorStarting(err) }()
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -86,7 +101,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 	if err := checkConverters(s); err != nil {
 		return nil, err
 	}
-	r := &Runtime{connector: c, config: config, settings: s, opts: o,
+	r := &Runtime{connector: c, config: config, settings: s, opts: o, collector: collector,
 		log: o.logger.With("connector", s.name)}
 	if r.taskCfgs, err = runner.TaskConfigs("sink", s.name, c, config, s.tasksMax); err != nil {
 		return nil, err
@@ -119,6 +134,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		r.mu.Unlock()
 		return errors.New("sink: Run called twice")
 	}
+	r.m = r.connectorMetrics()
 	r.tasks = make([]*taskRunner, len(r.taskCfgs))
 	for i, tc := range r.taskCfgs {
 		r.tasks[i] = newTaskRunner(r, i, tc)
@@ -129,7 +145,13 @@ func (r *Runtime) Run(ctx context.Context) error {
 	for i, t := range r.tasks {
 		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.state.BusyIn}
 	}
-	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	err := runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	if err == nil {
+		// Failed tasks stay visible until a runtime of the same name
+		// replaces them.
+		r.m.Remove()
+	}
+	return err
 }
 
 // Status returns the state of the connector and its tasks.

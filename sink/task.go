@@ -14,6 +14,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -71,9 +72,13 @@ type taskRunner struct {
 	bg sync.WaitGroup // log and event forwarders of the task's clients
 
 	state *runner.TaskState
+	m     *metrics.Task
+	reach clientconfig.Reachability
+	watch clientconfig.Watch // owned by the task's goroutine
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	m := rt.m.NewTask(id)
 	return &taskRunner{
 		rt: rt, id: id, config: config, s: rt.settings,
 		log:       rt.log.With("task", id),
@@ -81,7 +86,8 @@ func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
 		current:   map[connect.TopicPartition]int64{},
 		committed: map[connect.TopicPartition]int64{},
 		batchEnd:  map[connect.TopicPartition]int64{},
-		state:     runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
+		state:     runner.NewTaskState(rt.settings.name, id, observer(m, rt.opts.observer)),
+		m:         m,
 	}
 }
 
@@ -108,7 +114,11 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	defer stopGrace()
 
 	defer t.bg.Wait()
-	if err := t.setup(); err != nil {
+	if err := t.setup(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			t.state.Set(connect.StateStopped, nil) // stopped while waiting for the cluster
+			return nil
+		}
 		return t.fail("start", err)
 	}
 	defer t.errs.close()
@@ -139,7 +149,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	return nil
 }
 
-func (t *taskRunner) setup() error {
+func (t *taskRunner) setup(ctx context.Context) error {
 	var err error
 	if t.keyConv, err = t.s.convs.New(t.s.keyConverter, t.s.converterConfigs[KeyConverterConfig], true); err != nil {
 		return fmt.Errorf("%s: %w", KeyConverterConfig, err)
@@ -158,6 +168,9 @@ func (t *taskRunner) setup() error {
 	if err != nil {
 		return err
 	}
+	if _, set := (*cfg)["statistics.interval.ms"]; !set && t.rt.collector != nil {
+		(*cfg)["statistics.interval.ms"] = defaultStatisticsInterval
+	}
 	t.maxBatch = maxBatch
 	t.msgs = make([]*kafka.Message, 0, maxBatch)
 	t.batch = make([]connect.SinkRecord, 0, maxBatch)
@@ -165,6 +178,12 @@ func (t *taskRunner) setup() error {
 		return fmt.Errorf("create consumer: %w", err)
 	}
 	t.forwardLogs(t.consumer.Logs(), "consumer")
+	bootstrap := fmt.Sprint((*cfg)["bootstrap.servers"])
+	if err := t.reachCluster(ctx, bootstrap); err != nil {
+		t.consumer.Close()
+		return err
+	}
+	t.watch = clientconfig.Watch{Client: t.consumer, Bootstrap: bootstrap, Timeout: t.rt.opts.cluster, Log: t.log, Reach: &t.reach}
 	t.tc = newTaskContext(t.config)
 	t.tc.log = t.log
 	t.tc.consumer = t.consumer
@@ -202,6 +221,8 @@ func (t *taskRunner) loop(ctx context.Context) error {
 		if err := t.pollBatch(); err != nil {
 			return err
 		}
+		t.watch.Check()
+		t.m.Read.Add(uint64(len(t.msgs)))
 		if t.fatal != nil {
 			return t.fatal
 		}
@@ -256,6 +277,9 @@ func (t *taskRunner) pollBatch() error {
 				return fmt.Errorf("consumer: %w", e)
 			}
 			t.log.Debug("consumer error", "err", e)
+			t.watch.Event(e)
+		case *kafka.Stats:
+			t.statistics(e)
 		}
 	}
 	return nil
@@ -323,7 +347,14 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		var err error
 		put := len(t.batch) > 0
 		if put {
+			if attempt == 0 {
+				t.m.Send.Add(uint64(len(t.batch)))
+				t.m.BatchSize.Observe(float64(len(t.batch)), time.Now())
+			}
+			start := time.Now()
 			err = t.state.Call("Put", func() error { return t.task.Put(t.taskCtx, t.batch) })
+			end := time.Now()
+			t.m.PutTime.Observe(end.Sub(start).Seconds(), end)
 		}
 		if ferr := t.errs.err(); ferr != nil {
 			// The task reported a record that may not be skipped, or the
@@ -349,7 +380,9 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			t.advance()
 			return nil
 		}
+		t.m.RecordFailure()
 		if !connect.IsRetriable(err) {
+			t.m.Errors.Add(1)
 			return t.wrap("Put", err)
 		}
 		// Bounded only when errors.retry.timeout is positive; 0 (the
@@ -369,6 +402,7 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			return err
 		}
 		delay := t.backoff(attempt, err)
+		t.m.Retries.Add(1)
 		t.log.Warn("Put failed with a retriable error; retrying", "attempt", attempt+1, "backoff", delay, "err", err)
 		t.pauseForRetry()
 		if err := t.waitPolling(ctx, delay); err != nil {
@@ -433,10 +467,14 @@ func (t *taskRunner) waitPolling(ctx context.Context, d time.Duration) error {
 			if e.IsFatal() {
 				return fmt.Errorf("consumer: %w", e)
 			}
+			t.watch.Event(e)
+		case *kafka.Stats:
+			t.statistics(e)
 		}
 		if t.fatal != nil {
 			return t.fatal
 		}
+		t.watch.Check()
 	}
 	return nil
 }
@@ -558,6 +596,8 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 	if err := t.errs.flushDLQ(t.taskCtx, t.s.flushTimeout); err != nil {
 		return t.wrap("dead-letter queue", err)
 	}
+	t.m.CommitSeq.Add(1)
+	start := time.Now()
 	// No deadline here beyond shutdown's: Kafka Connect does not bound a
 	// sink's flush, and a task may be uploading its last part.
 	ctx := t.taskCtx
@@ -583,6 +623,7 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 				return t.wrap(t.flushOp(), fmt.Errorf("giving up after failing for %v (errors.retry.timeout=%v): %w",
 					failing.Round(time.Millisecond), t.s.retryTimeout, err))
 			}
+			t.m.CommitFailure.Add(1)
 			t.log.Warn("flush failed; offsets not committed this time", "err", err)
 			return nil
 		}
@@ -607,16 +648,19 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 		toCommit = append(toCommit, kafka.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: kafka.Offset(off)})
 	}
 	if len(toCommit) == 0 {
+		t.commitSucceeded(start)
 		return nil
 	}
 	if _, err := t.consumer.CommitOffsets(toCommit); err != nil {
 		// A failed commit loses nothing: the records are read again.
+		t.m.CommitFailure.Add(1)
 		t.log.Warn("offset commit failed; will retry", "err", err)
 		return nil
 	}
 	for _, p := range toCommit {
 		t.committed[connect.TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(p.Offset)
 	}
+	t.commitSucceeded(start)
 	t.log.Debug("committed offsets", "partitions", len(toCommit))
 	return nil
 }
@@ -683,6 +727,7 @@ func (t *taskRunner) onAssigned(parts []kafka.TopicPartition) {
 	if t.pausedByRetry {
 		_ = t.consumer.Pause(parts)
 	}
+	t.assignmentChanged()
 	t.log.Info("partitions assigned", "partitions", tpStrings(tps))
 }
 
@@ -722,6 +767,7 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 	if err := t.consumer.IncrementalUnassign(parts); err != nil {
 		t.log.Warn("incremental unassign", "err", err)
 	}
+	t.assignmentChanged()
 	t.log.Info("partitions revoked", "partitions", tpStrings(tps), "lost", lost)
 }
 

@@ -114,6 +114,17 @@
 // topic.creation.enable on), a topic that does not exist is created before
 // the first record is produced to it.
 //
+// # Health and metrics
+//
+// A task first waits, within [WithClusterTimeout] (30 s), for a broker of
+// bootstrap.servers to answer its producer; without one it fails with a
+// [*connect.ClusterError] naming bootstrap.servers and the broker's error,
+// logged once. A running task whose cluster stays unreachable that long
+// keeps running (librdkafka reconnects) but logs one error, and one line
+// when the cluster is back. [Runtime.Health] returns the cluster error
+// while either lasts, for a /health endpoint. [WithMetrics] reports Kafka
+// Connect's metrics to a Prometheus registry (docs/metrics.md).
+//
 // # Client settings
 //
 // Worker producer.* settings, and the connector's producer.override.*, use

@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
+	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -23,6 +28,8 @@ type Runtime struct {
 	log       *slog.Logger
 	taskCfgs  []map[string]string
 	opts      options
+	collector *metrics.Collector // nil without WithMetrics
+	m         *metrics.Connector // set by Run
 
 	mu    sync.Mutex
 	tasks []*taskRunner
@@ -38,6 +45,8 @@ type options struct {
 	observer func(connect.TaskStatus)
 	convs    *converters.Registry
 	store    OffsetStore
+	metrics  prometheus.Registerer
+	cluster  time.Duration // see WithClusterTimeout
 }
 
 // WithWorkerConfig sets the worker configuration: bootstrap.servers, default
@@ -78,11 +87,16 @@ func WithOffsetStore(store OffsetStore) Option {
 // worker settings come from [WithWorkerConfig]. The error, a
 // [*connect.ConfigError] for configuration problems, lists every problem at
 // once.
-func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*Runtime, error) {
-	o := options{logger: slog.Default()}
+func New(c connect.SourceConnector, config map[string]string, opts ...Option) (_ *Runtime, err error) {
+	o := options{logger: slog.Default(), cluster: clientconfig.DefaultClusterTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	collector, err := metrics.Register(o.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("source: %w", err)
+	}
+	defer func() { collector.ConnectorStarting(err) }()
 	def := ConfigDef()
 	parsed, own, err := runner.ParseConfig(c, def, o.worker, config)
 	if err != nil {
@@ -101,7 +115,7 @@ func New(c connect.SourceConnector, config map[string]string, opts ...Option) (*
 	if err := checkConverters(s); err != nil {
 		return nil, err
 	}
-	r := &Runtime{connector: c, config: config, worker: parsed.Originals(), settings: s, opts: o,
+	r := &Runtime{connector: c, config: config, worker: parsed.Originals(), settings: s, opts: o, collector: collector,
 		log: o.logger.With("connector", s.name)}
 	if r.taskCfgs, err = runner.TaskConfigs("source", s.name, c, config, s.tasksMax); err != nil {
 		return nil, err
@@ -135,15 +149,17 @@ func (r *Runtime) Run(ctx context.Context) error {
 		r.mu.Unlock()
 		return errors.New("source: Run called twice")
 	}
+	r.m = r.connectorMetrics()
 	r.tasks = make([]*taskRunner, len(r.taskCfgs))
 	for i, tc := range r.taskCfgs {
 		r.tasks[i] = newTaskRunner(r, i, tc)
 	}
 	r.mu.Unlock()
 
+	start := time.Now()
 	store, closeStore, err := r.openStore(ctx)
 	if err != nil {
-		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, err)
+		err = fmt.Errorf("source: connector %s: offset store: %w", r.settings.name, r.unreachable(err, time.Since(start)))
 		for _, t := range r.tasks {
 			_ = t.fail("offset store", err) // recorded in the task status
 		}
@@ -155,7 +171,13 @@ func (r *Runtime) Run(ctx context.Context) error {
 	for i, t := range r.tasks {
 		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx, store) }, BusyIn: t.state.BusyIn}
 	}
-	return runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
+	err = runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
+	if err == nil {
+		// Failed tasks stay visible until a runtime of the same name
+		// replaces them.
+		r.m.Remove()
+	}
+	return err
 }
 
 // openStore returns the offset store: the one given with WithOffsetStore,

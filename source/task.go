@@ -18,6 +18,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/metrics"
 	"github.com/connectkit/connectkit/internal/runner"
 )
 
@@ -79,17 +80,22 @@ type taskRunner struct {
 	bg sync.WaitGroup // log forwarder and acknowledger
 
 	state *runner.TaskState
+	m     *metrics.Task
+	reach clientconfig.Reachability
+	watch clientconfig.Watch // owned by the acknowledger
 
 	mu    sync.Mutex
 	fatal error // set by the acknowledger: a delivery that may not be skipped failed
 }
 
 func newTaskRunner(rt *Runtime, id int, config map[string]string) *taskRunner {
+	m := rt.m.NewTask(id)
 	return &taskRunner{
 		rt: rt, id: id, config: config, s: rt.settings,
 		log:     rt.log.With("task", id),
 		tracker: newOffsetTracker(),
-		state:   runner.NewTaskState(rt.settings.name, id, rt.opts.observer),
+		state:   runner.NewTaskState(rt.settings.name, id, observer(m, rt.opts.observer)),
+		m:       m,
 	}
 }
 
@@ -125,7 +131,11 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	t.store = store
 
 	defer t.bg.Wait()
-	if err := t.setup(); err != nil {
+	if err := t.setup(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			t.state.Set(connect.StateStopped, nil) // stopped while waiting for the cluster
+			return nil
+		}
 		return t.fail("start", err)
 	}
 	defer t.closeProducer()
@@ -165,7 +175,7 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 	return nil
 }
 
-func (t *taskRunner) setup() error {
+func (t *taskRunner) setup(ctx context.Context) error {
 	var err error
 	if t.keyConv, t.valueConv, t.hdrConv, err = newConverters(t.s); err != nil {
 		return err
@@ -176,6 +186,7 @@ func (t *taskRunner) setup() error {
 	}
 	max := maxOutstanding(cfg)
 	t.window = newWindow(max)
+	t.m.SetSourceActive(t.window.size)
 	t.gate = newGate()
 	// Room for every report, so librdkafka never waits on the task.
 	t.reports = make(chan kafka.Event, max)
@@ -188,6 +199,12 @@ func (t *taskRunner) setup() error {
 		defer t.bg.Done()
 		clientconfig.ForwardLogs(t.producer.Logs(), t.log.With("client", "producer"))
 	}()
+	bootstrap := fmt.Sprint((*cfg)["bootstrap.servers"])
+	if err := t.reachCluster(ctx, bootstrap); err != nil {
+		t.producer.Close()
+		return err
+	}
+	t.watch = clientconfig.Watch{Client: t.producer, Bootstrap: bootstrap, Timeout: t.rt.opts.cluster, Log: t.log, Reach: &t.reach}
 	if t.topics, err = newTopicCreator(t.s, t.producer); err != nil {
 		t.producer.Close()
 		return err
@@ -267,11 +284,13 @@ type batch struct {
 func (t *taskRunner) pollLoop(ctx context.Context, out chan<- batch) error {
 	for ctx.Err() == nil {
 		var recs []connect.SourceRecord
+		start := time.Now()
 		err := t.state.Call("Poll", func() error {
 			var perr error
 			recs, perr = t.task.Poll(ctx)
 			return perr
 		})
+		t.polled(len(recs), start)
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				break // Poll noticed the shutdown
@@ -299,13 +318,17 @@ func (t *taskRunner) pollLoop(ctx context.Context, out chan<- batch) error {
 // pollFailed backs off after a retriable Poll error, within
 // errors.retry.timeout, and returns any other error.
 func (t *taskRunner) pollFailed(ctx context.Context, err error) error {
+	t.m.RecordFailure()
 	if !connect.IsRetriable(err) {
+		t.m.Errors.Add(1)
 		return t.wrap("Poll", err)
 	}
 	delay, rerr := t.pollRetry.next(t.s, err)
 	if rerr != nil {
+		t.m.Errors.Add(1)
 		return t.wrap("Poll", rerr)
 	}
+	t.m.Retries.Add(1)
 	t.log.Warn("Poll failed with a retriable error; retrying", "attempt", t.pollRetry.attempt, "backoff", delay, "err", err)
 	sleep(ctx, delay)
 	return nil
@@ -446,6 +469,8 @@ func describe(rec *connect.SourceRecord) string {
 // skips it (see skipped); otherwise it returns the error that fails the
 // task, naming the record.
 func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
+	t.m.RecordFailure()
+	t.m.Errors.Add(1)
 	if !t.s.tolerateAll {
 		return t.wrap(stage, fmt.Errorf("%s: %w (errors.tolerance=none)", describe(p.rec), cause))
 	}
@@ -455,7 +480,9 @@ func (t *taskRunner) tolerate(p *pending, stage string, cause error) error {
 			attrs = append(attrs, "source_offset", p.rec.SourceOffset)
 		}
 		t.log.Error("tolerated error; record skipped", attrs...)
+		t.m.Logged.Add(1)
 	}
+	t.m.Skipped.Add(1)
 	return nil
 }
 
@@ -554,6 +581,7 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 		if time.Since(t.lastFlush) >= t.s.flushInterval {
 			t.flush()
 		}
+		t.watch.Check()
 	}
 }
 
@@ -561,6 +589,7 @@ func (t *taskRunner) acknowledge(drain, stop <-chan struct{}) {
 // window place, and new records wait at the gate, until it is produced
 // again after a backoff.
 func (t *taskRunner) retry(p *pending, err error) {
+	t.m.RecordFailure()
 	if t.draining {
 		t.window.release(1)
 		return
@@ -576,6 +605,7 @@ func (t *taskRunner) retry(p *pending, err error) {
 			return
 		}
 		t.retryAt = time.Now().Add(delay)
+		t.m.Retries.Add(1)
 		t.log.Warn("records could not be delivered; producing them again", "first", describe(p.rec),
 			"backoff", delay, "err", err)
 	}
@@ -638,6 +668,7 @@ func (t *taskRunner) producerEvent(ev kafka.Event) {
 			return
 		}
 		t.log.Debug("producer error", "err", e)
+		t.watch.Event(e)
 	}
 }
 
@@ -716,6 +747,7 @@ func (t *taskRunner) finishAcks() {
 			}
 		}
 	}
+	t.m.Written.Add(uint64(len(t.acked)))
 	t.tracker.done(t.acked...)
 	t.window.release(len(t.acked))
 	clear(t.acked)
@@ -754,9 +786,11 @@ func (t *taskRunner) flush() {
 	t.lastFlush = time.Now()
 	f := t.tracker.unflushed()
 	if len(f.offsets) > 0 {
+		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
 		err := t.store.StoreOffsets(ctx, t.s.name, f.offsets)
 		cancel()
+		t.committed(start, err)
 		if err != nil {
 			t.log.Error("storing source offsets failed; will retry at the next flush", "partitions", len(f.offsets), "err", err)
 			return

@@ -47,6 +47,15 @@
 // replaced by [Hidden], by key; ${provider:...} placeholders are shown as
 // written, and [Options.ResolveConfig] resolves them only for the runtime.
 //
+// # Failures and metrics
+//
+// Each task waits at most [Options].ClusterTimeout (30 s) for its Kafka
+// cluster to answer, then fails with a [*connect.ClusterError] naming
+// bootstrap.servers; when no task is left running, [Run] returns the
+// failures, so a worker pointed at a wrong address exits instead of idling.
+// [Options].Metrics collects every connector's metrics in one Prometheus
+// registry; [MetricsHandler] serves them (docs/metrics.md).
+//
 // # Configuration files
 //
 // [LoadConfigFile] reads a worker or connector file in either format Kafka

@@ -34,6 +34,7 @@ import (
 // and returns after every runtime it started has stopped. The methods are
 // safe to call from any goroutine; changes are done one at a time.
 type Standalone struct {
+	opts       Options // Metrics and ClusterTimeout, for the runtimes
 	wcfg       map[string]string
 	reg        *Registry
 	log        *slog.Logger
@@ -51,6 +52,15 @@ type Standalone struct {
 	done    bool            // Run is returning: no new runtime may start
 	wg      sync.WaitGroup  // runtimes started
 	errs    []error         // failures of runtimes Run will report
+
+	// ended is signalled each time a runtime returns, for Run to decide
+	// whether the worker has anything left to do (see stopOnItsOwn).
+	ended chan struct{}
+	// Set by [Run] before it calls Standalone.Run: whether the herder
+	// returns once no runtime is left running (no REST API can start one
+	// again), or once every runtime failed to reach its Kafka cluster.
+	// Neither is set for a program that runs a Standalone itself.
+	stopWhenIdle, stopWhenUnreachable bool
 }
 
 // connState is what the herder knows of one connector.
@@ -85,9 +95,10 @@ func NewStandalone(wcfg map[string]string, opts Options) (*Standalone, error) {
 	}
 	reg, log := opts.defaults()
 	s := &Standalone{
-		wcfg: maps.Clone(wcfg), reg: reg, log: log, resolve: opts.ResolveConfig,
+		opts: opts, wcfg: maps.Clone(wcfg), reg: reg, log: log, resolve: opts.ResolveConfig,
 		workerID: WorkerID(wcfg),
 		conns:    map[string]*connState{},
+		ended:    make(chan struct{}, 1),
 	}
 	// Source connectors share the worker's offset file, as in
 	// connect-standalone; an offset topic is opened by each runtime.
@@ -131,7 +142,14 @@ func (s *Standalone) Run(ctx context.Context) error {
 	}
 	s.ops.Unlock()
 
-	<-ctx.Done()
+	for stop := false; !stop; {
+		select {
+		case <-ctx.Done():
+			stop = true
+		case <-s.ended:
+			stop = s.stopOnItsOwn()
+		}
+	}
 
 	s.ops.Lock()
 	s.mu.Lock()
@@ -149,6 +167,41 @@ func (s *Standalone) Run(ctx context.Context) error {
 		}
 	}
 	return errors.Join(s.errs...)
+}
+
+// stopOnItsOwn says whether Run should return before its context ends,
+// once no runtime is left running. [Run] without a REST API asks for that
+// (nothing can start a runtime again, so the worker is done, as
+// connect-standalone was before it had an API); with an API the worker
+// keeps serving, as Kafka Connect's does, unless every connector it ran
+// failed because its Kafka cluster could not be reached (a wrong
+// bootstrap.servers), where Kafka Connect's worker fails at start-up.
+func (s *Standalone) stopOnItsOwn() bool {
+	if !s.stopWhenIdle && !s.stopWhenUnreachable {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ran, unreachable := 0, 0
+	for _, c := range s.conns {
+		if c.gen == nil {
+			continue
+		}
+		select {
+		case <-c.gen.done:
+		default:
+			return false // still running
+		}
+		ran++
+		var ce *connect.ClusterError
+		if errors.As(c.gen.err, &ce) {
+			unreachable++
+		}
+	}
+	if ran == 0 {
+		return false
+	}
+	return s.stopWhenIdle || unreachable == ran
 }
 
 // runtimeConfig is where a stored connector configuration becomes the one
@@ -197,10 +250,15 @@ func (s *Standalone) start(ctx context.Context, c *connState) {
 		defer s.wg.Done()
 		err := rt.Run(gctx)
 		if err != nil {
-			s.log.Error("connector stopped with errors", "connector", c.name, "err", err)
+			// The runtime logged each failure at ERROR when it happened.
+			s.log.Info("connector stopped with errors", "connector", c.name, "err", err)
 		}
 		g.err = err
 		close(g.done)
+		select {
+		case s.ended <- struct{}{}:
+		default:
+		}
 	}()
 }
 
@@ -216,9 +274,11 @@ type runtime interface {
 func (s *Standalone) newRuntime(p Plugin, cfg map[string]string, log *slog.Logger) (runtime, error) {
 	switch conn := p.New().(type) {
 	case connect.SinkConnector:
-		return sink.New(conn, cfg, sink.WithWorkerConfig(s.wcfg), sink.WithLogger(log), sink.WithConverters(s.reg.Converters()))
+		return sink.New(conn, cfg, sink.WithWorkerConfig(s.wcfg), sink.WithLogger(log), sink.WithConverters(s.reg.Converters()),
+			sink.WithMetrics(s.opts.Metrics), sink.WithClusterTimeout(s.opts.ClusterTimeout))
 	case connect.SourceConnector:
-		opts := []source.Option{source.WithWorkerConfig(s.wcfg), source.WithLogger(log), source.WithConverters(s.reg.Converters())}
+		opts := []source.Option{source.WithWorkerConfig(s.wcfg), source.WithLogger(log), source.WithConverters(s.reg.Converters()),
+			source.WithMetrics(s.opts.Metrics), source.WithClusterTimeout(s.opts.ClusterTimeout)}
 		if s.offsetFile != nil {
 			opts = append(opts, source.WithOffsetStore(s.offsetFile))
 		}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
@@ -42,6 +44,13 @@ type Options struct {
 	// Listening, if set, is told the address of each listener once it
 	// accepts connections (useful with port 0).
 	Listening func(addr net.Addr)
+	// Metrics, if not nil, receives every connector's metrics (see
+	// docs/metrics.md); serve them with [MetricsHandler].
+	Metrics prometheus.Registerer
+	// ClusterTimeout bounds how long each task waits at start for its
+	// Kafka cluster to answer before it fails with a
+	// [*connect.ClusterError] naming bootstrap.servers; 0 means 30 s.
+	ClusterTimeout time.Duration
 }
 
 // defaults returns the registry and logger, defaults applied.
@@ -189,6 +198,7 @@ func Run(ctx context.Context, wcfg map[string]string, connectors []map[string]st
 		}
 	}
 	if opts.API == nil || len(listeners) == 0 {
+		h.stopWhenIdle = true
 		return h.Run(ctx)
 	}
 	return serve(ctx, h, opts.API(h), listeners, opts.Listening, log)
@@ -258,7 +268,11 @@ func serve(ctx context.Context, h *Standalone, api http.Handler, listeners []*ur
 			}
 		})
 	}
-	wg.Go(func() { errs[len(lns)] = h.Run(ctx) })
+	h.stopWhenUnreachable = true
+	wg.Go(func() {
+		errs[len(lns)] = h.Run(ctx)
+		cancel() // the herder stopped on its own: so does the API
+	})
 	<-ctx.Done()
 	shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
 	defer stop()

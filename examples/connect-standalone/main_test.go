@@ -161,3 +161,32 @@ rest.advertised.host.name=worker-1.example
 	}
 	assert.NotContains(t, stderr.String(), "worker setting is not used", "listeners and rest.advertised.* are used")
 }
+
+func TestUnreachableClusterExitsNonZeroNamingBootstrapServers(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	// A port nothing listens on: the task waits the documented 30 s for a
+	// broker, fails, and with no task left the worker exits.
+	workerFile := write(t, dir, "worker.properties", "bootstrap.servers=127.0.0.1:1\n"+
+		"key.converter=org.apache.kafka.connect.storage.StringConverter\n"+
+		"value.converter=org.apache.kafka.connect.storage.StringConverter\n")
+	conn := write(t, dir, "sink.properties", "name=nowhere\nconnector.class=FileStreamSink\ntopics=t\nfile="+filepath.Join(dir, "out.txt")+"\n")
+	cmd := exec.Command(bin, workerFile, conn)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(90 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("still running 90 s after start; stderr:\n%s", stderr.String())
+	}
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "want a non-zero exit, got %v; stderr:\n%s", err, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, stderr.String(), "cannot reach the Kafka cluster at bootstrap.servers=127.0.0.1:1 within 30s")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "level=ERROR"), "one ERROR log line for the failed task; stderr:\n%s", stderr.String())
+}

@@ -11,11 +11,17 @@ import (
 
 // ForwardLogs copies a client's librdkafka log lines (its Logs channel,
 // with go.logs.channel.enable=true) to log until the client is closed:
-// syslog levels 0-3 as errors, 4 as warnings, the rest as debug.
+// syslog levels 0-3 as errors, 4 as warnings, the rest as debug, except
+// failed broker connections, which are warnings.
 func ForwardLogs(logs <-chan kafka.LogEvent, log *slog.Logger) {
 	for ev := range logs {
 		level := slog.LevelDebug
 		switch {
+		case ev.Tag == "FAIL" && ev.Level <= 4:
+			// A broker connection failed. librdkafka retries it, and the
+			// runtime reports a cluster it cannot reach once, as an
+			// error (see Reach); each retry is only a warning.
+			level = slog.LevelWarn
 		case ev.Level <= 3:
 			level = slog.LevelError
 		case ev.Level == 4:
