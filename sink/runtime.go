@@ -117,9 +117,9 @@ func (r *Runtime) Run(ctx context.Context) error {
 
 	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.state.BusyIn}
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, State: t.state}
 	}
-	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	return runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout, nil)
 }
 
 // Status returns the state of the connector and its tasks.
