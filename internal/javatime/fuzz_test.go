@@ -1,0 +1,65 @@
+package javatime
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzPattern compiles patterns, prints instants with them and parses
+// texts: no panic, and whatever a pattern without text names, 12-hour
+// clocks, short years or optional sections prints for an instant reads
+// back as the same local date-time.
+func FuzzPattern(f *testing.F) {
+	for _, p := range []string{"yyyyMMdd HHmmss SSS", "yyyy-MM-dd'T'HH:mm:ss[.SSS]X", "uuuu-MM-dd HH:mm:ss.SSSSSSSSS VV",
+		"EEE, dd MMM yyyy HH:mm:ss Z", "yyyy-DDD k:m:s n OOOO", "[[yyyy]]''x", "G y", "{", "'"} {
+		f.Add(p, "2022-11-28T12:05:24.645Z", int64(1669637124), int64(645_000_000))
+	}
+	f.Fuzz(func(t *testing.T, pattern, text string, sec, nano int64) {
+		fm, err := Compile(pattern)
+		if err != nil {
+			return
+		}
+		if p, err := fm.Parse(text); err == nil {
+			_, _ = p.LocalDateTime()
+			_, _ = p.OffsetDateTime(MustParseZone("+01:00"))
+		}
+		inst := time.Unix(sec%(400_000_000_000), nano%1_000_000_000).In(time.FixedZone("", 3600))
+		printed, err := fm.Format(inst, nil)
+		if err != nil {
+			return
+		}
+		p, err := fm.Parse(printed)
+		if err != nil {
+			return // not every pattern reads what it prints (narrow names, z, ambiguous adjacent numbers)
+		}
+		l, err := p.LocalDateTime()
+		if err != nil || !roundTrips(fm) {
+			return
+		}
+		want := LocalDateTime{inst.Year(), inst.Month(), inst.Day(), inst.Hour(), inst.Minute(), inst.Second(), l.Nanosecond}
+		if l.Year != want.Year || l.Month != want.Month || l.Day != want.Day || l.Hour != want.Hour || l.Minute != want.Minute {
+			t.Errorf("pattern %q printed %v as %q, which reads back as %v", pattern, inst, printed, l)
+		}
+	})
+}
+
+// roundTrips reports whether a pattern's printing keeps the year, month,
+// day, hour and minute: numbers only, full years, a 24-hour clock.
+func roundTrips(f *Formatter) bool {
+	seen := map[field]bool{}
+	var walk func(items []item) bool
+	walk = func(items []item) bool {
+		for _, it := range items {
+			switch it.kind {
+			case kOptional:
+				return false
+			case kReduced, kText, kZoneText:
+				return false
+			case kNumber:
+				seen[it.field] = true
+			}
+		}
+		return true
+	}
+	return walk(f.items) && seen[fYear] && seen[fMonth] && seen[fDayOfMonth] && seen[fHourOfDay] && seen[fMinute]
+}
