@@ -110,14 +110,9 @@ type item struct {
 	style      textStyle
 	// Offsets: the pattern's type (an index into offsetPatterns) and the
 	// text of a zero offset.
-	offType   int
-	noOffset  string
-	optional  []item
-	reducedYY bool
-}
-
-func (it *item) fixedWidth() bool {
-	return it.subsequent == -1 || it.subsequent > 0 && it.min == it.max && it.sign == signNotNegative
+	offType  int
+	noOffset string
+	optional []item
 }
 
 // offsetPatterns are OffsetIdPrinterParser's patterns; lower case parts
