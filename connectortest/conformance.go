@@ -38,10 +38,21 @@ func WithRecordCount(n int) SinkSuiteOption {
 	return func(s *sinkSuite) { s.count = n }
 }
 
-// WithReadBack lets the suite check the destination itself: fn returns the
-// record values the destination holds now, in any order, duplicates
-// allowed. Without it the suite trusts the task's PreCommit (or Flush) to
-// tell what is durable.
+// WithReadBack lets the suite check the destination itself, in the way
+// [testing/fstest.TestFS] checks a file system: the connector's test
+// supplies the means to look, the suite decides what must be there. fn
+// returns the record values the destination holds durably now (what a
+// reader would find if the worker died this instant), in any order,
+// duplicates and values of other checks allowed; it is called while the
+// task runs, and may fail t. The values must be the records' values as
+// produced (see [WithRecords]; the default ones are distinct), so that the
+// suite can tell which records are there.
+//
+// With it, CommitsOnlyDurable and AtLeastOnceAcrossRealCrash check that
+// no committed offset passes a record the destination does not hold, and
+// the other checks that every record arrived. Without it the suite can
+// only trust the task's PreCommit (or Flush) to tell what is durable, and
+// a task that lies there passes.
 func WithReadBack(fn func(t testing.TB) [][]byte) SinkSuiteOption {
 	return func(s *sinkSuite) { s.readBack = fn }
 }
@@ -68,9 +79,20 @@ type sinkSuite struct {
 //   - NothingLostInOrder: every record reaches Put, each partition's in
 //     offset order without gaps, and the committed offsets reach the end.
 //   - CommitsOnlyDurable: no committed offset passes what the task declared
-//     durable through PreCommit or Flush.
-//   - AtLeastOnceAcrossCrash: after the task dies mid-stream without a
-//     final commit, a new run delivers every record at least once.
+//     durable through PreCommit or Flush, nor, with [WithReadBack], a
+//     record the destination does not hold.
+//   - AtLeastOnceAcrossCrash: after the task fails mid-stream (Put
+//     returns an error; the runtime skips the final commit but still
+//     calls Close and Stop), a new run delivers every record at least
+//     once.
+//   - AtLeastOnceAcrossRealCrash: the same after a crash no method
+//     follows: once an offset was committed, the task instance is cut off
+//     (Put fails; PreCommit, Flush, Close and Stop no longer reach it), as
+//     if its process died. With [WithReadBack], the destination must then
+//     hold every record below the committed offsets, and after a new run
+//     every record. A task whose Flush reports success for what only Stop
+//     writes fails here. (The dead instance is stopped at the end of the
+//     check, to release what it holds.)
 //   - RebalanceClosesOnlyMovedPartitions: when a second member joins, the
 //     task closes exactly the partitions the newcomer opens.
 //   - PutWithCancelledContext: Put returns promptly, without panicking,
@@ -95,6 +117,7 @@ func TestSinkTask(t *testing.T, newTask func() connect.SinkTask, opts ...SinkSui
 	t.Run("NothingLostInOrder", func(t *testing.T) { s.nothingLost(t, c) })
 	t.Run("CommitsOnlyDurable", func(t *testing.T) { s.commitsOnlyDurable(t, c) })
 	t.Run("AtLeastOnceAcrossCrash", func(t *testing.T) { s.atLeastOnceAcrossCrash(t, c) })
+	t.Run("AtLeastOnceAcrossRealCrash", func(t *testing.T) { s.atLeastOnceAcrossRealCrash(t, c) })
 	t.Run("RebalanceClosesOnlyMovedPartitions", func(t *testing.T) { s.rebalance(t, c) })
 	t.Run("PutWithCancelledContext", func(t *testing.T) { s.putCancelled(t) })
 	t.Run("NoLeakedGoroutines", func(t *testing.T) { s.noLeaks(t, baseline) })
@@ -171,21 +194,78 @@ func (s *sinkSuite) nothingLost(t *testing.T, c *Cluster) {
 func (s *sinkSuite) commitsOnlyDurable(t *testing.T, c *Cluster) {
 	topic, cfg := s.setup(t, c, 2)
 	s.produce(t, c, topic, 2)
+	records := s.byOffset(t, c, topic)
 	obs := newObservations()
 	h := StartSink(t, s.connector(obs), cfg)
 	group := "connect-" + cfg["name"]
 	ends := endOffsets(s.count, 2, topic)
 	deadline := time.Now().Add(s.timeout)
-	// Sample commits while the task works, not only at the end.
-	for !obs.covers(ends) && time.Now().Before(deadline) && h.TaskState(0) != connect.StateFailed {
-		obs.checkCommitted(t, c.CommittedOffsets(t, group))
+	// Sample commits while the task works, not only at the end, and go
+	// on until everything is committed: a task whose Flush lies is seen
+	// with the destination behind the commits, before Stop.
+	var last map[connect.TopicPartition]int64
+	for time.Now().Before(deadline) && h.TaskState(0) != connect.StateFailed {
+		committed := c.CommittedOffsets(t, group)
+		obs.checkCommitted(t, committed)
+		if !maps.Equal(committed, last) {
+			s.checkHeld(t, records, committed)
+			last = committed
+		}
+		if maps.Equal(committed, ends) || t.Failed() {
+			break
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err := h.Stop(); err != nil {
 		t.Fatalf("runtime: %v", err)
 	}
-	obs.checkCommitted(t, c.CommittedOffsets(t, group))
+	committed := c.CommittedOffsets(t, group)
+	obs.checkCommitted(t, committed)
+	s.checkHeld(t, records, committed)
 	obs.check(t)
+}
+
+// byOffset returns the values of topic's records, by partition and offset.
+func (s *sinkSuite) byOffset(t *testing.T, c *Cluster, topic string) map[connect.TopicPartition][][]byte {
+	out := map[connect.TopicPartition][][]byte{}
+	for _, r := range c.ReadAll(t, topic) {
+		tp := r.TopicPartition()
+		for int64(len(out[tp])) < r.Offset { // a gap (none in a fresh topic)
+			out[tp] = append(out[tp], nil)
+		}
+		out[tp] = append(out[tp], r.Value)
+	}
+	return out
+}
+
+// checkHeld checks, with a read-back, that the destination holds every
+// record below the committed offsets.
+func (s *sinkSuite) checkHeld(t *testing.T, records map[connect.TopicPartition][][]byte, committed map[connect.TopicPartition]int64) {
+	t.Helper()
+	if s.readBack == nil || len(committed) == 0 {
+		return
+	}
+	held := map[string]bool{}
+	for _, v := range s.readBack(t) {
+		held[string(v)] = true
+	}
+	for _, tp := range slices.SortedFunc(maps.Keys(committed), func(a, b connect.TopicPartition) int {
+		return strings.Compare(a.String(), b.String())
+	}) {
+		missing, first := 0, int64(-1)
+		for off := int64(0); off < committed[tp] && off < int64(len(records[tp])); off++ {
+			if v := records[tp][off]; v != nil && !held[string(v)] {
+				if first < 0 {
+					first = off
+				}
+				missing++
+			}
+		}
+		if missing > 0 {
+			t.Errorf("%s: offset %d committed, but the destination does not hold %d record(s) below it, the first at offset %d (%q): the commit passed records that were not durable",
+				tp, committed[tp], missing, first, records[tp][first])
+		}
+	}
 }
 
 func (s *sinkSuite) atLeastOnceAcrossCrash(t *testing.T, c *Cluster) {
@@ -228,6 +308,60 @@ func (s *sinkSuite) atLeastOnceAcrossCrash(t *testing.T, c *Cluster) {
 	s.checkReadBack(t, values)
 }
 
+func (s *sinkSuite) atLeastOnceAcrossRealCrash(t *testing.T, c *Cluster) {
+	topic, cfg := s.setup(t, c, 2)
+	cfg["consumer.override.max.poll.records"] = strconv.Itoa(max(1, s.count/10))
+	group := "connect-" + cfg["name"]
+	// Half the records first; the rest once the crash is armed, so that a
+	// Put comes after it however fast the task is.
+	half := s.count / 2
+	values := make([][]byte, s.count)
+	c.ProduceN(t, topic, half, func(i int) Record {
+		r := s.gen(i)
+		r.Topic, r.Partition = topic, int32(i)%2
+		values[i] = r.Value
+		return r
+	})
+
+	first := newObservations()
+	h := StartSink(t, s.connector(first), cfg)
+	c.WaitFor(t, s.timeout, func() bool {
+		for _, off := range c.CommittedOffsets(t, group) {
+			if off > 0 {
+				return true
+			}
+		}
+		return h.TaskState(0) == connect.StateFailed
+	}, "a first commit")
+	first.killNext()
+	c.ProduceN(t, topic, s.count-half, func(i int) Record {
+		r := s.gen(half + i)
+		r.Topic, r.Partition = topic, int32(half+i)%2
+		values[half+i] = r.Value
+		return r
+	})
+	c.WaitFor(t, s.timeout, func() bool { return h.TaskState(0) == connect.StateFailed }, "the crash")
+	_ = h.Stop()
+	records := s.byOffset(t, c, topic)
+	crashCommitted := c.CommittedOffsets(t, group)
+	first.checkCommitted(t, crashCommitted)
+	s.checkHeld(t, records, crashCommitted)
+
+	second := newObservations()
+	h = StartSink(t, s.connector(second), cfg)
+	ends := endOffsets(s.count, 2, topic)
+	c.WaitFor(t, s.timeout, func() bool { return second.covers(ends) || h.TaskState(0) == connect.StateFailed },
+		"the restarted task to declare every record durable")
+	if err := h.Stop(); err != nil {
+		t.Fatalf("runtime after restart: %v", err)
+	}
+	second.check(t)
+	s.checkReadBack(t, values)
+	// Release what the dead instance holds only now: a lying task writes
+	// its data in Stop.
+	first.stopDead(t)
+}
+
 func (s *sinkSuite) rebalance(t *testing.T, c *Cluster) {
 	topic, cfg := s.setup(t, c, 4)
 	s.produce(t, c, topic, 4)
@@ -238,7 +372,11 @@ func (s *sinkSuite) rebalance(t *testing.T, c *Cluster) {
 	h2 := StartSink(t, conn, cfg)
 	// Keep records arriving while the group rebalances, so that revocations
 	// land while batches are being polled.
+	deadline := time.Now().Add(s.timeout)
 	for !(len(obs.openedBy(1)) > 0) {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up after %v waiting for the second member to get partitions", s.timeout)
+		}
 		s.produce(t, c, topic, 4)
 		if t.Failed() {
 			return
@@ -406,6 +544,8 @@ type observations struct {
 	violations []string
 	crashAfter int // >0: fail Put after this many successful calls
 	okPuts     int
+	kill       bool            // the next Put kills the instance making it
+	dead       []*observedTask // killed instances, cut off from the runtime
 }
 
 func newObservations() *observations {
@@ -455,6 +595,29 @@ func (o *observations) checkCommitted(t *testing.T, committed map[connect.TopicP
 		if off > o.durable[tp] {
 			t.Errorf("%s: offset %d committed, but the task declared only up to %d durable", tp, off, o.durable[tp])
 		}
+	}
+}
+
+// killNext makes the next Put of any instance kill it: from then on no
+// call reaches the task under test, as if its process had died.
+func (o *observations) killNext() {
+	o.mu.Lock()
+	o.kill = true
+	o.mu.Unlock()
+}
+
+// stopDead stops the killed instances, to release what they hold.
+func (o *observations) stopDead(t *testing.T) {
+	o.mu.Lock()
+	dead := o.dead
+	o.dead = nil
+	o.mu.Unlock()
+	for _, d := range dead {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := d.inner.Stop(ctx); err != nil {
+			t.Logf("stopping the instance killed by the simulated crash: %v", err)
+		}
+		cancel()
 	}
 }
 
@@ -524,6 +687,14 @@ type observedTask struct {
 	// rewinds asked for during the current Put; they set next once the
 	// batch is accepted (a retried batch arrives again unchanged).
 	rewinds map[connect.TopicPartition]int64
+	dead    bool // killed: no call reaches inner any more
+}
+
+// isDead reports whether the instance was killed.
+func (o *observedTask) isDead() bool {
+	o.obs.mu.Lock()
+	defer o.obs.mu.Unlock()
+	return o.dead
 }
 
 var (
@@ -539,7 +710,16 @@ func (o *observedTask) Start(ctx context.Context, cfg map[string]string, tc conn
 func (o *observedTask) Put(ctx context.Context, batch []connect.SinkRecord) error {
 	o.obs.mu.Lock()
 	crash := o.obs.crashAfter > 0 && o.obs.okPuts >= o.obs.crashAfter
+	if o.obs.kill && !o.dead {
+		o.obs.kill = false
+		o.dead = true
+		o.obs.dead = append(o.obs.dead, o)
+	}
+	dead := o.dead
 	o.obs.mu.Unlock()
+	if dead {
+		return fmt.Errorf("connectortest: task instance %d killed by a simulated crash", o.id)
+	}
 	if crash {
 		return fmt.Errorf("connectortest: simulated crash of task instance %d", o.id)
 	}
@@ -573,6 +753,9 @@ func (o *observedTask) Put(ctx context.Context, batch []connect.SinkRecord) erro
 }
 
 func (o *observedTask) PreCommit(ctx context.Context, offsets map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
+	if o.isDead() {
+		return nil, fmt.Errorf("connectortest: task instance %d killed by a simulated crash", o.id)
+	}
 	var res map[connect.TopicPartition]int64
 	var err error
 	switch inner := o.inner.(type) {
@@ -617,13 +800,21 @@ func (o *observedTask) Close(ctx context.Context, tps []connect.TopicPartition) 
 		delete(o.open, tp)
 	}
 	o.obs.mu.Unlock()
+	if o.isDead() {
+		return nil
+	}
 	if cl, ok := o.inner.(connect.PartitionCloser); ok {
 		return cl.Close(ctx, tps)
 	}
 	return nil
 }
 
-func (o *observedTask) Stop(ctx context.Context) error { return o.inner.Stop(ctx) }
+func (o *observedTask) Stop(ctx context.Context) error {
+	if o.isDead() {
+		return nil
+	}
+	return o.inner.Stop(ctx)
+}
 
 // Unwrap returns the task under test.
 func (o *observedTask) Unwrap() connect.SinkTask { return o.inner }

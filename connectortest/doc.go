@@ -73,9 +73,13 @@
 // value, repeated and null headers, JSON), each named, for checking that a
 // connector passes them through or rejects them cleanly.
 //
-// # Planned
+// # Conformance suites
 //
-// A harness that runs a connector's tasks on the real runtimes against a
-// Cluster, and conformance suites for sink and source tasks in the spirit of
-// testing/fstest.TestFS, will join this package.
+// [TestSinkTask] and [TestSourceTask] check, in the spirit of
+// [testing/fstest.TestFS], what every sink and source task must honour,
+// running it through the real runtimes against an embedded cluster. A sink's
+// test supplies [WithReadBack], the means to read its destination, so that
+// the suite checks what is written rather than what the task claims: a
+// task whose Flush reports success for data only Stop writes fails. Each
+// suite's own tests include broken tasks that it must fail.
 package connectortest

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ type sequenceTask struct {
 	skipping  bool // broken: resumes past the stored offset, losing records
 	deaf      bool // broken: Poll ignores its context when idle
 	leaky     bool // broken: leaves a goroutine behind
+	bulk      bool // returns every record in one Poll
 	stop      chan struct{}
 }
 
@@ -56,7 +58,7 @@ func (s *sequenceTask) Poll(ctx context.Context) ([]connect.SourceRecord, error)
 		return nil, ctx.Err()
 	}
 	var recs []connect.SourceRecord
-	for ; s.next < s.limit && len(recs) < 4; s.next++ {
+	for ; s.next < s.limit && (s.bulk || len(recs) < 4); s.next++ {
 		recs = append(recs, connect.SourceRecord{
 			SourcePartition: partition,
 			SourceOffset:    map[string]any{"next": s.next + 1},
@@ -83,6 +85,13 @@ func TestSourceTaskPassesForACorrectTask(t *testing.T) {
 		connectortest.WithSourceRecordCount(40))
 }
 
+// A correct task that returns everything in one Poll passes too: the crash
+// cannot land mid-stream, and the suite checks that it resumes after them.
+func TestSourceTaskPassesForATaskThatPollsEverythingAtOnce(t *testing.T) {
+	connectortest.TestSourceTask(t, func() connect.SourceTask { return &sequenceTask{limit: 60, bulk: true} },
+		connectortest.WithSourceRecordCount(40))
+}
+
 const brokenSourceEnv = "CONNECTORTEST_BROKEN_SOURCE"
 
 func TestBrokenSourceTaskHelper(t *testing.T) {
@@ -91,8 +100,8 @@ func TestBrokenSourceTaskHelper(t *testing.T) {
 		t.Skip("run by TestSourceTaskCatchesBrokenTasks in a subprocess")
 	}
 	connectortest.TestSourceTask(t, func() connect.SourceTask {
-		return &sequenceTask{limit: 60, forgetful: variant == "forgetful", skipping: variant == "skipping",
-			deaf: variant == "deaf", leaky: variant == "leaky"}
+		return &sequenceTask{limit: 60, forgetful: strings.HasPrefix(variant, "forgetful"), skipping: variant == "skipping",
+			deaf: variant == "deaf", leaky: variant == "leaky", bulk: strings.HasSuffix(variant, "bulk")}
 	}, connectortest.WithSourceRecordCount(40), connectortest.WithSourceTimeout(8*time.Second))
 }
 
@@ -103,10 +112,11 @@ func TestSourceTaskCatchesBrokenTasks(t *testing.T) {
 		t.Skip("runs the suite four times in subprocesses")
 	}
 	for variant, c := range map[string]struct{ run, want string }{
-		"forgetful": {"ResumesAfterCrash", "did not resume from its stored offsets"},
-		"skipping":  {"ResumesAfterCrash", "records after the stored offsets to be produced again"},
-		"deaf":      {"StopWhilePollBlocks", "Poll did not return"},
-		"leaky":     {"", "outlived the runs"},
+		"forgetful":      {"ResumesAfterCrash", "did not resume from its stored offsets"},
+		"forgetful-bulk": {"ResumesAfterCrash", "did not resume from its stored offsets"},
+		"skipping":       {"ResumesAfterCrash", "records after the stored offsets to be produced again"},
+		"deaf":           {"StopWhilePollBlocks", "Poll did not return"},
+		"leaky":          {"", "outlived the runs"},
 	} {
 		t.Run(variant, func(t *testing.T) {
 			t.Parallel()

@@ -69,7 +69,8 @@ func (*SimpleHeaderConverter) FromConnectHeader(_, key string, _ *connect.Schema
 	if value == nil {
 		return nil, nil
 	}
-	b, err := appendValuesString(nil, value, false)
+	// Not nil: an empty string is an empty header value, not a null one.
+	b, err := appendValuesString([]byte{}, value, false)
 	if err != nil {
 		return nil, &connect.DataError{Op: "header " + strconv.Quote(key), Err: err}
 	}

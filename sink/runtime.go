@@ -143,9 +143,9 @@ func (r *Runtime) Run(ctx context.Context) error {
 
 	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, BusyIn: t.state.BusyIn}
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx) }, State: t.state}
 	}
-	err := runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout)
+	err := runner.Run(ctx, "sink", r.settings.name, tasks, r.settings.shutdownTimeout, nil)
 	if err == nil {
 		// Failed tasks stay visible until a runtime of the same name
 		// replaces them.

@@ -741,3 +741,26 @@ func TestShutdownCommitsAndStops(t *testing.T) {
 }
 
 var discardLogger = slog.New(slog.DiscardHandler)
+
+func TestStopErrorAfterAFailureIsReturned(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "stopfail", 1)
+	produce(t, c, "stopfail", 1, 1)
+	conn := &connector{newTask: func(id int) connect.SinkTask {
+		return &failingStop{task{rec: newRecorder(), id: id,
+			put: func(connect.SinkTaskContext, []connect.SinkRecord) error { return errors.New("put broke") }}}
+	}}
+	rt, err := sink.New(conn, baseConfig(c, "stopfail", "stopfail"), sink.WithLogger(discardLogger))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = rt.Run(ctx) // returns when its only task fails
+	assert.ErrorContains(t, err, "Put: put broke", "the failure")
+	assert.ErrorContains(t, err, "Stop: stop broke too", "Stop's error after the failure is not swallowed")
+	assert.ErrorContains(t, rt.Status().Tasks[0].Err, "put broke", "the status keeps the first cause")
+}
+
+// failingStop is a task whose Stop fails.
+type failingStop struct{ task }
+
+func (f *failingStop) Stop(context.Context) error { return errors.New("stop broke too") }

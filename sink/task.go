@@ -105,13 +105,9 @@ func (t *taskRunner) fail(op string, err error) error {
 // run is the task's whole life: start, consume until ctx is done or the task
 // fails, then a final commit, close and stop.
 func (t *taskRunner) run(ctx context.Context) (err error) {
-	taskCtx, cancelTask := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelTask()
-	t.taskCtx = taskCtx
-	stopGrace := context.AfterFunc(ctx, func() {
-		time.AfterFunc(t.s.shutdownTimeout, cancelTask)
-	})
+	taskCtx, stopGrace := runner.GraceContext(ctx, t.s.shutdownTimeout)
 	defer stopGrace()
+	t.taskCtx = taskCtx
 
 	defer t.bg.Wait()
 	if err := t.setup(ctx); err != nil {
@@ -121,7 +117,10 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 		}
 		return t.fail("start", err)
 	}
-	defer t.errs.close()
+	defer func() {
+		defer t.state.Enter("close the dead-letter queue producer")()
+		t.errs.close()
+	}()
 
 	t.task = t.rt.connector.NewTask()
 	t.flusher, _ = t.task.(connect.Flusher)
@@ -130,7 +129,7 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	t.closer, _ = t.task.(connect.PartitionCloser)
 	if err := t.state.Call("Start", func() error { return t.task.Start(taskCtx, t.config, t.tc) }); err != nil {
 		t.closing = true // a task that did not start gets no Close or PreCommit
-		t.consumer.Close()
+		t.closeConsumer()
 		return t.fail("Start", err)
 	}
 	t.state.Set(connect.StateRunning, nil)
@@ -139,7 +138,14 @@ func (t *taskRunner) run(ctx context.Context) (err error) {
 	loopErr := t.loop(ctx)
 	shutdownErr := t.shutdown(loopErr == nil)
 	if loopErr != nil {
-		return t.fail("poll", loopErr)
+		te := t.fail("poll", loopErr)
+		if shutdownErr != nil {
+			// The status keeps the first cause; the shutdown's failure
+			// (Close, Stop) is logged and returned with it.
+			t.log.Error("shutdown after the failure failed too", "err", shutdownErr)
+			return errors.Join(te, shutdownErr)
+		}
+		return te
 	}
 	if shutdownErr != nil {
 		return t.fail("shutdown", shutdownErr)
@@ -195,7 +201,7 @@ func (t *taskRunner) setup(ctx context.Context) error {
 		err = t.consumer.SubscribeTopics(t.s.topics, t.rebalance)
 	}
 	if err != nil {
-		t.consumer.Close()
+		t.closeConsumer()
 		return fmt.Errorf("subscribe: %w", err)
 	}
 	return nil
@@ -651,7 +657,10 @@ func (t *taskRunner) commit(only []connect.TopicPartition) error {
 		t.commitSucceeded(start)
 		return nil
 	}
-	if _, err := t.consumer.CommitOffsets(toCommit); err != nil {
+	leave := t.state.Enter("commit offsets")
+	_, err = t.consumer.CommitOffsets(toCommit)
+	leave()
+	if err != nil {
 		// A failed commit loses nothing: the records are read again.
 		t.m.CommitFailure.Add(1)
 		t.log.Warn("offset commit failed; will retry", "err", err)
@@ -753,8 +762,12 @@ func (t *taskRunner) onRevoked(parts []kafka.TopicPartition, lost bool) {
 		}
 	}
 	if t.closer != nil && !t.closing {
-		if err := t.state.Call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil && t.fatal == nil {
-			t.fatal = t.wrap("Close", err)
+		if err := t.state.Call("Close", func() error { return t.closer.Close(t.taskCtx, tps) }); err != nil {
+			if t.fatal == nil {
+				t.fatal = t.wrap("Close", err)
+			} else {
+				t.log.Error("Close failed after the task had failed", "partitions", tpStrings(tps), "err", err)
+			}
 		}
 	}
 	for _, tp := range tps {
@@ -811,10 +824,17 @@ func (t *taskRunner) shutdown(clean bool) error {
 	if err := t.state.Call("Stop", func() error { return t.task.Stop(t.taskCtx) }); err != nil {
 		errs = append(errs, t.wrap("Stop", err))
 	}
+	t.closeConsumer()
+	return errors.Join(errs...)
+}
+
+// closeConsumer closes the consumer, which leaves the group; a failure
+// loses nothing (the group evicts the member), so it is logged.
+func (t *taskRunner) closeConsumer() {
+	defer t.state.Enter("close consumer")()
 	if err := t.consumer.Close(); err != nil {
 		t.log.Warn("close consumer", "err", err)
 	}
-	return errors.Join(errs...)
 }
 
 func (t *taskRunner) assignedList() []connect.TopicPartition {

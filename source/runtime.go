@@ -165,13 +165,14 @@ func (r *Runtime) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	defer closeStore()
 
 	tasks := make([]runner.Task, len(r.tasks))
 	for i, t := range r.tasks {
-		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx, store) }, BusyIn: t.state.BusyIn}
+		tasks[i] = runner.Task{Run: func(ctx context.Context) error { return t.run(ctx, store) }, State: t.state}
 	}
-	err = runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout)
+	// The store is closed once every task has returned, which is later
+	// than Run when a task is abandoned: it may still store offsets.
+	err = runner.Run(ctx, "source", r.settings.name, tasks, r.settings.shutdownTimeout, closeStore)
 	if err == nil {
 		// Failed tasks stay visible until a runtime of the same name
 		// replaces them.

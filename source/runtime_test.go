@@ -593,3 +593,46 @@ func TestOffsetsInAFileSurviveTheRuntime(t *testing.T) {
 	assert.Equal(t, 6, second.resumed)
 	assert.True(t, bytes.HasPrefix([]byte(values(t, c, topic)[7]), []byte("value-7")))
 }
+
+// stuckStore is an offset store whose writes block, ignoring their
+// context, until release is closed: a store that hangs.
+type stuckStore struct {
+	*source.MemoryOffsetStore
+	entered chan struct{} // closed at the first write
+	once    sync.Once
+	release chan struct{}
+}
+
+func (s *stuckStore) StoreOffsets(ctx context.Context, connector string, offsets []source.PartitionOffset) error {
+	s.once.Do(func() { close(s.entered) })
+	<-s.release
+	return s.MemoryOffsetStore.StoreOffsets(ctx, connector, offsets)
+}
+
+func TestATaskStuckStoringOffsetsIsReportedAtShutdown(t *testing.T) {
+	c := sharedCluster(t)
+	topic, name := unique("stuck"), unique("conn")
+	c.CreateTopic(t, topic, 1)
+	store := &stuckStore{MemoryOffsetStore: source.NewMemoryOffsetStore(), entered: make(chan struct{}), release: make(chan struct{})}
+	defer close(store.release) // lets the abandoned task return at the end
+	task := &counter{topic: topic, part: "p", limit: 3, batch: 3}
+	cfg := c.SourceConfig(name)
+	cfg["offset.flush.interval.ms"] = "1"
+	cfg["task.shutdown.graceful.timeout.ms"] = "100"
+	h := connectortest.StartSource(t, one(task), cfg, source.WithOffsetStore(store), source.WithLogger(quiet))
+	select {
+	case <-store.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no offsets stored")
+	}
+
+	err := h.Stop()
+	require.Error(t, err, "Run returned nil for a task it abandoned")
+	assert.ErrorContains(t, err, "connector "+name+" task 0: shutdown: did not stop within 100ms (task.shutdown.graceful.timeout.ms) and was abandoned 1.2s after shutdown began: still in store offsets")
+	st := h.Status().Tasks[0]
+	assert.Equal(t, connect.StateFailed, st.State)
+	var te *connect.TaskError
+	if assert.ErrorAs(t, st.Err, &te) {
+		assert.Contains(t, te.Stack, "stuckStore", "the trace shows the store call")
+	}
+}

@@ -118,13 +118,9 @@ func (t *taskRunner) wrap(op string, err error) *connect.TaskError {
 // run is the task's whole life: start, poll and produce until ctx is done
 // or the task fails, then wait for acknowledgements, store offsets, stop.
 func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
-	taskCtx, cancelTask := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelTask()
-	t.taskCtx = taskCtx
-	stopGrace := context.AfterFunc(ctx, func() {
-		time.AfterFunc(t.s.shutdownTimeout, cancelTask)
-	})
+	taskCtx, stopGrace := runner.GraceContext(ctx, t.s.shutdownTimeout)
 	defer stopGrace()
+	t.taskCtx = taskCtx
 	pollCtx, cancelPoll := context.WithCancel(ctx)
 	defer cancelPoll()
 	t.cancelPoll = cancelPoll
@@ -165,7 +161,14 @@ func (t *taskRunner) run(ctx context.Context, store OffsetStore) error {
 		loopErr = t.fatalErr()
 	}
 	if loopErr != nil {
-		return t.fail("poll", loopErr)
+		te := t.fail("poll", loopErr)
+		if shutdownErr != nil {
+			// The status keeps the first cause; Stop's failure is
+			// logged and returned with it.
+			t.log.Error("shutdown after the failure failed too", "err", shutdownErr)
+			return errors.Join(te, shutdownErr)
+		}
+		return te
 	}
 	if shutdownErr != nil {
 		return t.fail("shutdown", shutdownErr)
@@ -216,6 +219,7 @@ func (t *taskRunner) setup(ctx context.Context) error {
 // graceful shutdown are purged first: their offsets were not stored, so
 // they are polled again on restart.
 func (t *taskRunner) closeProducer() {
+	defer t.state.Enter("close producer")()
 	t.topics.close()
 	if t.window.size() > 0 {
 		_ = t.producer.Purge(kafka.PurgeQueue | kafka.PurgeInFlight | kafka.PurgeNonBlocking)
@@ -788,7 +792,9 @@ func (t *taskRunner) flush() {
 	if len(f.offsets) > 0 {
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.taskCtx, t.s.flushTimeout)
+		leave := t.state.Enter("store offsets")
 		err := t.store.StoreOffsets(ctx, t.s.name, f.offsets)
+		leave()
 		cancel()
 		t.committed(start, err)
 		if err != nil {

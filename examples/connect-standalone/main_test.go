@@ -10,12 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
@@ -59,17 +61,27 @@ offset.flush.interval.ms=3600000
   "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
   "topics": "connect-test", "file": %q, "tasks.max": 1}}`, out))
 
+	// The file is written only on flush, which here happens at shutdown, so
+	// the sign that the task has the records is the consumer asking for
+	// what follows them: a fetch from offset 20 means all 20 arrived, and
+	// the task's poll, waiting on the client's queue, takes them at once.
+	var fetchedAll atomic.Bool
+	c.Kfake().ControlKey(kmsg.Fetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		c.Kfake().KeepControl()
+		for _, tp := range req.(*kmsg.FetchRequest).Topics {
+			for _, p := range tp.Partitions {
+				if p.FetchOffset >= 20 {
+					fetchedAll.Store(true)
+				}
+			}
+		}
+		return nil, nil, false
+	})
 	cmd := exec.Command(bin, workerFile, connFile)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
-	c.WaitFor(t, 30*time.Second, func() bool {
-		gi := c.Kfake().GroupInfo("connect-signal-sink")
-		return gi != nil && len(gi.Members) > 0
-	}, "the connector to join its group")
-	// Give the task time to read; the file is written only on flush, which
-	// here happens at shutdown.
-	time.Sleep(2 * time.Second)
+	c.WaitFor(t, 30*time.Second, fetchedAll.Load, "the connector to fetch the 20 records")
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	err := cmd.Wait()
 	require.NoError(t, err, "exit status after SIGTERM; stderr:\n%s", stderr.String())

@@ -6,12 +6,15 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"runtime/debug"
+	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -86,49 +89,156 @@ func hasAnyPrefix(k string, prefixes []string) bool {
 // Task is one of a connector's tasks, as [Run] drives it.
 type Task struct {
 	// Run runs the task until ctx is cancelled (a graceful stop) or it
-	// fails. It cancels its own work after the graceful timeout.
+	// fails. It cancels its own work after the graceful timeout (see
+	// [GraceContext]).
 	Run func(ctx context.Context) error
-	// BusyIn names the task method in progress, "" when none.
-	BusyIn func() string
+	// State is the task's state: [TaskState.BusyIn] says where a task
+	// that does not stop is stuck, and an abandoned task is recorded
+	// FAILED there.
+	State *TaskState
 }
 
 // Run runs each task on a goroutine of its own and returns their errors,
 // joined, once all have returned. When ctx is cancelled each task has
 // twice the graceful timeout, and a second more, to return; tasks still
-// busy then are abandoned and reported, each named with the method it is
-// stuck in.
-func Run(ctx context.Context, kind, name string, tasks []Task, graceful time.Duration) error {
+// running then are abandoned: each is reported in the error, named with
+// where it is stuck (a task method, or a stage of the runtime's own such
+// as committing offsets or closing a client), and recorded FAILED with the
+// stacks of its goroutines.
+//
+// cleanup, if not nil, runs once every task's goroutine has returned:
+// before Run returns, or, when tasks were abandoned, later, when the last
+// of them returns, so that what the tasks share (a source offset store) is
+// not closed while an abandoned task may still use it.
+func Run(ctx context.Context, kind, name string, tasks []Task, graceful time.Duration, cleanup func()) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(tasks))
+	exited := make([]chan struct{}, len(tasks))
 	for i, t := range tasks {
+		exited[i] = make(chan struct{})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = t.Run(ctx)
+			defer close(exited[i])
+			// The labels mark the task's goroutines, and those they
+			// start, for the trace of a task that does not stop.
+			pprof.Do(ctx, pprof.Labels(taskLabel, taskLabelValue(kind, name, i)), func(ctx context.Context) {
+				errs[i] = t.Run(ctx)
+			})
 		}()
 	}
 	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		wg.Wait()
+		if cleanup != nil {
+			cleanup()
+		}
+		close(done)
+	}()
 	select {
 	case <-done:
+		return errors.Join(errs...)
 	case <-ctx.Done():
-		// Each task cancels its own context after the graceful timeout;
-		// give it as long again to return before abandoning it.
-		timer := time.NewTimer(2*graceful + time.Second)
-		defer timer.Stop()
+	}
+	// Each task cancels its own context after the graceful timeout; give
+	// it as long again to return before abandoning it.
+	timer := time.NewTimer(2*graceful + time.Second)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return errors.Join(errs...)
+	case <-timer.C:
+	}
+	var out []error
+	for i, t := range tasks {
 		select {
-		case <-done:
-		case <-timer.C:
-			var stuck []error
-			for i, t := range tasks {
-				if op := t.BusyIn(); op != "" {
-					stuck = append(stuck, fmt.Errorf("%s: connector %s task %d did not stop within %v: still in %s", kind, name, i, graceful, op))
-				}
+		case <-exited[i]:
+			out = append(out, errs[i]) // returned: its error is safe to read
+			continue
+		default:
+		}
+		where := t.State.BusyIn()
+		if where == "" {
+			where = "the runtime, between task methods"
+		}
+		err := &connect.TaskError{Connector: name, Task: i, Op: "shutdown",
+			Err: fmt.Errorf("did not stop within %v (task.shutdown.graceful.timeout.ms) and was abandoned %v after shutdown began: still in %s",
+				graceful, 2*graceful+time.Second, where),
+			Stack: goroutineTrace(kind, name, i)}
+		t.State.abandon(err)
+		out = append(out, err)
+	}
+	return errors.Join(out...)
+}
+
+// taskLabel is the profiler label of a task's goroutines.
+const taskLabel = "connectkit.task"
+
+func taskLabelValue(kind, name string, id int) string {
+	return fmt.Sprintf("%s connector %s task %d", kind, name, id)
+}
+
+// goroutineTrace returns the stacks of the goroutines labelled as task id
+// of connector name, in the goroutine profile's text form.
+func goroutineTrace(kind, name string, id int) string {
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 1); err != nil {
+		return "goroutine profile: " + err.Error()
+	}
+	label := fmt.Sprintf("%q:%q", taskLabel, taskLabelValue(kind, name, id))
+	var out []string
+	for _, group := range strings.Split(buf.String(), "\n\n") {
+		for _, line := range strings.Split(group, "\n") {
+			if strings.HasPrefix(line, "# labels: ") && strings.Contains(line, label) {
+				out = append(out, group)
+				break
 			}
-			return errors.Join(stuck...)
 		}
 	}
-	return errors.Join(errs...)
+	return strings.Join(out, "\n\n")
+}
+
+// GraceContext returns the context of a task's own calls: not cancelled
+// when ctx is, so that a graceful shutdown can finish its work, but
+// graceful after, and at the latest when stop is called. stop releases
+// the timer too; call it when the task returns.
+func GraceContext(ctx context.Context, graceful time.Duration) (taskCtx context.Context, stop func()) {
+	g := newGrace(ctx, graceful)
+	return g.ctx, g.stop
+}
+
+func newGrace(ctx context.Context, graceful time.Duration) *grace {
+	g := &grace{}
+	g.ctx, g.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	g.stopAfter = context.AfterFunc(ctx, func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if !g.stopped {
+			g.timer = time.AfterFunc(graceful, g.cancel)
+		}
+	})
+	return g
+}
+
+type grace struct {
+	ctx       context.Context
+	cancel    context.CancelFunc
+	stopAfter func() bool
+
+	mu      sync.Mutex
+	stopped bool
+	timer   *time.Timer // started once ctx is done
+}
+
+func (g *grace) stop() {
+	g.stopAfter()
+	g.mu.Lock()
+	g.stopped = true
+	if g.timer != nil {
+		g.timer.Stop()
+	}
+	g.mu.Unlock()
+	g.cancel()
 }
 
 // Status sums up a connector's state from its tasks': UNASSIGNED with every
@@ -166,16 +276,18 @@ func Statuses[T any](tasks []T, state func(T) *TaskState) []connect.TaskStatus {
 	return out
 }
 
-// TaskState is a task's status and the task method it is in. The task's
-// goroutine sets them; status readers on other goroutines read them.
+// TaskState is a task's status and where it is: the task methods or
+// runtime stages in progress. The task's goroutines set them; status
+// readers on other goroutines read them.
 type TaskState struct {
 	connector string
 	id        int
 	observer  func(connect.TaskStatus)
 
-	mu   sync.Mutex
-	st   connect.TaskStatus
-	busy string
+	mu        sync.Mutex
+	st        connect.TaskStatus
+	busy      []string // in the order entered; more than one when goroutines overlap
+	abandoned bool
 }
 
 // NewTaskState returns the state of task id of connector, UNASSIGNED;
@@ -192,16 +304,23 @@ func (s *TaskState) Status() connect.TaskStatus {
 	return s.st
 }
 
-// BusyIn names the task method in progress, "" when none.
+// BusyIn names the task methods and runtime stages in progress, "" when
+// none.
 func (s *TaskState) BusyIn() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.busy
+	return strings.Join(s.busy, " and ")
 }
 
 // Set records the task's new state and its cause, and tells the observer.
+// Once [Run] has abandoned the task, its state stays FAILED: Run reported
+// it so, whatever the task does later.
 func (s *TaskState) Set(state connect.State, err error) {
 	s.mu.Lock()
+	if s.abandoned {
+		s.mu.Unlock()
+		return
+	}
 	s.st = connect.TaskStatus{ID: s.id, State: state, Err: err}
 	st := s.st
 	s.mu.Unlock()
@@ -210,17 +329,41 @@ func (s *TaskState) Set(state connect.State, err error) {
 	}
 }
 
+// abandon records the task FAILED with err, for good.
+func (s *TaskState) abandon(err error) {
+	s.mu.Lock()
+	s.st = connect.TaskStatus{ID: s.id, State: connect.StateFailed, Err: err}
+	s.abandoned = true
+	st := s.st
+	s.mu.Unlock()
+	if s.observer != nil {
+		s.observer(st)
+	}
+}
+
+// Enter notes that the task is in op, a runtime stage that may block
+// (committing offsets, closing a client), until leave is called, so that
+// a task stuck there is reported as such.
+func (s *TaskState) Enter(op string) (leave func()) {
+	s.mu.Lock()
+	s.busy = append(s.busy, op)
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if i := slices.Index(s.busy, op); i >= 0 {
+			s.busy = slices.Delete(s.busy, i, i+1)
+		}
+	}
+}
+
 // Call runs the task method op, noting it for BusyIn and turning a panic
 // into a [*connect.TaskError] with its stack, so that one broken task
 // cannot take the process down.
 func (s *TaskState) Call(op string, fn func() error) (err error) {
-	s.mu.Lock()
-	s.busy = op
-	s.mu.Unlock()
+	leave := s.Enter(op)
 	defer func() {
-		s.mu.Lock()
-		s.busy = ""
-		s.mu.Unlock()
+		leave()
 		if p := recover(); p != nil {
 			err = &connect.TaskError{Connector: s.connector, Task: s.id, Op: op,
 				Err: fmt.Errorf("panic: %v", p), Stack: string(debug.Stack())}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -104,6 +105,12 @@ func retryAfter(h string, now time.Time) time.Duration {
 	if secs, err := strconv.Atoi(h); err == nil {
 		if secs < 0 {
 			return 0
+		}
+		// Past what a Duration holds (292 years) the product would wrap
+		// negative, and a server asking for forever would be retried at
+		// once; such a wait is the longest Duration.
+		if secs > int(math.MaxInt64/time.Second) {
+			return math.MaxInt64
 		}
 		return time.Duration(secs) * time.Second
 	}

@@ -147,7 +147,12 @@ func TestTimestampParsing(t *testing.T) {
 		{name: "epoch millis", value: "1714979289000", want: want},
 		{name: "ISO Z", value: "2024-05-06T07:08:09Z", want: want},
 		{name: "ISO millis", value: "2024-05-06T07:08:09.250Z", want: want.Add(250 * time.Millisecond)},
-		{name: "ISO nanos (castorm failed)", value: "2024-05-06T09:08:09.000000007+02:00", want: want.Add(7)},
+		// The default pattern's [.SSS] reads three digits, as in castorm,
+		// which fails on nanoseconds too; a pattern with [.SSSSSSSSS]
+		// reads them.
+		{name: "ISO nanos with the default pattern", value: "2024-05-06T09:08:09.000000007+02:00", wantErr: "expected an offset"},
+		{name: "ISO nanos with a pattern for them", value: "2024-05-06T09:08:09.000000007+02:00", want: want.Add(7),
+			config: map[string]string{httpsource.TimestampPatternConfig: "yyyy-MM-dd'T'HH:mm:ss[.SSSSSSSSS]XXX"}},
 		{name: "offset without colon", value: "2024-05-06T09:08:09+0200", want: want},
 		{name: "pattern and zone",
 			config: map[string]string{httpsource.TimestampPatternConfig: "dd/MM/yyyy HH:mm:ss", httpsource.TimestampZoneConfig: "Europe/Paris"},

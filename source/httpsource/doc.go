@@ -156,9 +156,17 @@
 // whole interval and Stop waiting for the sleep; tasks.max>1 duplicating
 // everything (277); no deduplication without a timestamp; epoch values in
 // http.offset.initial failing (73); a missing template variable failing the
-// task (33); nanosecond timestamps failing; the regex timestamp parser's
+// task (33); the regex timestamp parser's
 // default without a group; offsets or commas in templates changing a
 // request; an array value becoming ""; the proxy password shown in logs.
+//
+// Timestamp patterns follow java.time's own rules (internal/javatime, shared
+// with the kafka sink; docs/javatime.md): the default pattern's [.SSS] reads
+// exactly three fraction digits and its X no colon, as in castorm; write
+// [.SSSSSSSSS] or XXX for more. One leniency remains: a text without an
+// offset is read in http.response.record.timestamp.parser.zone even when
+// that zone is a region (UTC, Europe/Paris), where java.time, and so
+// castorm, fails the record.
 //
 // Not supported: class keys other than castorm's built-in classes (custom
 // Java classes cannot be loaded), the Natty timestamp parser, and PKCS12
