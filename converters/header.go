@@ -73,6 +73,9 @@ func (*SimpleHeaderConverter) FromConnectHeader(_, key string, _ *connect.Schema
 	if err != nil {
 		return nil, &connect.DataError{Op: "header " + strconv.Quote(key), Err: err}
 	}
+	if b == nil {
+		b = []byte{} // "" is an empty header, not a null one
+	}
 	return b, nil
 }
 

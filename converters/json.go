@@ -114,6 +114,9 @@ func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 		return nil, nil, nil
 	}
 	d := jsonDecoder{data: data, conv: c}
+	if len(data) >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
+		d.pos = 3 // Jackson skips a UTF-8 byte-order mark
+	}
 	var (
 		s   *connect.Schema
 		v   any

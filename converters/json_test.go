@@ -103,7 +103,9 @@ func TestJSONToConnectSchemaless(t *testing.T) {
 		{`-9223372036854775808`, int64(math.MinInt64)},
 		{`1e400`, math.Inf(1)},
 		{`"\u00e9\ud83d\ude00\n\/"`, "é😀\n/"},
-		{`"\ud800x"`, "\uFFFDx"}, // a lone surrogate
+		{`"\ud800x"`, "\xed\xa0\x80x"},       // a lone surrogate, kept as Java keeps it (WTF-8)
+		{`-1e-400`, math.Copysign(0, -1)},    // underflow keeps its sign
+		{"\xef\xbb\xbf[1]", []any{int64(1)}}, // a UTF-8 byte-order mark is skipped
 		{`{"a":1,"a":2}`, map[string]any{"a": int64(2)}},
 		{`null`, nil},
 		{"", nil},

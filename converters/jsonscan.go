@@ -210,7 +210,7 @@ func (d *jsonDecoder) str() (string, error) {
 		return "", err
 	}
 	if esc {
-		return jsontext.Unescape(raw), nil
+		return jsontext.UnescapeWTF8(raw), nil
 	}
 	return string(raw), nil
 }
@@ -284,18 +284,34 @@ func parseInt64(lit []byte) (int64, bool) {
 	return int64(n), true
 }
 
-// float parses a number literal as Jackson's BigDecimal.doubleValue (or
-// floatValue): correctly rounded, ±Inf beyond range, and -0 read as 0
-// because BigDecimal has no negative zero.
+// parseFloatLit parses a number literal as Jackson's BigDecimal.doubleValue
+// (or floatValue): correctly rounded, ±Inf beyond range. A literal zero
+// ("-0", "-0.0e5") is +0 because BigDecimal has no negative zero, but a
+// negative number too small for the type ("-1e-400") rounds to -0 as
+// BigDecimal.doubleValue rounds it.
 func parseFloatLit(lit []byte, bits int) float64 {
 	f, err := strconv.ParseFloat(string(lit), bits)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return math.NaN() // unreachable: scanNumber checked the syntax
 	}
-	if f == 0 {
+	if f == 0 && (lit[0] != '-' || zeroLiteral(lit)) {
 		return 0
 	}
 	return f
+}
+
+// zeroLiteral reports whether a number literal's digits before any
+// exponent are all zeros.
+func zeroLiteral(lit []byte) bool {
+	for _, c := range lit {
+		switch {
+		case c == 'e' || c == 'E':
+			return true
+		case c >= '1' && c <= '9':
+			return false
+		}
+	}
+	return true
 }
 
 // skipValue checks and skips one value.
@@ -585,8 +601,14 @@ func (d *jsonDecoder) key() (raw []byte, escaped bool, err error) {
 	if c != '"' {
 		return nil, false, d.errAt("looking for beginning of object key string")
 	}
+	start := d.pos
 	if raw, escaped, err = d.scanString(); err != nil {
 		return nil, false, err
+	}
+	if escaped && jsontext.LoneSurrogate(raw) {
+		// Jackson cannot hold one in a name (it keeps names as UTF-8).
+		d.pos = start
+		return nil, false, d.syntaxErr("lone surrogate escape in object key")
 	}
 	return raw, escaped, d.colon()
 }
@@ -597,5 +619,5 @@ func (d *jsonDecoder) keyString() (string, error) {
 	if err != nil || !esc {
 		return string(raw), err
 	}
-	return jsontext.Unescape(raw), nil
+	return jsontext.UnescapeWTF8(raw), nil
 }

@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"math/big"
 	"sort"
 	"strconv"
 
@@ -59,6 +60,7 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 		hasType, optional                  bool
 		name, doc                          string
 		version                            int
+		set                                connect.SchemaMeta
 		params                             map[string]string
 		items, keys, values, fields, deflt = schemaMember(-1), schemaMember(-1), schemaMember(-1), schemaMember(-1), schemaMember(-1)
 	)
@@ -99,8 +101,10 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 			switch string(raw) {
 			case "name":
 				name = v
+				set = setIf(set, ok, connect.NameSet)
 			case "doc":
 				doc = v
+				set = setIf(set, ok, connect.DocSet)
 			default:
 				field, hasField = v, ok
 			}
@@ -109,10 +113,9 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 			var integral bool
 			if isNumberStart(c) {
 				if lit, integral, err = d.scanNumber(); err == nil && integral {
-					if n, ok := parseInt64(lit); ok {
-						version = int(int32(n)) // Java's intValue
-					}
+					version = javaIntValue(lit)
 				}
+				set = setIf(set, err == nil && integral, connect.VersionSet)
 			} else {
 				err = d.skipValue()
 			}
@@ -163,7 +166,18 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	if !ok {
 		return fail("unknown schema type %q", typeName)
 	}
-	s = &connect.Schema{Type: t, Optional: optional, Name: name, Version: version, Doc: doc, Parameters: params}
+	// A bit only for metadata that is empty or zero, so that a schema read
+	// equals one built in Go whenever Kafka's would.
+	if name != "" {
+		set &^= connect.NameSet
+	}
+	if version != 0 {
+		set &^= connect.VersionSet
+	}
+	if doc != "" {
+		set &^= connect.DocSet
+	}
+	s = &connect.Schema{Type: t, Optional: optional, Name: name, Version: version, Doc: doc, Parameters: params, Set: set}
 	sub := func(at schemaMember) (*connect.Schema, string, bool, error) {
 		d.pos = int(at)
 		return d.schema()
@@ -210,7 +224,8 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 			if err != nil {
 				return nil, "", false, wrapPath(err, "field %d", len(s.Fields))
 			}
-			if !ok {
+			if !ok || fname == "" {
+				// Kafka's SchemaBuilder.field refuses an empty name too.
 				d.pos = fieldStart
 				return nil, "", false, d.valueErr("struct schema's field %d has no name (field)", len(s.Fields))
 			}
@@ -245,6 +260,23 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	}
 	d.pos = end
 	return s, field, hasField, nil
+}
+
+func setIf(set connect.SchemaMeta, ok bool, bit connect.SchemaMeta) connect.SchemaMeta {
+	if ok {
+		return set | bit
+	}
+	return set &^ bit
+}
+
+// javaIntValue is Java's intValue of an integral literal: its low 32 bits.
+func javaIntValue(lit []byte) int {
+	if n, ok := parseInt64(lit); ok {
+		return int(int32(n))
+	}
+	n, _ := new(big.Int).SetString(string(lit), 10)
+	low := new(big.Int).And(n, big.NewInt(0xffffffff)) // two's complement, as big.Int.And treats negatives
+	return int(int32(uint32(low.Uint64())))
 }
 
 func (d *jsonDecoder) parameters() (map[string]string, error) {
@@ -328,15 +360,15 @@ func (e *jsonEncoder) appendSchema(s *connect.Schema) error {
 	}
 	e.buf = append(e.buf, `,"optional":`...)
 	e.buf = strconv.AppendBool(e.buf, s.Optional)
-	if s.Name != "" {
+	if s.Name != "" || s.Set&connect.NameSet != 0 {
 		e.buf = append(e.buf, `,"name":`...)
 		e.buf = appendJSONString(e.buf, s.Name)
 	}
-	if s.Version != 0 {
+	if s.Version != 0 || s.Set&connect.VersionSet != 0 {
 		e.buf = append(e.buf, `,"version":`...)
 		e.buf = strconv.AppendInt(e.buf, int64(s.Version), 10)
 	}
-	if s.Doc != "" {
+	if s.Doc != "" || s.Set&connect.DocSet != 0 {
 		e.buf = append(e.buf, `,"doc":`...)
 		e.buf = appendJSONString(e.buf, s.Doc)
 	}

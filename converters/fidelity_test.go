@@ -1,0 +1,198 @@
+package converters
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/connect"
+)
+
+// The fidelity bugs of issue 12, one test each; the differential suite
+// (differential_test.go, integration tag) checks the same against Kafka.
+
+// U+FFFD is an ordinary character: written as UTF-8 wherever a string goes,
+// never as the surrogate pair of U+10FFFD.
+func TestJSONWritesReplacementCharacterAsIs(t *testing.T) {
+	const r = "a\uFFFDb"
+	field := connect.StructSchema("n"+r, connect.Field{Name: "f" + r, Schema: &connect.Schema{
+		Type: connect.String, Optional: true, Doc: "d" + r, Default: "v" + r,
+		Parameters: map[string]string{"k" + r: "p" + r}}})
+	m := connect.MapSchema(connect.StringSchema, connect.StringSchema)
+	s := connect.StructSchema("top", connect.Field{Name: "s", Schema: field}, connect.Field{Name: "m", Schema: m})
+	st := connect.NewStruct(s)
+	require.NoError(t, st.Put("s", connect.NewStruct(field)))
+	require.NoError(t, st.Put("m", map[string]any{"k" + r: "x" + r}))
+	out, err := newJSON(t).FromConnectData("t", s, st)
+	require.NoError(t, err)
+	assert.NotContains(t, strings.ToUpper(string(out)), `\UDBFF`)
+	for _, want := range []string{`"name":"n` + r, `"field":"f` + r, `"doc":"d` + r, `"default":"v` + r,
+		`"k` + r + `":"p` + r, `{"k` + r + `":"x` + r + `"}`} {
+		assert.Contains(t, string(out), want)
+	}
+	plain, err := newJSON(t, "schemas.enable", "false").FromConnectData("t", nil, r)
+	require.NoError(t, err)
+	assert.Equal(t, `"`+r+`"`, string(plain))
+}
+
+// A lone surrogate escape survives a round trip as Kafka keeps it; in an
+// object key, where Jackson refuses one, it is an error.
+func TestJSONLoneSurrogates(t *testing.T) {
+	plain := newJSON(t, "schemas.enable", "false")
+	for _, in := range []string{`"\ud800"`, `"x\udfffy"`, `"\ude00\ud83d"`, `["\ud83dA"]`, `"\uDBFF"`} {
+		_, v, err := plain.ToConnectData("t", []byte(in))
+		require.NoError(t, err, in)
+		out, err := plain.FromConnectData("t", nil, v)
+		require.NoError(t, err)
+		assert.Equal(t, strings.ToUpper(in), strings.ToUpper(string(out)), in)
+	}
+	for _, in := range []string{`{"\ud800":1}`, `{"a":{"x\udc00":1}}`,
+		`{"schema":{"type":"int32"},"payload":1,"\ud800":2}`} {
+		_, _, err := plain.ToConnectData("t", []byte(in))
+		assert.ErrorContains(t, err, "surrogate", in)
+	}
+	// A valid pair in a key is fine.
+	_, v, err := plain.ToConnectData("t", []byte(`{"\ud83d\ude00":1}`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"😀": int64(1)}, v)
+}
+
+// "name": "", "version": 0 and "doc": "" are metadata Kafka keeps and
+// writes back.
+func TestJSONKeepsEmptySchemaMetadata(t *testing.T) {
+	c := newJSON(t)
+	for _, in := range []string{
+		`{"schema":{"type":"int32","optional":false,"name":"","version":0,"doc":""},"payload":1}`,
+		`{"schema":{"type":"int32","optional":false,"name":""},"payload":1}`,
+		`{"schema":{"type":"int32","optional":false,"version":0},"payload":1}`,
+		`{"schema":{"type":"struct","fields":[{"type":"string","optional":false,"doc":"","field":"a"}],"optional":false,"version":0},"payload":{"a":"x"}}`,
+	} {
+		s, v, err := c.ToConnectData("t", []byte(in))
+		require.NoError(t, err, in)
+		out, err := c.FromConnectData("t", s, v)
+		require.NoError(t, err)
+		assert.Equal(t, in, string(out))
+	}
+	// Built in Go: Set says which empty metadata is given.
+	out, err := c.FromConnectData("t", &connect.Schema{Type: connect.Int8, Set: connect.DocSet}, int8(1))
+	require.NoError(t, err)
+	assert.Equal(t, `{"schema":{"type":"int8","optional":false,"doc":""},"payload":1}`, string(out))
+	// Given and absent metadata differ, as null and "" in Kafka.
+	assert.False(t, schemaEqual(&connect.Schema{Type: connect.Int8, Set: connect.NameSet}, connect.Int8Schema))
+	assert.True(t, schemaEqual(&connect.Schema{Type: connect.Int8, Name: "x", Set: connect.NameSet}, &connect.Schema{Type: connect.Int8, Name: "x"}))
+}
+
+// A zero that underflows keeps its sign; a literal zero has none.
+func TestJSONNegativeZeroFromUnderflow(t *testing.T) {
+	c := newJSON(t)
+	for in, neg := range map[string]bool{"-1e-400": true, "-0": false, "-0.0": false, "-0e-400": false, "1e-400": false, "-2.5E-350": true} {
+		for _, typ := range []string{"double", "float"} {
+			_, v, err := c.ToConnectData("t", []byte(`{"schema":{"type":"`+typ+`"},"payload":`+in+`}`))
+			require.NoError(t, err)
+			var f float64
+			if typ == "float" {
+				f = float64(v.(float32))
+			} else {
+				f = v.(float64)
+			}
+			assert.Equal(t, 0.0, f, in)
+			assert.Equal(t, neg, math.Signbit(f), "%s as %s", in, typ)
+		}
+	}
+	_, v, err := c.ToConnectData("t", []byte(`{"schema":{"type":"float"},"payload":-1e-50}`))
+	require.NoError(t, err)
+	assert.True(t, math.Signbit(float64(v.(float32))))
+}
+
+// Kafka's SchemaBuilder refuses a field without a name.
+func TestJSONRejectsEmptyFieldName(t *testing.T) {
+	_, _, err := newJSON(t).ToConnectData("t", []byte(`{"schema":{"type":"struct","fields":[{"type":"int32","field":""}]},"payload":{}}`))
+	assert.ErrorContains(t, err, "has no name")
+}
+
+// BYTES in base64, read as Jackson's default Base64Variant reads it.
+func TestJSONBase64AsJackson(t *testing.T) {
+	c := newJSON(t)
+	for in, want := range map[string]any{
+		`"AQID"`:             []byte{1, 2, 3},
+		`" AQID"`:            []byte{1, 2, 3}, // trimmed
+		`"AQID\t\n"`:         []byte{1, 2, 3},
+		`"AQID AQID"`:        []byte{1, 2, 3, 1, 2, 3}, // white space between units
+		`"AQID\nAQ=="`:       []byte{1, 2, 3, 1},
+		`"AQ==AQ=="`:         []byte{1, 1}, // concatenated padded units
+		`"AQI=AQ=="`:         []byte{1, 2, 1},
+		`"AR=="`:             []byte{1}, // leftover bits are ignored
+		`""`:                 []byte{},
+		`"  "`:               []byte{},
+		`"AQ\nID"`:           nil, // white space inside a unit
+		`"AQ"`:               nil, // padding is required
+		`"AQI"`:              nil,
+		`"AQ=x"`:             nil,
+		`"A==="`:             nil,
+		`"AQ=="AQ`:           nil,
+		`"AQID="`:            nil,
+		`"AQ-_"`:             nil, // not the URL alphabet
+		`"\u00c0QID"`:        nil,
+		`"AQID\u0001AQID"`:   []byte{1, 2, 3, 1, 2, 3}, // control characters count as white space
+		`"AQI\u0000"`:        nil,
+		`"\u0000AQID\u0000"`: []byte{1, 2, 3},
+	} {
+		_, v, err := c.ToConnectData("t", []byte(`{"schema":{"type":"bytes"},"payload":`+in+`}`))
+		if want == nil {
+			assert.Error(t, err, in)
+			continue
+		}
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, want, v, in)
+		}
+	}
+}
+
+// Jackson skips a UTF-8 byte-order mark before the value.
+func TestJSONByteOrderMark(t *testing.T) {
+	s, v, err := newJSON(t).ToConnectData("t", []byte("\xef\xbb\xbf{\"schema\":{\"type\":\"int8\"},\"payload\":3}"))
+	require.NoError(t, err)
+	assert.Equal(t, connect.Int8, s.Type)
+	assert.Equal(t, int8(3), v)
+	_, _, err = newJSON(t).ToConnectData("t", []byte("{\"schema\":null,\"payload\":\xef\xbb\xbf3}"))
+	assert.Error(t, err, "only before the value")
+}
+
+// Java's "".getBytes(UTF_16) is empty: no byte-order mark without text.
+// A lone surrogate is '?' in UTF-8 and U+FFFD in UTF-16, as Java encodes it.
+func TestStringConverterEncodesAsJava(t *testing.T) {
+	for enc, want := range map[string][]byte{
+		"UTF-16": {}, "UTF-16BE": {}, "UTF-16LE": {}, "UTF-8": {}, "ISO-8859-1": {}, "US-ASCII": {},
+	} {
+		c, err := NewStringConverter(map[string]string{"converter.encoding": enc}, false)
+		require.NoError(t, err)
+		out, err := c.FromConnectData("t", connect.StringSchema, "")
+		require.NoError(t, err)
+		assert.NotNil(t, out, enc)
+		assert.Equal(t, want, out, enc)
+	}
+	lone := "a\xed\xa0\x80b" // "a\ud800b" as the JSON reader keeps it
+	for enc, want := range map[string][]byte{
+		"UTF-8":      []byte("a?b"),
+		"ISO-8859-1": []byte("a?b"),
+		"UTF-16":     {0xfe, 0xff, 0, 'a', 0xff, 0xfd, 0, 'b'},
+		"UTF-16LE":   {'a', 0, 0xfd, 0xff, 'b', 0},
+	} {
+		c, err := NewStringConverter(map[string]string{"converter.encoding": enc}, false)
+		require.NoError(t, err)
+		out, err := c.FromConnectData("t", nil, lone)
+		require.NoError(t, err)
+		assert.Equal(t, want, out, enc)
+	}
+}
+
+// "" is an empty header value, not a null one.
+func TestSimpleHeaderConverterEmptyString(t *testing.T) {
+	out, err := (&SimpleHeaderConverter{}).FromConnectHeader("t", "h", connect.StringSchema, "")
+	require.NoError(t, err)
+	assert.NotNil(t, out)
+	assert.Empty(t, out)
+}
