@@ -159,6 +159,13 @@ func TestJSONByteOrderMark(t *testing.T) {
 	assert.Equal(t, int8(3), v)
 	_, _, err = newJSON(t).ToConnectData("t", []byte("{\"schema\":null,\"payload\":\xef\xbb\xbf3}"))
 	assert.Error(t, err, "only before the value")
+	plain := newJSON(t, "schemas.enable", "false")
+	_, v, err = plain.ToConnectData("t", []byte("\xef\xbb\xbf "))
+	assert.NoError(t, err)
+	assert.Nil(t, v)
+	// Three bytes are too few for Jackson to look for the mark.
+	_, _, err = plain.ToConnectData("t", []byte("\xef\xbb\xbf"))
+	assert.Error(t, err)
 }
 
 // Java's "".getBytes(UTF_16) is empty: no byte-order mark without text.
@@ -195,4 +202,36 @@ func TestSimpleHeaderConverterEmptyString(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotNil(t, out)
 	assert.Empty(t, out)
+}
+
+// Kafka refuses every STRUCT-typed default, matching or not (its
+// SchemaBuilder compares the default's schema with itself and fails), on
+// reading and on writing; defaults of arrays of structs work.
+func TestJSONStructDefaults(t *testing.T) {
+	c := newJSON(t)
+	for _, in := range []string{
+		`{"schema":{"type":"struct","fields":[{"type":"int32","field":"a"}],"default":{"a":1}},"payload":null}`,
+		`{"schema":{"type":"struct","optional":true,"fields":[{"type":"int32","field":"a"}],"default":{"b":"x"}},"payload":{"a":1}}`,
+	} {
+		_, _, err := c.ToConnectData("t", []byte(in))
+		assert.ErrorContains(t, err, "default", in)
+	}
+	_, v, err := c.ToConnectData("t", []byte(`{"schema":{"type":"struct","optional":true,"fields":[{"type":"int32","field":"a"}],"default":null},"payload":null}`))
+	require.NoError(t, err)
+	assert.Nil(t, v)
+	_, v, err = c.ToConnectData("t", []byte(`{"schema":{"type":"array","items":{"type":"struct","fields":[{"type":"int32","field":"a"}]},"default":[{"a":1}]},"payload":null}`))
+	require.NoError(t, err)
+	assert.Len(t, v, 1)
+
+	inner := connect.StructSchema("", connect.Field{Name: "a", Schema: connect.Int32Schema})
+	def := connect.NewStruct(inner)
+	require.NoError(t, def.Put("a", int32(1)))
+	withDefault := &connect.Schema{Type: connect.StructType, Optional: true, Fields: inner.Fields, Default: def}
+	_, err = c.FromConnectData("t", withDefault, nil)
+	assert.ErrorContains(t, err, "default")
+	_, err = newJSON(t, "schemas.enable", "false").FromConnectData("t", withDefault, nil)
+	assert.ErrorContains(t, err, "default")
+	out, err := newJSON(t, "schemas.enable", "false", "replace.null.with.default", "false").FromConnectData("t", withDefault, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "null", string(out))
 }

@@ -114,8 +114,10 @@ func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 		return nil, nil, nil
 	}
 	d := jsonDecoder{data: data, conv: c}
-	if len(data) >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
-		d.pos = 3 // Jackson skips a UTF-8 byte-order mark
+	if len(data) >= 4 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
+		// Jackson skips a UTF-8 byte-order mark, when it sees one: it
+		// looks for it only in input of four bytes or more.
+		d.pos = 3
 	}
 	var (
 		s   *connect.Schema

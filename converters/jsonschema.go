@@ -252,6 +252,13 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	}
 	if deflt >= 0 {
 		d.pos = int(deflt)
+		if t == connect.StructType && d.data[deflt] != 'n' {
+			// Kafka's SchemaBuilder refuses every STRUCT default the
+			// converter reads: the Struct it builds has the schema
+			// being built, which never equals the builder.
+			d.pos = start
+			return nil, "", false, d.valueErr("struct schema has a default, which Kafka's JsonConverter cannot read")
+		}
 		v, err := d.typed(s)
 		if err != nil {
 			return nil, "", false, wrapPath(err, "default")
@@ -385,6 +392,9 @@ func (e *jsonEncoder) appendSchema(s *connect.Schema) error {
 		e.buf = append(e.buf, '}')
 	}
 	if s.Default != nil {
+		if s.Type == connect.StructType {
+			return errStructDefault
+		}
 		e.buf = append(e.buf, `,"default":`...)
 		if err := e.value(s, s.Default); err != nil {
 			return &pathError{path: "default", err: err}

@@ -15,6 +15,11 @@ import (
 
 var errNoFieldSchema = errors.New("field has no schema")
 
+// errStructDefault refuses what Kafka's JsonConverter cannot do either: a
+// STRUCT schema's default never equals a schema Kafka can build, so Kafka
+// fails to write it ("Mismatching schema") and to read it back.
+var errStructDefault = errors.New("struct schema has a default, which Kafka's JsonConverter can neither write nor read")
+
 // jsonEncoder writes connect values as Kafka's JsonConverter does, byte for
 // byte: Jackson's compact output, its string escapes and Java's number
 // formats.
@@ -170,6 +175,9 @@ func (e *jsonEncoder) value(s *connect.Schema, v any) error {
 			e.buf = append(e.buf, "null"...)
 			return nil
 		case s.Default != nil && e.conv.replaceNull:
+			if s.Type == connect.StructType {
+				return errStructDefault
+			}
 			return e.value(s, s.Default)
 		case s.Optional:
 			e.buf = append(e.buf, "null"...)
