@@ -6,8 +6,8 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectkit/connectkit/connect"
 )
@@ -75,6 +75,9 @@ func (*SimpleHeaderConverter) FromConnectHeader(_, key string, _ *connect.Schema
 	}
 	if b == nil {
 		b = []byte{} // "" is an empty header, not a null one
+	}
+	if !utf8.Valid(b) {
+		b = encodeUTF8(string(b)) // as Java's getBytes(UTF_8): a lone surrogate is '?'
 	}
 	return b, nil
 }
@@ -195,35 +198,20 @@ func appendValuesTime(b []byte, t time.Time) []byte {
 	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
 }
 
-// parseHeaderString infers a schema and value from text; see
-// SimpleHeaderConverter.
+// parseHeaderString infers a schema and value from text, as Kafka's
+// Values.parseString; see SimpleHeaderConverter.
 func parseHeaderString(s string) (*connect.Schema, any) {
 	if s == "" {
 		return connect.StringSchema, s
 	}
-	t := trimJava(s)
-	switch t {
-	case "":
-		return connect.StringSchema, s
-	case "null":
+	p := valuesParser{t: valuesTokens{s: s}}
+	sv, err := p.parse(false)
+	if err != nil || sv == nil {
+		// At the top level only null is nil; errors end in the STRING
+		// fallback inside parse.
 		return nil, nil
-	case "true":
-		return connect.BooleanSchema, true
-	case "false":
-		return connect.BooleanSchema, false
 	}
-	c := t[0]
-	if c >= '0' && c <= '9' {
-		if schema, v, ok := parseTemporal(strings.ReplaceAll(t, `\:`, ":")); ok {
-			return schema, v
-		}
-	}
-	if (c >= '0' && c <= '9') || c == '+' || c == '-' {
-		if d, err := parseJavaDecimal([]byte(t)); err == nil {
-			return inferNumber(t, d)
-		}
-	}
-	return connect.StringSchema, s
+	return sv.schema, sv.value
 }
 
 // inferNumber applies Values.parseAsNumber: a whole number of magnitude at
@@ -268,8 +256,11 @@ func exactInteger(d connect.Decimal) (int64, bool) {
 	return wholeInt64(d)
 }
 
-// parseTemporal reads the three ISO 8601 forms Values writes, strictly and
-// in UTC.
+// parseTemporal reads the three ISO 8601 forms Values writes, in UTC, as
+// Kafka's lenient SimpleDateFormat does: each field's digits where the form
+// has them, and values past a field's range rolling over into the next
+// ("2024-13-45" is 2025-02-14, "24:00:00.000Z" the next midnight). Years
+// before 1583, where Java's calendar turns Julian, are not read as dates.
 func parseTemporal(t string) (*connect.Schema, any, bool) {
 	var layout string
 	var schema *connect.Schema
@@ -288,13 +279,26 @@ func parseTemporal(t string) (*connect.Schema, any, bool) {
 			return nil, nil, false
 		}
 	}
-	v, err := time.ParseInLocation(layout, t, time.UTC)
-	if err != nil {
-		return nil, nil, false
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range t[from:to] {
+			n = n*10 + int(c-'0')
+		}
+		return n
 	}
-	if schema.Name == connect.TimeName {
-		v = time.UnixMilli(int64(v.Hour()*3600000 + v.Minute()*60000 + v.Second()*1000 + v.Nanosecond()/1e6)).UTC()
+	year, month, day, clock := 1970, 1, 1, 0
+	if layout[0] == '2' {
+		year, month, day = num(0, 4), num(5, 7), num(8, 10)
+		if year < 1583 {
+			return nil, nil, false
+		}
+		clock = 11
 	}
+	if schema.Name == connect.DateName {
+		return schema, time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), true
+	}
+	v := time.Date(year, time.Month(month), day, num(clock, clock+2), num(clock+3, clock+5), num(clock+6, clock+8),
+		num(clock+9, clock+12)*int(time.Millisecond), time.UTC)
 	return schema, v, true
 }
 

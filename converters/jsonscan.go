@@ -227,21 +227,32 @@ func (d *jsonDecoder) scanNumber() (lit []byte, integral bool, err error) {
 	if !d.digits() {
 		return nil, false, d.errAt("in numeric literal")
 	}
+	fracStart, fracEnd := d.pos, d.pos
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
 		integral = false
 		d.pos++
+		fracStart = d.pos
 		if !d.digits() {
 			return nil, false, d.errAt("after decimal point in numeric literal")
 		}
+		fracEnd = d.pos
 	}
 	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
 		integral = false
 		d.pos++
+		expStart := d.pos
 		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
 			d.pos++
 		}
 		if !d.digits() {
 			return nil, false, d.errAt("in exponent of numeric literal")
+		}
+		// Kafka has Jackson read every fraction as a BigDecimal, whose
+		// exponent and scale are 32-bit: beyond, the JSON is refused.
+		exp, err := strconv.ParseInt(string(d.data[expStart:d.pos]), 10, 32)
+		if scale := int64(fracEnd-fracStart) - exp; err != nil || scale < math.MinInt32 || scale > math.MaxInt32 {
+			d.pos = start
+			return nil, false, d.syntaxErr("number exponent out of range")
 		}
 	}
 	if d.pos-start > maxNumberLength {

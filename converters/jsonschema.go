@@ -111,6 +111,8 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 		case "version":
 			var lit []byte
 			var integral bool
+			version = 0 // the last member wins, as in Jackson's tree
+			set &^= connect.VersionSet
 			if isNumberStart(c) {
 				if lit, integral, err = d.scanNumber(); err == nil && integral {
 					version = javaIntValue(lit)
@@ -120,6 +122,7 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 				err = d.skipValue()
 			}
 		case "parameters":
+			params = nil
 			if c == '{' {
 				params, err = d.parameters()
 			} else {

@@ -112,8 +112,8 @@ public final class ConverterOracle {
                     sv = ((StringConverter) conv).toConnectData("topic", data);
             }
             ObjectNode res = F.objectNode().put("ok", true);
-            res.set("schema", schemaDesc(sv.schema()));
-            res.set("value", valueDesc(sv.value()));
+            res.set("schema", sv == null ? F.nullNode() : schemaDesc(sv.schema()));
+            res.set("value", sv == null ? F.nullNode() : valueDesc(sv.value()));
             return res;
         }
         Schema schema;
@@ -153,7 +153,7 @@ public final class ConverterOracle {
         ObjectNode o = F.objectNode();
         o.put("type", s.type().name());
         o.put("optional", s.isOptional());
-        if (s.name() != null) o.put("name", s.name());
+        if (s.name() != null) o.set("name", str(s.name()));
         if (s.version() != null) o.put("version", s.version());
         if (s.doc() != null) o.set("doc", str(s.doc()));
         if (s.parameters() != null) {
@@ -358,7 +358,9 @@ public final class ConverterOracle {
                 while (it.hasNext()) {
                     JsonNode e = it.next();
                     String name = unstr(e.get(0));
-                    st.put(name, buildValue(s.field(name).schema(), e.get(1)));
+                    if (!e.get(1).isNull()) { // null is unset, as a Go Struct's nil
+                        st.put(name, buildValue(s.field(name).schema(), e.get(1)));
+                    }
                 }
                 return st;
             }
