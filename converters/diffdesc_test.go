@@ -426,7 +426,6 @@ func descValue(s *connect.Schema, d any) (any, error) {
 	return nil, fmt.Errorf("unknown value tag %v", a[0])
 }
 
-
 // canonical renders a description as JSON in one form for comparing: map
 // entries and schema parameters sorted (Java's HashMap order and Go's are
 // both arbitrary), every NaN alike.
