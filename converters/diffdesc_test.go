@@ -187,9 +187,16 @@ func describeValue(v any) any {
 		}
 		return []any{"map", es}
 	case map[any]any:
+		// By ranging, not by lookup: a NaN key cannot be looked up.
+		type kv struct{ k, v any }
+		var kvs []kv
+		for k, x := range v {
+			kvs = append(kvs, kv{k, x})
+		}
+		sort.SliceStable(kvs, func(i, j int) bool { return keyLess(kvs[i].k, kvs[j].k) })
 		es := []any{}
-		for _, k := range sortedKeys(v) {
-			es = append(es, []any{describeValue(k), describeValue(v[k])})
+		for _, e := range kvs {
+			es = append(es, []any{describeValue(e.k), describeValue(e.v)})
 		}
 		return []any{"map", es}
 	case *connect.Struct:

@@ -149,15 +149,15 @@ func appendValuesString(b []byte, v any, embedded bool) ([]byte, error) {
 		return append(b, '}'), nil
 	case map[any]any:
 		b = append(b, '{')
-		for i, k := range sortedKeys(v) {
+		for i, e := range sortedEntries(v) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendValuesString(b, k, true); err != nil {
+			if b, err = appendValuesString(b, e.key, true); err != nil {
 				return nil, err
 			}
 			b = append(b, ':')
-			if b, err = appendValuesString(b, v[k], true); err != nil {
+			if b, err = appendValuesString(b, e.value, true); err != nil {
 				return nil, err
 			}
 		}

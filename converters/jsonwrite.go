@@ -326,7 +326,8 @@ func (e *jsonEncoder) stringMap(keySchema, valueSchema *connect.Schema, m map[st
 
 func (e *jsonEncoder) pairs(keySchema, valueSchema *connect.Schema, m map[any]any) error {
 	e.buf = append(e.buf, '[')
-	for i, k := range sortedKeys(m) {
+	for i, en := range sortedEntries(m) {
+		k := en.key
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
@@ -335,7 +336,7 @@ func (e *jsonEncoder) pairs(keySchema, valueSchema *connect.Schema, m map[any]an
 			return &pathError{path: fmt.Sprintf("map key %v", k), err: err}
 		}
 		e.buf = append(e.buf, ',')
-		if err := e.value(valueSchema, m[k]); err != nil {
+		if err := e.value(valueSchema, en.value); err != nil {
 			return &pathError{path: fmt.Sprintf("map value %v", k), err: err}
 		}
 		e.buf = append(e.buf, ']')

@@ -221,13 +221,13 @@ func appendJavaString(b []byte, v any) []byte {
 		return append(b, '}')
 	case map[any]any:
 		b = append(b, '{')
-		for i, k := range sortedKeys(v) {
+		for i, e := range sortedEntries(v) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendJavaString(b, k)
+			b = appendJavaString(b, e.key)
 			b = append(b, '=')
-			b = appendJavaString(b, v[k])
+			b = appendJavaString(b, e.value)
 		}
 		return append(b, '}')
 	}
@@ -283,6 +283,21 @@ func sortedKeys(m map[any]any) []any {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
 	return keys
+}
+
+// mapEntry is a key and its value.
+type mapEntry struct{ key, value any }
+
+// sortedEntries is m's entries in sortedKeys' order, taken by ranging over
+// m, not by looking keys up: a NaN key, which Kafka's Java maps hold like
+// any other, can never be looked up in a Go map.
+func sortedEntries(m map[any]any) []mapEntry {
+	es := make([]mapEntry, 0, len(m))
+	for k, v := range m {
+		es = append(es, mapEntry{k, v})
+	}
+	sort.SliceStable(es, func(i, j int) bool { return keyLess(es[i].key, es[j].key) })
+	return es
 }
 
 func keyLess(a, b any) bool {
