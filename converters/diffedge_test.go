@@ -91,6 +91,9 @@ func edgeCases(t *testing.T) []diffCase {
 	typed("base64 decimal", `{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"}}`,
 		`"AQID"`, `" AQ=="`, `"AQ"`, `"AQ==AQ=="`, `""`, `1.5`, `-0.00`, `1e2`)
 
+	// Raw bytes that are not UTF-8 (Jackson decodes some of them anyway).
+	readBoth("raw UTF-8", "\"\xc0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xed\xa0\x80\"", "\"\xff\"", "\"\xe0\x80\x80\"", "\"\xc3\"")
+
 	// The byte-order mark.
 	readBoth("BOM", "\xef\xbb\xbf1", "\xef\xbb\xbf {}", "\xef\xbb\xbf")
 	read("BOM", plain, "\xef\xbb\xbf", "\xef\xbb\xbf ", "\xef\xbb", "\xef\xbb\xbf\xef\xbb\xbf1", "\xef\xbb\xbf", "")
@@ -99,7 +102,7 @@ func edgeCases(t *testing.T) []diffCase {
 	// SimpleHeaderConverter.
 	for _, h := range []string{"", " ", "null", "true", "[]", "[1,2,3]", "[1,\"a\"]", "[1, 2.5]", `["a","b"]`, "[[1],[2]]", "[null]", "[1,null]",
 		`{"a":1,"b":2}`, `{"a":1,"b":"x"}`, `{1:2}`, `{"a":{"b":true}}`, "{}", "[", "[1,", "{\"a\":}", "[1,2]x", "[1 2]", `["a,b"]`,
-		`{"a":[1,2]}`, "[1.5,2]", "[true,false]", "[2024-01-02]", `["2024-01-02"]`, "[\"\\\"\"]", "1,2", "12:30", "1.0", "1e3", "１２"} {
+		`{"a":[1,2]}`, "[1.5,2]", "[1, 300]", "{[1]:2}", "true}", "[true,false]", "[2024-01-02]", `["2024-01-02"]`, "[\"\\\"\"]", "1,2", "12:30", "1.0", "1e3", "１２"} {
 		out = append(out, diffCase{op: "h2c", data: []byte(h), note: "header"})
 	}
 	for _, v := range []any{"", "x", []any{}, []any{int32(1), "a"}, map[string]any{"a": int8(1)}} {

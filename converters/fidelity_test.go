@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -234,4 +235,44 @@ func TestJSONStructDefaults(t *testing.T) {
 	out, err := newJSON(t, "schemas.enable", "false", "replace.null.with.default", "false").FromConnectData("t", withDefault, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "null", string(out))
+}
+
+// Header text is read as Kafka's Values.parseString reads it (each answer
+// here is Kafka 4.4.0's, from the differential test's oracle).
+func TestSimpleHeaderConverterParsesAsValues(t *testing.T) {
+	h := &SimpleHeaderConverter{}
+	arrayOfNull := &connect.Schema{Type: connect.Array}
+	for _, tc := range []struct {
+		in     string
+		schema *connect.Schema
+		value  any
+	}{
+		{"[]", arrayOfNull, []any{}},
+		{"[1,2,3]", connect.ArraySchema(connect.Int8Schema), []any{int8(1), int8(2), int8(3)}},
+		{"[1, 2.5]", connect.ArraySchema(connect.Float32Schema), []any{float32(1), float32(2.5)}},
+		{"[1, 300]", connect.ArraySchema(connect.Int16Schema), []any{int16(1), int16(300)}},
+		{`[1,"a"]`, arrayOfNull, []any{int8(1), "a"}},
+		{"[null]", arrayOfNull, []any{nil}},
+		{`["a,b"]`, connect.ArraySchema(connect.StringSchema), []any{"a,b"}},
+		{`["2024-01-02"]`, connect.ArraySchema(connect.DateSchema()), []any{time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}},
+		{"[true,false]", connect.ArraySchema(connect.BooleanSchema), []any{true, false}},
+		{`{"a":1,"b":2}`, connect.MapSchema(connect.StringSchema, connect.Int8Schema), map[string]any{"a": int8(1), "b": int8(2)}},
+		{`{"a":1,"b":"x"}`, &connect.Schema{Type: connect.Map, KeySchema: connect.StringSchema}, map[string]any{"a": int8(1), "b": "x"}},
+		{"{1:2}", connect.MapSchema(connect.Int8Schema, connect.Int8Schema), map[any]any{int8(1): int8(2)}},
+		{"{}", &connect.Schema{Type: connect.Map}, map[string]any{}},
+		{"[1,2]x", connect.ArraySchema(connect.Int8Schema), []any{int8(1), int8(2)}},
+		{"[1,null]", connect.StringSchema, "[1,null]"}, // null in a required element schema
+		{"[1,", connect.StringSchema, "[1,"},
+		{"{[1]:2}", connect.StringSchema, "{[1]:2}"}, // Go map keys cannot be slices
+		{"12:30", connect.Int8Schema, int8(12)},
+		{"１２", connect.Int8Schema, int8(12)},
+		{"true}", connect.StringSchema, "true}"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			s, v, err := h.ToConnectHeader("t", "k", []byte(tc.in))
+			require.NoError(t, err)
+			assert.Empty(t, diffSchema("schema", tc.schema, s))
+			assert.Empty(t, diffValue("value", tc.value, v))
+		})
+	}
 }

@@ -15,12 +15,12 @@ import (
 // SimpleHeaderConverter is Kafka Connect's default header converter
 // (org.apache.kafka.connect.storage.SimpleHeaderConverter). It writes
 // values as text, as Kafka's Values.convertToString does, and reads text
-// back inferring a schema, as a subset of Values.parseString does. It has
-// no settings; its zero value is ready to use.
+// back inferring a schema, as Values.parseString does. It has no settings;
+// its zero value is ready to use.
 //
-// Writing:
+// Writing (in UTF-8; a lone surrogate, as Java's encoder writes it, as '?'):
 //
-//	string            as is
+//	string            as is; "" is an empty header, not a null one
 //	numbers, booleans as Java prints them ("42", "1.5", "1.0E20", "true")
 //	[]byte            base64
 //	time.Time         "yyyy-MM-dd" at midnight UTC, "HH:mm:ss.SSSZ" before
@@ -28,27 +28,35 @@ import (
 //	[]any, maps       [1,"a",null] and {"k":1}, strings quoted within
 //	*connect.Struct   {"field":value,...}
 //
-// Reading, after trimming as Java's String.trim:
+// Reading splits the text into tokens at : , { } [ ] and " (a backslash
+// escapes the next character), as Kafka's Values does, and reads:
 //
 //	""                    STRING ""
 //	null                  no schema, nil value
-//	true, false           BOOLEAN
+//	true, false           BOOLEAN (the whole text, trimmed)
 //	integers              INT8, INT16, INT32 or INT64, the smallest that
-//	                      fits; "1.0" and "1e3" count as integers
+//	                      fits; "1.0" and "1e3" count as integers; digits of
+//	                      any script ("１２")
 //	other numbers         FLOAT32 if finite as a float32, else FLOAT64,
 //	                      else a Decimal; integers beyond int64 are Decimals
 //	yyyy-MM-dd            Date
 //	HH:mm:ss.SSSZ         Time
 //	yyyy-MM-ddTHH:mm:ss.SSSZ  Timestamp
+//	[...]                 ARRAY of the elements' common schema: numbers
+//	                      widen (INT8 to FLOAT64), other types must agree;
+//	                      without one, an ARRAY with no element schema
+//	{k:v,...}             MAP, keys and values inferred likewise; quoted
+//	                      elements are strings (or dates and times)
 //	anything else         STRING, the original text
 //
-// Kafka also parses arrays ("[1,2]") and maps ("{"a":1}") with schemas
-// inferred from their elements; this converter reads them as STRING.
-// Where Kafka reads only the first token of a longer text ("1,2" as the
-// INT8 1, "12:30" as 12), this one reads the whole text as a STRING. Dates
-// must be valid (Kafka's parser rolls "2024-13-45" over into 2025), times
-// are UTC (Kafka uses the worker's time zone), and only ASCII digits count
-// (Kafka also reads "１２" as 12).
+// As in Kafka, a text that starts with a number or date is that value even
+// when more follows ("1,2" is the INT8 1, "12:30" the INT8 12); a text that
+// only starts like an array or map is a STRING; dates and times are read
+// leniently ("2024-13-45" is 2025-02-14). Times are UTC (Kafka uses the
+// worker's time zone), dates before 1583 (where Java's calendar turns
+// Julian) are left as text, and a map whose keys are arrays or maps, which
+// Go map keys cannot be, is left as text. docs/compat/converters.md lists
+// the differences the differential test against Kafka found.
 type SimpleHeaderConverter struct{}
 
 var _ HeaderConverter = (*SimpleHeaderConverter)(nil)

@@ -437,7 +437,7 @@ func valuesConvert(s *connect.Schema, v any) (any, error) {
 			return nil, errValues
 		}
 		ms := int64(int32(n))
-		if ms < 0 || ms >= millisPerDay {
+		if ms < 0 || ms > millisPerDay { // Time.toLogical's range
 			return nil, errValues
 		}
 		return time.UnixMilli(ms).UTC(), nil
