@@ -44,7 +44,7 @@ func loadVectors(t *testing.T, file string) []vector {
 	return vs
 }
 
-// Where connectkit deliberately differs from Kafka 4.1.0, by vector name.
+// Where connectkit deliberately differs from Kafka (4.4.0), by vector name.
 var (
 	// Java 17's Double.toString and Float.toString sometimes print more
 	// digits than needed; Java 19+ and this package print the shortest
