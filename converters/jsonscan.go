@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -485,8 +486,12 @@ func validKey(data []byte, i int) int {
 	if i >= len(data) || data[i] != '"' {
 		return -1
 	}
+	start := i
 	if i = validString(data, i); i < 0 {
 		return -1
+	}
+	if raw := data[start+1 : i-1]; bytes.IndexByte(raw, '\\') >= 0 && jsontext.LoneSurrogate(raw) {
+		return -1 // as key refuses it
 	}
 	if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
 		return -1
@@ -529,19 +534,27 @@ func validNumber(data []byte, i int) int {
 	if !digits() {
 		return -1
 	}
+	fracStart, fracEnd := i, i
 	if i < len(data) && data[i] == '.' {
 		i++
+		fracStart = i
 		if !digits() {
 			return -1
 		}
+		fracEnd = i
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		i++
+		expStart := i
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
 		if !digits() {
 			return -1
+		}
+		exp, err := strconv.ParseInt(string(data[expStart:i]), 10, 32)
+		if scale := int64(fracEnd-fracStart) - exp; err != nil || scale < math.MinInt32 || scale > math.MaxInt32 {
+			return -1 // as scanNumber refuses it
 		}
 	}
 	if i-start > maxNumberLength {
