@@ -1,7 +1,6 @@
 package converters
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -486,12 +485,19 @@ func validKey(data []byte, i int) int {
 	if i >= len(data) || data[i] != '"' {
 		return -1
 	}
-	start := i
-	if i = validString(data, i); i < 0 {
-		return -1
+	j := jsontext.SkipPlain(data, i+1)
+	for j < len(data) && plainStringByte[data[j]] {
+		j = jsontext.SkipPlain(data, j+1)
 	}
-	if raw := data[start+1 : i-1]; bytes.IndexByte(raw, '\\') >= 0 && jsontext.LoneSurrogate(raw) {
-		return -1 // as key refuses it
+	if j < len(data) && data[j] == '"' {
+		i = j + 1 // plain ASCII
+	} else {
+		d := jsonDecoder{data: data, pos: i}
+		raw, esc, err := d.scanString()
+		if err != nil || esc && jsontext.LoneSurrogate(raw) {
+			return -1 // as key refuses it
+		}
+		i = d.pos
 	}
 	if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
 		return -1
