@@ -56,8 +56,18 @@ func TestDifferentialAgainstKafka(t *testing.T) {
 	var in bytes.Buffer
 	for i := range corpus {
 		c := &corpus[i]
-		// Both sides build from the same parsed descriptions.
+		// Both sides build from the same parsed descriptions, in the
+		// order the Go value they describe is written in (a generated
+		// string may become another once built: two surrogate halves a
+		// pair).
 		c.schema, c.value = viaJSON(c.schema), viaJSON(c.value)
+		if !strings.HasSuffix(c.op, "2c") {
+			if s, err := descSchema(c.schema); err == nil {
+				if v, err := descValue(s, c.value); err == nil {
+					c.schema, c.value = viaJSON(describeSchema(s)), viaJSON(describeValue(v))
+				}
+			}
+		}
 		line, err := json.Marshal(c.request())
 		require.NoError(t, err)
 		in.Write(line)

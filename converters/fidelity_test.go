@@ -276,3 +276,46 @@ func TestSimpleHeaderConverterParsesAsValues(t *testing.T) {
 		})
 	}
 }
+
+// Maps with a nil key (a null key of an optional key schema, as the reader
+// makes them) or NaN keys are written, in one order, without panicking.
+func TestJSONWritesNilAndNaNMapKeys(t *testing.T) {
+	s := connect.MapSchema(connect.OptionalFloat64Schema, connect.Int8Schema)
+	c := newJSON(t, "schemas.enable", "false")
+	_, v, err := newJSON(t).ToConnectData("t", []byte(`{"schema":{"type":"map","keys":{"type":"double","optional":true},"values":{"type":"int8"}},"payload":[[null,1],["NaN",2],[1.5,3]]}`))
+	require.NoError(t, err)
+	out, err := c.FromConnectData("t", s, v)
+	require.NoError(t, err)
+	assert.Equal(t, `[[null,1],["NaN",2],[1.5,3]]`, string(out))
+	m := map[any]any{math.NaN(): int8(1), 2.0: int8(2), math.Inf(-1): int8(3)}
+	out, err = c.FromConnectData("t", s, m)
+	require.NoError(t, err)
+	assert.Equal(t, `[["NaN",1],["-Infinity",3],[2.0,2]]`, string(out))
+}
+
+// Jackson reads JSON in UTF-16 and UTF-32 too, which it detects from the
+// first bytes (a byte-order mark, or zero bytes), and so Kafka does.
+func TestJSONDetectsUTF16AndUTF32(t *testing.T) {
+	plain := newJSON(t, "schemas.enable", "false")
+	for in, want := range map[string]any{
+		"\x00[\x001\x00]":                              []any{int64(1)},
+		"[\x001\x00]\x00":                              []any{int64(1)},
+		"\xfe\xff\x00\"\x00\xe9\x00\"":                 "é",
+		"\xff\xfe\"\x00\xe9\x00\"\x00":                 "é",
+		"\x00\x00\x00\"\x00\x01\xf6\x00\x00\x00\x00\"": "😀",
+		"\"\x00\x00\x00\x00\xd8\x00\x00\"\x00\x00\x00": "\xed\xa0\x80",
+		"\x00 ": nil, // a space in UTF-16: no content
+	} {
+		_, v, err := plain.ToConnectData("t", []byte(in))
+		if assert.NoError(t, err, "%q", in) {
+			assert.Equal(t, want, v, "%q", in)
+		}
+	}
+	_, v, err := plain.ToConnectData("t", []byte("\x00\x00\xfe\xff")) // a UTF-32 mark alone
+	assert.NoError(t, err)
+	assert.Nil(t, v)
+	for _, in := range []string{"\x00\x00\x00\"\x00\x11\x00\x00", "\x00\x00\x00[", "\xfe\xff\x00\"\xd8\x00\x00\""} {
+		_, _, err := plain.ToConnectData("t", []byte(in))
+		assert.Error(t, err, "%q", in)
+	}
+}

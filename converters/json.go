@@ -113,6 +113,10 @@ func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 	if data == nil {
 		return nil, nil, nil
 	}
+	data, err := jacksonEncoding(data)
+	if err != nil {
+		return nil, nil, &connect.DataError{Op: "json", Err: err}
+	}
 	d := jsonDecoder{data: data, conv: c}
 	if len(data) >= 4 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
 		// Jackson skips a UTF-8 byte-order mark, when it sees one: it
@@ -120,9 +124,8 @@ func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 		d.pos = 3
 	}
 	var (
-		s   *connect.Schema
-		v   any
-		err error
+		s *connect.Schema
+		v any
 	)
 	if c.schemasEnable {
 		s, v, err = d.envelope()

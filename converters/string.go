@@ -311,9 +311,15 @@ func keyLess(a, b any) bool {
 			return ra.i < rb.i
 		}
 	case keyFloat:
-		if ra.f != rb.f {
+		// NaN first, so that the order is total (NaN compares false).
+		if na, nb := ra.f != ra.f, rb.f != rb.f; na != nb {
+			return na
+		}
+		if ra.f != rb.f && ra.f == ra.f {
 			return ra.f < rb.f
 		}
+	case keyNil:
+		return false
 	case keyString:
 		return ra.s < rb.s
 	}
@@ -325,7 +331,8 @@ func keyLess(a, b any) bool {
 }
 
 const (
-	keyInt = iota
+	keyNil = iota // a nil key (a null key of an optional key schema) goes first
+	keyInt
 	keyFloat
 	keyString
 	keyOther
@@ -340,6 +347,8 @@ type keyRank struct {
 
 func rankKey(v any) keyRank {
 	switch v := v.(type) {
+	case nil:
+		return keyRank{class: keyNil}
 	case int8:
 		return keyRank{class: keyInt, i: int64(v)}
 	case int16:
