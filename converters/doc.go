@@ -97,8 +97,9 @@
 // an empty field name, any STRUCT-typed schema default (Kafka can neither
 // read nor write one), a number whose BigDecimal exponent overflows. Bytes
 // in base64 are decoded as Jackson decodes them (white space between
-// 4-character units, padding required, padded units concatenated), and a
-// UTF-8 byte-order mark before the JSON is skipped.
+// 4-character units, padding required, padded units concatenated), a
+// UTF-8 byte-order mark before the JSON is skipped, and JSON in UTF-16 or
+// UTF-32 is detected and read as Jackson detects it.
 //
 // Some differences follow from Go: map keys are written sorted (Kafka
 // follows the Java map's order); schema parameters are written sorted,
