@@ -507,8 +507,8 @@ func (g *gen) valueJSON(s *connect.Schema, v any) string {
 		return "{" + strings.Join(es, ",") + "}"
 	case map[any]any:
 		var es []string
-		for _, k := range sortedKeys(v) {
-			es = append(es, "["+g.valueJSON(s.KeySchema, k)+","+g.valueJSON(s.ValueSchema, v[k])+"]")
+		for _, e := range sortedEntries(v) {
+			es = append(es, "["+g.valueJSON(s.KeySchema, e.key)+","+g.valueJSON(s.ValueSchema, e.value)+"]")
 		}
 		return "[" + strings.Join(es, ",") + "]"
 	case *connect.Struct:

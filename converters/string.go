@@ -273,24 +273,15 @@ func sortedStringKeys(m map[string]any) []string {
 	return keys
 }
 
-// sortedKeys orders a map's keys deterministically (Go maps have no order;
-// Kafka's follows the Java map it is given): numbers by value, strings
-// lexically, then other kinds by type name and text.
-func sortedKeys(m map[any]any) []any {
-	keys := make([]any, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
-	return keys
-}
-
 // mapEntry is a key and its value.
 type mapEntry struct{ key, value any }
 
-// sortedEntries is m's entries in sortedKeys' order, taken by ranging over
-// m, not by looking keys up: a NaN key, which Kafka's Java maps hold like
-// any other, can never be looked up in a Go map.
+// sortedEntries is m's entries in a deterministic order (Go maps have none;
+// Kafka's follows the Java map it is given): a nil key first, then numbers
+// by value (NaN first), strings lexically, then other kinds by type name
+// and text. They are taken by ranging over m, not by looking keys up: a NaN
+// key, which Kafka's Java maps hold like any other, can never be looked up
+// in a Go map.
 func sortedEntries(m map[any]any) []mapEntry {
 	es := make([]mapEntry, 0, len(m))
 	for k, v := range m {

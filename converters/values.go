@@ -155,7 +155,7 @@ func (p *valuesParser) parse(embedded bool) (*schemaAndValue, error) {
 		try bool
 	)
 	if p.t.accept("[") {
-		sv, err, try = p.array()
+		sv, err = p.array()
 		try = true
 	} else if p.t.accept("{") {
 		sv, err = p.mapValue()
@@ -231,30 +231,30 @@ func valuesTemporal(token string) (*connect.Schema, any, bool) {
 }
 
 // array reads the elements after "[" up to "]".
-func (p *valuesParser) array() (*schemaAndValue, error, bool) {
+func (p *valuesParser) array() (*schemaAndValue, error) {
 	result := []any{}
 	var merged schemaMerger
 	for p.t.more() {
 		if p.t.accept("]") {
 			if merged.common == nil {
-				return &schemaAndValue{&connect.Schema{Type: connect.Array}, result}, nil, true
+				return &schemaAndValue{&connect.Schema{Type: connect.Array}, result}, nil
 			}
 			s := connect.ArraySchema(merged.common)
 			for i, v := range result {
 				c, err := valuesConvert(merged.common, v)
 				if err != nil {
-					return nil, err, true
+					return nil, err
 				}
 				result[i] = c
 			}
-			return &schemaAndValue{s, result}, nil, true
+			return &schemaAndValue{s, result}, nil
 		}
 		if p.t.accept(",") {
-			return nil, errValues, true
+			return nil, errValues
 		}
 		e, err := p.parse(true)
 		if err != nil {
-			return nil, err, true
+			return nil, err
 		}
 		merged.merge(e)
 		if e != nil {
@@ -266,10 +266,10 @@ func (p *valuesParser) array() (*schemaAndValue, error, bool) {
 		if p.t.accept("]") {
 			p.t.rewind(at)
 		} else if !p.t.accept(",") {
-			return nil, errValues, true
+			return nil, errValues
 		}
 	}
-	return nil, errValues, true
+	return nil, errValues
 }
 
 // mapValue reads the entries after "{" up to "}".
