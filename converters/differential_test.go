@@ -362,6 +362,8 @@ var deviations = []deviation{
 		return ours.OK && !java.OK && java.Build && strings.Contains(java.Error, "Invalid default value")
 	}},
 	{"float-strings", floatStrings},
+	// Headers: dates where Java's calendar is Julian.
+	{"julian-dates", julianDates},
 	// Writing: Java 17's Double.toString.
 	{"java17-double-digits", java17Digits},
 	// StringConverter: Java writes a byte[]'s identity.
@@ -414,6 +416,32 @@ func goMapKeys(c *diffCase, ours, java result) bool {
 	}
 	walk(java.Value)
 	return found
+}
+
+// julianDates: Kafka reads a header date or timestamp before 1583 in
+// Java's Julian calendar; this package leaves such text as it is.
+func julianDates(c *diffCase, ours, java result) bool {
+	if c.op != "h2c" || !ours.OK || !java.OK {
+		return false
+	}
+	const gregorian = -12212553600000 // 1583-01-01T00:00:00Z
+	early := false
+	var walk func(d any)
+	walk = func(d any) {
+		a, ok := d.([]any)
+		if !ok || len(a) < 2 {
+			return
+		}
+		if a[0] == "datetime" {
+			ms, _ := strconv.ParseInt(fmt.Sprint(a[1]), 10, 64)
+			early = early || ms < gregorian
+		}
+		for _, e := range a[1:] {
+			walk(e)
+		}
+	}
+	walk(java.Value)
+	return early
 }
 
 // floatStrings: Kafka reads the "NaN", "Infinity" and "-Infinity" it

@@ -267,6 +267,10 @@ func TestSimpleHeaderConverterParsesAsValues(t *testing.T) {
 		{"12:30", connect.Int8Schema, int8(12)},
 		{"１２", connect.Int8Schema, int8(12)},
 		{"true}", connect.StringSchema, "true}"},
+		{"2024-1-012", connect.DateSchema(), time.Date(2024, 1, 12, 0, 0, 0, 0, time.UTC)}, // SimpleDateFormat's field widths
+		{"2024-01-1x", connect.DateSchema(), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},  // the rest ignored
+		{"99:99:99.999Z", connect.TimeSchema(), time.UnixMilli(362439999).UTC()},
+		{"1582-10-10", connect.StringSchema, "1582-10-10"}, // Julian in Java: left as text (documented)
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			s, v, err := h.ToConnectHeader("t", "k", []byte(tc.in))

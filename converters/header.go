@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -265,49 +266,80 @@ func exactInteger(d connect.Decimal) (int64, bool) {
 }
 
 // parseTemporal reads the three ISO 8601 forms Values writes, in UTC, as
-// Kafka's lenient SimpleDateFormat does: each field's digits where the form
-// has them, and values past a field's range rolling over into the next
-// ("2024-13-45" is 2025-02-14, "24:00:00.000Z" the next midnight). Years
-// before 1583, where Java's calendar turns Julian, are not read as dates.
+// Kafka does with a lenient SimpleDateFormat. The form is chosen by the
+// text's length in UTF-16 units (10, 13 or 24, the forms' lengths); then
+// each number field takes as many ASCII digits as follow ("2024-1-012" is
+// 2024-01-12), each literal must match, and whatever follows the last field
+// is ignored ("2024-01-1x" is 2024-01-01). Values past a field's range roll
+// over into the next ("2024-13-45" is 2025-02-14, "24:00:00.000Z" the next
+// midnight). Years before 1583, where Java's calendar turns Julian, are not
+// read as dates.
 func parseTemporal(t string) (*connect.Schema, any, bool) {
-	var layout string
+	var layout []string
 	var schema *connect.Schema
-	switch len(t) {
+	switch utf16Len(t) {
 	case len("2006-01-02"):
-		layout, schema = "2006-01-02", connect.DateSchema()
+		layout, schema = dateLayout, connect.DateSchema()
 	case len("15:04:05.000Z"):
-		layout, schema = "15:04:05.000Z", connect.TimeSchema()
+		layout, schema = timeLayout, connect.TimeSchema()
 	case len("2006-01-02T15:04:05.000Z"):
-		layout, schema = "2006-01-02T15:04:05.000Z", connect.TimestampSchema()
+		layout, schema = timestampLayout, connect.TimestampSchema()
 	default:
 		return nil, nil, false
 	}
-	for i := 0; i < len(t); i++ {
-		if isDigitPlace(layout[i]) != (t[i] >= '0' && t[i] <= '9') || (!isDigitPlace(layout[i]) && layout[i] != t[i]) {
+	// Fields: year, month, day, hour, minute, second, millisecond.
+	f := [7]int{1970, 1, 1, 0, 0, 0, 0}
+	field := 0
+	if schema.Name == connect.TimeName {
+		field = 3
+	}
+	pos := 0
+	for _, el := range layout {
+		if el != "#" {
+			if !strings.HasPrefix(t[pos:], el) {
+				return nil, nil, false
+			}
+			pos += len(el)
+			continue
+		}
+		start, n := pos, 0
+		for pos < len(t) && t[pos] >= '0' && t[pos] <= '9' {
+			if n < 1e9 {
+				n = n*10 + int(t[pos]-'0')
+			}
+			pos++
+		}
+		if pos == start || n >= 1e9 {
 			return nil, nil, false
 		}
+		f[field] = n
+		field++
 	}
-	num := func(from, to int) int {
-		n := 0
-		for _, c := range t[from:to] {
-			n = n*10 + int(c-'0')
-		}
-		return n
+	if schema.Name != connect.TimeName && f[0] < 1583 {
+		return nil, nil, false
 	}
-	year, month, day, clock := 1970, 1, 1, 0
-	if layout[0] == '2' {
-		year, month, day = num(0, 4), num(5, 7), num(8, 10)
-		if year < 1583 {
-			return nil, nil, false
-		}
-		clock = 11
+	v := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC).Add(time.Duration(f[6]) * time.Millisecond)
+	if v.Year() < 1583 {
+		return nil, nil, false
 	}
-	if schema.Name == connect.DateName {
-		return schema, time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), true
-	}
-	v := time.Date(year, time.Month(month), day, num(clock, clock+2), num(clock+3, clock+5), num(clock+6, clock+8),
-		num(clock+9, clock+12)*int(time.Millisecond), time.UTC)
 	return schema, v, true
 }
 
-func isDigitPlace(c byte) bool { return c >= '0' && c <= '9' }
+// The forms of parseTemporal: "#" a number field, else a literal.
+var (
+	dateLayout      = []string{"#", "-", "#", "-", "#"}
+	timeLayout      = []string{"#", ":", "#", ":", "#", ".", "#", "Z"}
+	timestampLayout = []string{"#", "-", "#", "-", "#", "T", "#", ":", "#", ":", "#", ".", "#", "Z"}
+)
+
+// utf16Len is the length of s in UTF-16 units, as Java counts a string.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xffff {
+			n++
+		}
+	}
+	return n
+}
