@@ -453,10 +453,30 @@ func floatStrings(c *diffCase, ours, java result) bool {
 		return false
 	}
 	// Ours agrees once those strings are the zero Kafka reads them as.
-	// (As values: not as object keys, which a ':' follows.)
-	zeroed := floatStringValue.ReplaceAll(c.data, []byte("0$1$2"))
-	again := diffCase{op: c.op, conf: c.conf, data: zeroed}
-	return agree(c, again.runGo(), java)
+	// (As values: not as object keys, which a ':' follows; and only
+	// those read as floats, so each subset of them is tried.)
+	found := floatStringValue.FindAllSubmatchIndex(c.data, -1)
+	if len(found) > 8 {
+		found = found[:8]
+	}
+	for mask := 1; mask < 1<<len(found); mask++ {
+		var zeroed []byte
+		last := 0
+		for k, m := range found {
+			if mask&(1<<k) == 0 {
+				continue
+			}
+			zeroed = append(zeroed, c.data[last:m[0]]...)
+			zeroed = append(zeroed, '0')
+			last = m[2] // the white space and byte after the string stay
+		}
+		zeroed = append(zeroed, c.data[last:]...)
+		again := diffCase{op: c.op, conf: c.conf, data: zeroed}
+		if agree(c, again.runGo(), java) {
+			return true
+		}
+	}
+	return false
 }
 
 // java17Digits: both outputs are the same JSON but for the digits of some
