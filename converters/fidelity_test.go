@@ -323,3 +323,37 @@ func TestJSONDetectsUTF16AndUTF32(t *testing.T) {
 		assert.Error(t, err, "%q", in)
 	}
 }
+
+// FuzzSimpleHeaderConverter checks that any header text reads without a
+// panic into a value the converter can write back.
+func FuzzSimpleHeaderConverter(f *testing.F) {
+	for _, s := range []string{"", "null", "[1,2]", `{"a":[1,2.5]}`, "{1:2,3:null}", `["2024-01-02",12:30:00.000Z]`, "[[1],[\"a\"]]",
+		"{{}:1}", `\`, `"\"`, "1,2", "2024-13-45", "99:99:99.999Z", "[1,", "{a:}", "１２", "[NaN]", "{1:1,1.0:2}"} {
+		f.Add([]byte(s))
+	}
+	h := &SimpleHeaderConverter{}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, v, err := h.ToConnectHeader("t", "k", data)
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		if _, err := h.FromConnectHeader("t", "k", s, v); err != nil {
+			t.Fatalf("%q read as %v, which does not write back: %v", data, v, err)
+		}
+	})
+}
+
+// Nesting deeper than 1,000 arrays or maps keeps the header as BYTES, as
+// Kafka does when its recursive parser overflows the stack; time and memory
+// stay bounded.
+func TestSimpleHeaderConverterDeepNesting(t *testing.T) {
+	h := &SimpleHeaderConverter{}
+	deep := []byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000))
+	s, v, err := h.ToConnectHeader("t", "k", deep)
+	require.NoError(t, err)
+	assert.Equal(t, connect.BytesSchema, s)
+	assert.Equal(t, deep, v)
+	s, _, err = h.ToConnectHeader("t", "k", []byte(strings.Repeat("[", 500)+strings.Repeat("]", 500)))
+	require.NoError(t, err)
+	assert.Equal(t, connect.Array, s.Type)
+}

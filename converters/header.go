@@ -56,8 +56,10 @@ import (
 // leniently ("2024-13-45" is 2025-02-14). Times are UTC (Kafka uses the
 // worker's time zone), dates before 1583 (where Java's calendar turns
 // Julian) are left as text, and a map whose keys are arrays or maps, which
-// Go map keys cannot be, is left as text. docs/compat/converters.md lists
-// the differences the differential test against Kafka found.
+// Go map keys cannot be, is left as text. A text nested deeper than 1,000
+// arrays or maps is kept as BYTES, as Kafka keeps a header its parser
+// fails on (a stack overflow, there). docs/compat/converters.md lists the
+// differences the differential test against Kafka found.
 type SimpleHeaderConverter struct{}
 
 var _ HeaderConverter = (*SimpleHeaderConverter)(nil)
@@ -68,7 +70,10 @@ func (*SimpleHeaderConverter) ToConnectHeader(_, _ string, value []byte) (*conne
 	if value == nil {
 		return nil, nil, nil
 	}
-	s, v := parseHeaderString(decodeUTF8(value))
+	s, v, err := parseHeaderString(decodeUTF8(value))
+	if err != nil {
+		return connect.BytesSchema, value, nil // as Kafka keeps a header it fails to parse
+	}
 	return s, v, nil
 }
 
@@ -209,18 +214,20 @@ func appendValuesTime(b []byte, t time.Time) []byte {
 
 // parseHeaderString infers a schema and value from text, as Kafka's
 // Values.parseString; see SimpleHeaderConverter.
-func parseHeaderString(s string) (*connect.Schema, any) {
+func parseHeaderString(s string) (*connect.Schema, any, error) {
 	if s == "" {
-		return connect.StringSchema, s
+		return connect.StringSchema, s, nil
 	}
 	p := valuesParser{t: valuesTokens{s: s}}
 	sv, err := p.parse(false)
-	if err != nil || sv == nil {
-		// At the top level only null is nil; errors end in the STRING
-		// fallback inside parse.
-		return nil, nil
+	if err != nil {
+		// Only errTooDeep: the others end in the STRING fallback.
+		return nil, nil, err
 	}
-	return sv.schema, sv.value
+	if sv == nil {
+		return nil, nil, nil // null
+	}
+	return sv.schema, sv.value, nil
 }
 
 // inferNumber applies Values.parseAsNumber: a whole number of magnitude at

@@ -113,8 +113,15 @@ func isBlankJava(s string) bool { return trimJava(s) == "" }
 
 // valuesParser is Values.ValueParser.
 type valuesParser struct {
-	t valuesTokens
+	t     valuesTokens
+	depth int
 }
+
+// errTooDeep ends a parse nested deeper than maxJSONDepth arrays and maps.
+// Kafka's recursive parser overflows its stack somewhere deeper (where
+// depends on the JVM) and SimpleHeaderConverter then keeps the header as
+// BYTES; this parser stops at a fixed depth and does the same.
+var errTooDeep = errors.New("header value nested too deeply")
 
 // schemaAndValue is a parsed value; a nil *schemaAndValue is Java's null.
 type schemaAndValue struct {
@@ -136,6 +143,9 @@ func (p *valuesParser) literal(embedded bool, word string) bool {
 }
 
 func (p *valuesParser) parse(embedded bool) (*schemaAndValue, error) {
+	if p.depth > maxJSONDepth {
+		return nil, errTooDeep
+	}
 	switch {
 	case !p.t.more():
 		return nil, nil
@@ -155,15 +165,21 @@ func (p *valuesParser) parse(embedded bool) (*schemaAndValue, error) {
 		try bool
 	)
 	if p.t.accept("[") {
+		p.depth++
 		sv, err = p.array()
 		try = true
 	} else if p.t.accept("{") {
+		p.depth++
 		sv, err = p.mapValue()
 		try = true
 	}
 	if try {
-		if err == nil {
+		p.depth--
+		switch {
+		case err == nil:
 			return sv, nil
+		case errors.Is(err, errTooDeep):
+			return nil, err
 		}
 		p.t.rewind(start)
 	}
