@@ -77,7 +77,24 @@ type Schema struct {
 	ValueSchema *Schema
 	// Fields are a STRUCT's fields, in order.
 	Fields []Field
+	// Set marks Name, Version or Doc as given even though empty or zero.
+	// Kafka tells a null name, version or doc from "" and 0, and its
+	// JsonConverter writes "name":"", "version":0 and "doc":"" back; a
+	// converter that reads one of them sets its bit here so that it is
+	// written back too. A non-empty Name or Doc or non-zero Version is
+	// always given; its bit does not matter.
+	Set SchemaMeta
 }
+
+// SchemaMeta is a set of [Schema] metadata given explicitly; see Schema.Set.
+type SchemaMeta uint8
+
+// The metadata bits of [SchemaMeta].
+const (
+	NameSet SchemaMeta = 1 << iota
+	VersionSet
+	DocSet
+)
 
 // Field is one field of a STRUCT schema.
 type Field struct {

@@ -17,7 +17,7 @@ type charset struct {
 }
 
 var (
-	utf8Charset    = &charset{"UTF-8", func(s string) []byte { return []byte(s) }, decodeUTF8}
+	utf8Charset    = &charset{"UTF-8", encodeUTF8, decodeUTF8}
 	latin1Charset  = &charset{"ISO-8859-1", func(s string) []byte { return encodeSingleByte(s, 0xff) }, decodeLatin1}
 	asciiCharset   = &charset{"US-ASCII", func(s string) []byte { return encodeSingleByte(s, 0x7f) }, decodeASCII}
 	utf16Charset   = &charset{"UTF-16", func(s string) []byte { return encodeUTF16(s, true, true) }, decodeUTF16BOM}
@@ -136,24 +136,64 @@ func decodeASCII(b []byte) string {
 	return sb.String()
 }
 
+// javaChars calls fn with each character of s as Java holds it: the runes
+// of valid UTF-8, a lone surrogate kept in its WTF-8 form (as the JSON
+// reader keeps "\ud800") as that surrogate, and each other invalid byte,
+// which no Java string holds, as U+FFFD.
+func javaChars(s string, fn func(r rune)) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 && isWTF8Surrogate(s, i) {
+			r, n = wtf8Surrogate(s, i), 3
+		}
+		fn(r)
+		i += n
+	}
+}
+
+// encodeUTF8 is Java's String.getBytes(UTF_8): a lone surrogate becomes '?'.
+func encodeUTF8(s string) []byte {
+	if utf8.ValidString(s) {
+		return []byte(s)
+	}
+	out := make([]byte, 0, len(s))
+	javaChars(s, func(r rune) {
+		if utf16.IsSurrogate(r) {
+			out = append(out, '?')
+		} else {
+			out = utf8.AppendRune(out, r)
+		}
+	})
+	return out
+}
+
 // encodeSingleByte encodes s in a charset of code points 0..max, writing '?'
 // for each code point outside it.
 func encodeSingleByte(s string, max rune) []byte {
 	out := make([]byte, 0, len(s))
-	for _, r := range s {
+	javaChars(s, func(r rune) {
 		if r <= max {
 			out = append(out, byte(r))
 		} else {
 			out = append(out, '?')
 		}
-	}
+	})
 	return out
 }
 
+// encodeUTF16 is Java's String.getBytes for the UTF-16 charsets: a lone
+// surrogate becomes U+FFFD, and "UTF-16" (bom) puts a big-endian
+// byte-order mark before the text, but writes nothing at all for "".
 func encodeUTF16(s string, bigEndian, bom bool) []byte {
-	units := utf16.Encode([]rune(s))
+	var units []uint16
+	javaChars(s, func(r rune) {
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError
+		}
+		units = utf16.AppendRune(units, r)
+	})
 	out := make([]byte, 0, 2*len(units)+2)
-	if bom {
+	if bom && len(units) > 0 {
 		out = append(out, 0xfe, 0xff)
 	}
 	for _, u := range units {

@@ -303,13 +303,15 @@ func TestSimpleHeaderConverter(t *testing.T) {
 		{"1e", connect.StringSchema, "1e"},
 		{"--1", connect.StringSchema, "--1"},
 		{"2024-02-29", connect.DateSchema(), time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
-		{"2023-02-29", connect.StringSchema, "2023-02-29"},
+		{"2023-02-29", connect.DateSchema(), time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC)}, // lenient, as SimpleDateFormat
 		{"23:59:59.999Z", connect.TimeSchema(), time.UnixMilli(86399999).UTC()},
 		{`12\:34\:56.789Z`, connect.TimeSchema(), time.UnixMilli(45296789).UTC()},
-		{"24:00:00.000Z", connect.StringSchema, "24:00:00.000Z"},
+		{"24:00:00.000Z", connect.TimeSchema(), time.UnixMilli(86400000).UTC()},
 		{"1970-01-01T00:00:00.001Z", connect.TimestampSchema(), time.UnixMilli(1).UTC()},
-		{"[1,2]", connect.StringSchema, "[1,2]"},
-		{"1,2", connect.StringSchema, "1,2"},
+		{"[1,2]", connect.ArraySchema(connect.Int8Schema), []any{int8(1), int8(2)}},
+		{"[1,2", connect.StringSchema, "[1,2"},
+		{`{"a":1,"b":2.5}`, connect.MapSchema(connect.StringSchema, connect.Float32Schema), map[string]any{"a": float32(1), "b": float32(2.5)}},
+		{"1,2", connect.Int8Schema, int8(1)}, // the first token, as Kafka
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			s, v, err := h.ToConnectHeader("t", "k", []byte(tc.in))

@@ -91,3 +91,33 @@ func ExampleJSONConverterConfigDef() {
 	// replace.null.with.default (boolean), default true
 	// invalid configuration: schemas.enable: invalid value "yes": expected true or false; decimal.format: invalid value "HEX": must be one of [BASE64 NUMERIC] (case-insensitive)
 }
+
+// Schema metadata given empty, which Kafka tells from absent metadata, is
+// kept through a round trip; in Go, Schema.Set marks it.
+func ExampleJSONConverter_emptyMetadata() {
+	conv, err := converters.NewJSONConverter(nil, false)
+	if err != nil {
+		panic(err)
+	}
+	schema, value, err := conv.ToConnectData("t", []byte(`{"schema":{"type":"int32","doc":"","version":0},"payload":7}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(schema.Set&connect.DocSet != 0, schema.Set&connect.VersionSet != 0, schema.Set&connect.NameSet != 0)
+	out, err := conv.FromConnectData("t", schema, value)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+
+	built := &connect.Schema{Type: connect.String, Set: connect.NameSet}
+	out, err = conv.FromConnectData("t", built, "U+FFFD is written as it is: \uFFFD")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+	// Output:
+	// true true false
+	// {"schema":{"type":"int32","optional":false,"version":0,"doc":""},"payload":7}
+	// {"schema":{"type":"string","optional":false,"name":""},"payload":"U+FFFD is written as it is: �"}
+}

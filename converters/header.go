@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connectkit/connectkit/connect"
 )
@@ -15,12 +16,12 @@ import (
 // SimpleHeaderConverter is Kafka Connect's default header converter
 // (org.apache.kafka.connect.storage.SimpleHeaderConverter). It writes
 // values as text, as Kafka's Values.convertToString does, and reads text
-// back inferring a schema, as a subset of Values.parseString does. It has
-// no settings; its zero value is ready to use.
+// back inferring a schema, as Values.parseString does. It has no settings;
+// its zero value is ready to use.
 //
-// Writing:
+// Writing (in UTF-8; a lone surrogate, as Java's encoder writes it, as '?'):
 //
-//	string            as is
+//	string            as is; "" is an empty header, not a null one
 //	numbers, booleans as Java prints them ("42", "1.5", "1.0E20", "true")
 //	[]byte            base64
 //	time.Time         "yyyy-MM-dd" at midnight UTC, "HH:mm:ss.SSSZ" before
@@ -28,27 +29,37 @@ import (
 //	[]any, maps       [1,"a",null] and {"k":1}, strings quoted within
 //	*connect.Struct   {"field":value,...}
 //
-// Reading, after trimming as Java's String.trim:
+// Reading splits the text into tokens at : , { } [ ] and " (a backslash
+// escapes the next character), as Kafka's Values does, and reads:
 //
 //	""                    STRING ""
 //	null                  no schema, nil value
-//	true, false           BOOLEAN
+//	true, false           BOOLEAN (the whole text, trimmed)
 //	integers              INT8, INT16, INT32 or INT64, the smallest that
-//	                      fits; "1.0" and "1e3" count as integers
+//	                      fits; "1.0" and "1e3" count as integers; digits of
+//	                      any script ("１２")
 //	other numbers         FLOAT32 if finite as a float32, else FLOAT64,
 //	                      else a Decimal; integers beyond int64 are Decimals
 //	yyyy-MM-dd            Date
 //	HH:mm:ss.SSSZ         Time
 //	yyyy-MM-ddTHH:mm:ss.SSSZ  Timestamp
+//	[...]                 ARRAY of the elements' common schema: numbers
+//	                      widen (INT8 to FLOAT64), other types must agree;
+//	                      without one, an ARRAY with no element schema
+//	{k:v,...}             MAP, keys and values inferred likewise; quoted
+//	                      elements are strings (or dates and times)
 //	anything else         STRING, the original text
 //
-// Kafka also parses arrays ("[1,2]") and maps ("{"a":1}") with schemas
-// inferred from their elements; this converter reads them as STRING.
-// Where Kafka reads only the first token of a longer text ("1,2" as the
-// INT8 1, "12:30" as 12), this one reads the whole text as a STRING. Dates
-// must be valid (Kafka's parser rolls "2024-13-45" over into 2025), times
-// are UTC (Kafka uses the worker's time zone), and only ASCII digits count
-// (Kafka also reads "１２" as 12).
+// As in Kafka, a text that starts with a number or date is that value even
+// when more follows ("1,2" is the INT8 1, "12:30" the INT8 12); a text that
+// only starts like an array or map is a STRING; dates and times are read
+// leniently ("2024-13-45" is 2025-02-14). Times are UTC (Kafka uses the
+// worker's time zone), dates before 1583 (where Java's calendar turns
+// Julian) are left as text, and a map whose keys are arrays or maps, which
+// Go map keys cannot be, is left as text. A text nested deeper than 1,000
+// arrays or maps is kept as BYTES, as Kafka keeps a header its parser
+// fails on (a stack overflow, there). docs/compat/converters.md lists the
+// differences the differential test against Kafka found.
 type SimpleHeaderConverter struct{}
 
 var _ HeaderConverter = (*SimpleHeaderConverter)(nil)
@@ -59,7 +70,10 @@ func (*SimpleHeaderConverter) ToConnectHeader(_, _ string, value []byte) (*conne
 	if value == nil {
 		return nil, nil, nil
 	}
-	s, v := parseHeaderString(decodeUTF8(value))
+	s, v, err := parseHeaderString(decodeUTF8(value))
+	if err != nil {
+		return connect.BytesSchema, value, nil // as Kafka keeps a header it fails to parse
+	}
 	return s, v, nil
 }
 
@@ -73,6 +87,12 @@ func (*SimpleHeaderConverter) FromConnectHeader(_, key string, _ *connect.Schema
 	b, err := appendValuesString([]byte{}, value, false)
 	if err != nil {
 		return nil, &connect.DataError{Op: "header " + strconv.Quote(key), Err: err}
+	}
+	if b == nil {
+		b = []byte{} // "" is an empty header, not a null one
+	}
+	if !utf8.Valid(b) {
+		b = encodeUTF8(string(b)) // as Java's getBytes(UTF_8): a lone surrogate is '?'
 	}
 	return b, nil
 }
@@ -144,15 +164,15 @@ func appendValuesString(b []byte, v any, embedded bool) ([]byte, error) {
 		return append(b, '}'), nil
 	case map[any]any:
 		b = append(b, '{')
-		for i, k := range sortedKeys(v) {
+		for i, e := range sortedEntries(v) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendValuesString(b, k, true); err != nil {
+			if b, err = appendValuesString(b, e.key, true); err != nil {
 				return nil, err
 			}
 			b = append(b, ':')
-			if b, err = appendValuesString(b, v[k], true); err != nil {
+			if b, err = appendValuesString(b, e.value, true); err != nil {
 				return nil, err
 			}
 		}
@@ -193,35 +213,22 @@ func appendValuesTime(b []byte, t time.Time) []byte {
 	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
 }
 
-// parseHeaderString infers a schema and value from text; see
-// SimpleHeaderConverter.
-func parseHeaderString(s string) (*connect.Schema, any) {
+// parseHeaderString infers a schema and value from text, as Kafka's
+// Values.parseString; see SimpleHeaderConverter.
+func parseHeaderString(s string) (*connect.Schema, any, error) {
 	if s == "" {
-		return connect.StringSchema, s
+		return connect.StringSchema, s, nil
 	}
-	t := trimJava(s)
-	switch t {
-	case "":
-		return connect.StringSchema, s
-	case "null":
-		return nil, nil
-	case "true":
-		return connect.BooleanSchema, true
-	case "false":
-		return connect.BooleanSchema, false
+	p := valuesParser{t: valuesTokens{s: s}}
+	sv, err := p.parse(false)
+	if err != nil {
+		// Only errTooDeep: the others end in the STRING fallback.
+		return nil, nil, err
 	}
-	c := t[0]
-	if c >= '0' && c <= '9' {
-		if schema, v, ok := parseTemporal(strings.ReplaceAll(t, `\:`, ":")); ok {
-			return schema, v
-		}
+	if sv == nil {
+		return nil, nil, nil // null
 	}
-	if (c >= '0' && c <= '9') || c == '+' || c == '-' {
-		if d, err := parseJavaDecimal([]byte(t)); err == nil {
-			return inferNumber(t, d)
-		}
-	}
-	return connect.StringSchema, s
+	return sv.schema, sv.value, nil
 }
 
 // inferNumber applies Values.parseAsNumber: a whole number of magnitude at
@@ -266,34 +273,81 @@ func exactInteger(d connect.Decimal) (int64, bool) {
 	return wholeInt64(d)
 }
 
-// parseTemporal reads the three ISO 8601 forms Values writes, strictly and
-// in UTC.
+// parseTemporal reads the three ISO 8601 forms Values writes, in UTC, as
+// Kafka does with a lenient SimpleDateFormat. The form is chosen by the
+// text's length in UTF-16 units (10, 13 or 24, the forms' lengths); then
+// each number field takes as many ASCII digits as follow ("2024-1-012" is
+// 2024-01-12), each literal must match, and whatever follows the last field
+// is ignored ("2024-01-1x" is 2024-01-01). Values past a field's range roll
+// over into the next ("2024-13-45" is 2025-02-14, "24:00:00.000Z" the next
+// midnight). Years before 1583, where Java's calendar turns Julian, are not
+// read as dates.
 func parseTemporal(t string) (*connect.Schema, any, bool) {
-	var layout string
+	var layout []string
 	var schema *connect.Schema
-	switch len(t) {
+	switch utf16Len(t) {
 	case len("2006-01-02"):
-		layout, schema = "2006-01-02", connect.DateSchema()
+		layout, schema = dateLayout, connect.DateSchema()
 	case len("15:04:05.000Z"):
-		layout, schema = "15:04:05.000Z", connect.TimeSchema()
+		layout, schema = timeLayout, connect.TimeSchema()
 	case len("2006-01-02T15:04:05.000Z"):
-		layout, schema = "2006-01-02T15:04:05.000Z", connect.TimestampSchema()
+		layout, schema = timestampLayout, connect.TimestampSchema()
 	default:
 		return nil, nil, false
 	}
-	for i := 0; i < len(t); i++ {
-		if isDigitPlace(layout[i]) != (t[i] >= '0' && t[i] <= '9') || (!isDigitPlace(layout[i]) && layout[i] != t[i]) {
+	// Fields: year, month, day, hour, minute, second, millisecond.
+	f := [7]int{1970, 1, 1, 0, 0, 0, 0}
+	field := 0
+	if schema.Name == connect.TimeName {
+		field = 3
+	}
+	pos := 0
+	for _, el := range layout {
+		if el != "#" {
+			if !strings.HasPrefix(t[pos:], el) {
+				return nil, nil, false
+			}
+			pos += len(el)
+			continue
+		}
+		start, n := pos, 0
+		for pos < len(t) && t[pos] >= '0' && t[pos] <= '9' {
+			if n < 1e9 {
+				n = n*10 + int(t[pos]-'0')
+			}
+			pos++
+		}
+		if pos == start || n >= 1e9 {
 			return nil, nil, false
 		}
+		f[field] = n
+		field++
 	}
-	v, err := time.ParseInLocation(layout, t, time.UTC)
-	if err != nil {
+	if schema.Name != connect.TimeName && f[0] < 1583 {
 		return nil, nil, false
 	}
-	if schema.Name == connect.TimeName {
-		v = time.UnixMilli(int64(v.Hour()*3600000 + v.Minute()*60000 + v.Second()*1000 + v.Nanosecond()/1e6)).UTC()
+	v := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, time.UTC).Add(time.Duration(f[6]) * time.Millisecond)
+	if v.Year() < 1583 {
+		return nil, nil, false
 	}
 	return schema, v, true
 }
 
-func isDigitPlace(c byte) bool { return c >= '0' && c <= '9' }
+// The forms of parseTemporal: "#" a number field, else a literal.
+var (
+	dateLayout      = []string{"#", "-", "#", "-", "#"}
+	timeLayout      = []string{"#", ":", "#", ":", "#", ".", "#", "Z"}
+	timestampLayout = []string{"#", "-", "#", "-", "#", "T", "#", ":", "#", ":", "#", ".", "#", "Z"}
+)
+
+// utf16Len is the length of s in UTF-16 units, as Java counts a string.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xffff {
+			n++
+		}
+	}
+	return n
+}

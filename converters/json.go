@@ -113,11 +113,22 @@ func (c *JSONConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 	if data == nil {
 		return nil, nil, nil
 	}
+	var err error
+	if len(data) >= 2 && (data[0] == 0 || data[1] == 0 || data[0] >= 0xfe || len(data) >= 4 && (data[2] == 0 || data[3] == 0)) {
+		// Maybe UTF-16 or UTF-32, as Jackson would detect it.
+		if data, err = jacksonEncoding(data); err != nil {
+			return nil, nil, &connect.DataError{Op: "json", Err: err}
+		}
+	}
 	d := jsonDecoder{data: data, conv: c}
+	if len(data) >= 4 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf {
+		// Jackson skips a UTF-8 byte-order mark, when it sees one: it
+		// looks for it only in input of four bytes or more.
+		d.pos = 3
+	}
 	var (
-		s   *connect.Schema
-		v   any
-		err error
+		s *connect.Schema
+		v any
 	)
 	if c.schemasEnable {
 		s, v, err = d.envelope()

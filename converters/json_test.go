@@ -103,7 +103,9 @@ func TestJSONToConnectSchemaless(t *testing.T) {
 		{`-9223372036854775808`, int64(math.MinInt64)},
 		{`1e400`, math.Inf(1)},
 		{`"\u00e9\ud83d\ude00\n\/"`, "é😀\n/"},
-		{`"\ud800x"`, "\uFFFDx"}, // a lone surrogate
+		{`"\ud800x"`, "\xed\xa0\x80x"},       // a lone surrogate, kept as Java keeps it (WTF-8)
+		{`-1e-400`, math.Copysign(0, -1)},    // underflow keeps its sign
+		{"\xef\xbb\xbf[1]", []any{int64(1)}}, // a UTF-8 byte-order mark is skipped
 		{`{"a":1,"a":2}`, map[string]any{"a": int64(2)}},
 		{`null`, nil},
 		{"", nil},
@@ -559,7 +561,8 @@ func FuzzJSONToConnect(f *testing.F) {
 func FuzzRawCheck(f *testing.F) {
 	for _, s := range []string{benchObject, `[1,2.5e3,"x\u00e9",null,true,{}]`, ` {"a" : {"b":[ ]} } `, `007`, `"\ud83d\ude00"`,
 		`{"a":1}x`, `[1,]`, "\"\xff\"", `-`, `01.5`, `1e`, `{"a" 1}`, `{"a":1,}`, `[}`, `{]`, `nul`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`,
-		`{"a":[1,{"b":null}],"c":"d"}`, `{,"a":1}`, `[,1]`, "\t[\n1\r]\n", `""`, `{"a":tru}`, `[1 2]`, `{"`, `{"a`, `{"a"`, `["`} {
+		`{"a":[1,{"b":null}],"c":"d"}`, `{,"a":1}`, `[,1]`, "\t[\n1\r]\n", `""`, `{"a":tru}`, `[1 2]`, `{"`, `{"a`, `{"a"`, `["`,
+		`{"\ud800":1}`, `{"a\udc00b":1}`, `{"\ud83d\ude00":1}`, `1e2147483648`, `[1.5e-2147483648]`, `1e2147483647`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

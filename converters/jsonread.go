@@ -1,7 +1,6 @@
 package converters
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"math"
@@ -311,16 +310,81 @@ func (d *jsonDecoder) base64() ([]byte, error) {
 		return nil, err
 	}
 	if esc {
-		raw = []byte(jsontext.Unescape(raw))
+		raw = []byte(jsontext.UnescapeWTF8(raw))
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
-	n, err := base64.StdEncoding.Decode(out, raw)
+	out, err := decodeJacksonBase64(raw)
 	if err != nil {
 		d.pos = start
 		return nil, d.valueErr("invalid base64 in bytes value: %v", err)
 	}
-	return out[:n], nil
+	return out, nil
 }
+
+// decodeJacksonBase64 decodes base64 as Jackson's TextNode.binaryValue does
+// with its default variant (MIME without line feeds, padding required):
+// white space and control characters (up to U+0020) are trimmed at both
+// ends and allowed between 4-character units but not inside one; every
+// unit is complete, "xx==" and "xxx=" ending a unit that may be followed by
+// more; bits left over in a padded unit are ignored. Anything else,
+// including a character beyond ASCII, is an error.
+func decodeJacksonBase64(s []byte) ([]byte, error) {
+	for len(s) > 0 && s[0] <= ' ' {
+		s = s[1:]
+	}
+	for len(s) > 0 && s[len(s)-1] <= ' ' {
+		s = s[:len(s)-1]
+	}
+	out := make([]byte, 0, len(s)/4*3+2)
+	for i := 0; ; {
+		for i < len(s) && s[i] <= ' ' {
+			i++
+		}
+		if i == len(s) {
+			return out, nil
+		}
+		var v [4]int
+		for k := 0; k < 4; k++ {
+			if i+k >= len(s) {
+				return nil, errors.New("unexpected end of base64 content")
+			}
+			v[k] = base64Value[s[i+k]]
+			if v[k] >= 0 {
+				continue
+			}
+			if v[k] == base64Pad && (k == 3 || (k == 2 && i+3 < len(s) && s[i+3] == '=')) {
+				break
+			}
+			return nil, fmt.Errorf("illegal character %s as character %d of a 4-character base64 unit", jsontext.QuoteByte(s[i+k]), k+1)
+		}
+		switch {
+		case v[2] == base64Pad:
+			out = append(out, byte(v[0]<<2|v[1]>>4))
+			i += 4
+		case v[3] == base64Pad:
+			out = append(out, byte(v[0]<<2|v[1]>>4), byte(v[1]<<4|v[2]>>2))
+			i += 4
+		default:
+			out = append(out, byte(v[0]<<2|v[1]>>4), byte(v[1]<<4|v[2]>>2), byte(v[2]<<6|v[3]))
+			i += 4
+		}
+	}
+}
+
+// base64Pad marks '=' in base64Value; other bytes that are no base64 digit
+// are -1.
+const base64Pad = -2
+
+var base64Value = func() (t [256]int) {
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := range t {
+		t[i] = -1
+	}
+	for i := 0; i < len(digits); i++ {
+		t[digits[i]] = i
+	}
+	t['='] = base64Pad
+	return t
+}()
 
 func (d *jsonDecoder) decimal(s *connect.Schema, c byte) (any, error) {
 	start := d.pos
@@ -579,7 +643,7 @@ func (d *jsonDecoder) structValue(s *connect.Schema, c byte) (any, error) {
 // first since writers usually keep schema order.
 func fieldIndex(s *connect.Schema, raw []byte, escaped bool, next int) int {
 	if escaped {
-		key := jsontext.Unescape(raw)
+		key := jsontext.UnescapeWTF8(raw)
 		for i := range s.Fields {
 			if s.Fields[i].Name == key {
 				return i

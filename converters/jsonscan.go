@@ -210,7 +210,7 @@ func (d *jsonDecoder) str() (string, error) {
 		return "", err
 	}
 	if esc {
-		return jsontext.Unescape(raw), nil
+		return jsontext.UnescapeWTF8(raw), nil
 	}
 	return string(raw), nil
 }
@@ -227,21 +227,32 @@ func (d *jsonDecoder) scanNumber() (lit []byte, integral bool, err error) {
 	if !d.digits() {
 		return nil, false, d.errAt("in numeric literal")
 	}
+	fracStart, fracEnd := d.pos, d.pos
 	if d.pos < len(d.data) && d.data[d.pos] == '.' {
 		integral = false
 		d.pos++
+		fracStart = d.pos
 		if !d.digits() {
 			return nil, false, d.errAt("after decimal point in numeric literal")
 		}
+		fracEnd = d.pos
 	}
 	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
 		integral = false
 		d.pos++
+		expStart := d.pos
 		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
 			d.pos++
 		}
 		if !d.digits() {
 			return nil, false, d.errAt("in exponent of numeric literal")
+		}
+		// Kafka has Jackson read every fraction as a BigDecimal, whose
+		// exponent and scale are 32-bit: beyond, the JSON is refused.
+		exp, err := strconv.ParseInt(string(d.data[expStart:d.pos]), 10, 32)
+		if scale := int64(fracEnd-fracStart) - exp; err != nil || scale < math.MinInt32 || scale > math.MaxInt32 {
+			d.pos = start
+			return nil, false, d.syntaxErr("number exponent out of range")
 		}
 	}
 	if d.pos-start > maxNumberLength {
@@ -284,18 +295,34 @@ func parseInt64(lit []byte) (int64, bool) {
 	return int64(n), true
 }
 
-// float parses a number literal as Jackson's BigDecimal.doubleValue (or
-// floatValue): correctly rounded, ±Inf beyond range, and -0 read as 0
-// because BigDecimal has no negative zero.
+// parseFloatLit parses a number literal as Jackson's BigDecimal.doubleValue
+// (or floatValue): correctly rounded, ±Inf beyond range. A literal zero
+// ("-0", "-0.0e5") is +0 because BigDecimal has no negative zero, but a
+// negative number too small for the type ("-1e-400") rounds to -0 as
+// BigDecimal.doubleValue rounds it.
 func parseFloatLit(lit []byte, bits int) float64 {
 	f, err := strconv.ParseFloat(string(lit), bits)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return math.NaN() // unreachable: scanNumber checked the syntax
 	}
-	if f == 0 {
+	if f == 0 && (lit[0] != '-' || zeroLiteral(lit)) {
 		return 0
 	}
 	return f
+}
+
+// zeroLiteral reports whether a number literal's digits before any
+// exponent are all zeros.
+func zeroLiteral(lit []byte) bool {
+	for _, c := range lit {
+		switch {
+		case c == 'e' || c == 'E':
+			return true
+		case c >= '1' && c <= '9':
+			return false
+		}
+	}
+	return true
 }
 
 // skipValue checks and skips one value.
@@ -458,8 +485,19 @@ func validKey(data []byte, i int) int {
 	if i >= len(data) || data[i] != '"' {
 		return -1
 	}
-	if i = validString(data, i); i < 0 {
-		return -1
+	j := jsontext.SkipPlain(data, i+1)
+	for j < len(data) && plainStringByte[data[j]] {
+		j = jsontext.SkipPlain(data, j+1)
+	}
+	if j < len(data) && data[j] == '"' {
+		i = j + 1 // plain ASCII
+	} else {
+		d := jsonDecoder{data: data, pos: i}
+		raw, esc, err := d.scanString()
+		if err != nil || esc && jsontext.LoneSurrogate(raw) {
+			return -1 // as key refuses it
+		}
+		i = d.pos
 	}
 	if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
 		return -1
@@ -502,19 +540,27 @@ func validNumber(data []byte, i int) int {
 	if !digits() {
 		return -1
 	}
+	fracStart, fracEnd := i, i
 	if i < len(data) && data[i] == '.' {
 		i++
+		fracStart = i
 		if !digits() {
 			return -1
 		}
+		fracEnd = i
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		i++
+		expStart := i
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
 		if !digits() {
 			return -1
+		}
+		exp, err := strconv.ParseInt(string(data[expStart:i]), 10, 32)
+		if scale := int64(fracEnd-fracStart) - exp; err != nil || scale < math.MinInt32 || scale > math.MaxInt32 {
+			return -1 // as scanNumber refuses it
 		}
 	}
 	if i-start > maxNumberLength {
@@ -585,8 +631,14 @@ func (d *jsonDecoder) key() (raw []byte, escaped bool, err error) {
 	if c != '"' {
 		return nil, false, d.errAt("looking for beginning of object key string")
 	}
+	start := d.pos
 	if raw, escaped, err = d.scanString(); err != nil {
 		return nil, false, err
+	}
+	if escaped && jsontext.LoneSurrogate(raw) {
+		// Jackson cannot hold one in a name (it keeps names as UTF-8).
+		d.pos = start
+		return nil, false, d.syntaxErr("lone surrogate escape in object key")
 	}
 	return raw, escaped, d.colon()
 }
@@ -597,5 +649,5 @@ func (d *jsonDecoder) keyString() (string, error) {
 	if err != nil || !esc {
 		return string(raw), err
 	}
-	return jsontext.Unescape(raw), nil
+	return jsontext.UnescapeWTF8(raw), nil
 }

@@ -1,6 +1,7 @@
 package converters
 
 import (
+	"math/big"
 	"sort"
 	"strconv"
 
@@ -59,6 +60,7 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 		hasType, optional                  bool
 		name, doc                          string
 		version                            int
+		set                                connect.SchemaMeta
 		params                             map[string]string
 		items, keys, values, fields, deflt = schemaMember(-1), schemaMember(-1), schemaMember(-1), schemaMember(-1), schemaMember(-1)
 	)
@@ -99,24 +101,28 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 			switch string(raw) {
 			case "name":
 				name = v
+				set = setIf(set, ok, connect.NameSet)
 			case "doc":
 				doc = v
+				set = setIf(set, ok, connect.DocSet)
 			default:
 				field, hasField = v, ok
 			}
 		case "version":
 			var lit []byte
 			var integral bool
+			version = 0 // the last member wins, as in Jackson's tree
+			set &^= connect.VersionSet
 			if isNumberStart(c) {
 				if lit, integral, err = d.scanNumber(); err == nil && integral {
-					if n, ok := parseInt64(lit); ok {
-						version = int(int32(n)) // Java's intValue
-					}
+					version = javaIntValue(lit)
 				}
+				set = setIf(set, err == nil && integral, connect.VersionSet)
 			} else {
 				err = d.skipValue()
 			}
 		case "parameters":
+			params = nil
 			if c == '{' {
 				params, err = d.parameters()
 			} else {
@@ -163,7 +169,18 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	if !ok {
 		return fail("unknown schema type %q", typeName)
 	}
-	s = &connect.Schema{Type: t, Optional: optional, Name: name, Version: version, Doc: doc, Parameters: params}
+	// A bit only for metadata that is empty or zero, so that a schema read
+	// equals one built in Go whenever Kafka's would.
+	if name != "" {
+		set &^= connect.NameSet
+	}
+	if version != 0 {
+		set &^= connect.VersionSet
+	}
+	if doc != "" {
+		set &^= connect.DocSet
+	}
+	s = &connect.Schema{Type: t, Optional: optional, Name: name, Version: version, Doc: doc, Parameters: params, Set: set}
 	sub := func(at schemaMember) (*connect.Schema, string, bool, error) {
 		d.pos = int(at)
 		return d.schema()
@@ -210,7 +227,8 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 			if err != nil {
 				return nil, "", false, wrapPath(err, "field %d", len(s.Fields))
 			}
-			if !ok {
+			if !ok || fname == "" {
+				// Kafka's SchemaBuilder.field refuses an empty name too.
 				d.pos = fieldStart
 				return nil, "", false, d.valueErr("struct schema's field %d has no name (field)", len(s.Fields))
 			}
@@ -237,6 +255,13 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	}
 	if deflt >= 0 {
 		d.pos = int(deflt)
+		if t == connect.StructType && d.data[deflt] != 'n' {
+			// Kafka's SchemaBuilder refuses every STRUCT default the
+			// converter reads: the Struct it builds has the schema
+			// being built, which never equals the builder.
+			d.pos = start
+			return nil, "", false, d.valueErr("struct schema has a default, which Kafka's JsonConverter cannot read")
+		}
 		v, err := d.typed(s)
 		if err != nil {
 			return nil, "", false, wrapPath(err, "default")
@@ -245,6 +270,23 @@ func (d *jsonDecoder) schema() (s *connect.Schema, field string, hasField bool, 
 	}
 	d.pos = end
 	return s, field, hasField, nil
+}
+
+func setIf(set connect.SchemaMeta, ok bool, bit connect.SchemaMeta) connect.SchemaMeta {
+	if ok {
+		return set | bit
+	}
+	return set &^ bit
+}
+
+// javaIntValue is Java's intValue of an integral literal: its low 32 bits.
+func javaIntValue(lit []byte) int {
+	if n, ok := parseInt64(lit); ok {
+		return int(int32(n))
+	}
+	n, _ := new(big.Int).SetString(string(lit), 10)
+	low := new(big.Int).And(n, big.NewInt(0xffffffff)) // two's complement, as big.Int.And treats negatives
+	return int(int32(uint32(low.Uint64())))
 }
 
 func (d *jsonDecoder) parameters() (map[string]string, error) {
@@ -328,15 +370,15 @@ func (e *jsonEncoder) appendSchema(s *connect.Schema) error {
 	}
 	e.buf = append(e.buf, `,"optional":`...)
 	e.buf = strconv.AppendBool(e.buf, s.Optional)
-	if s.Name != "" {
+	if s.Name != "" || s.Set&connect.NameSet != 0 {
 		e.buf = append(e.buf, `,"name":`...)
 		e.buf = appendJSONString(e.buf, s.Name)
 	}
-	if s.Version != 0 {
+	if s.Version != 0 || s.Set&connect.VersionSet != 0 {
 		e.buf = append(e.buf, `,"version":`...)
 		e.buf = strconv.AppendInt(e.buf, int64(s.Version), 10)
 	}
-	if s.Doc != "" {
+	if s.Doc != "" || s.Set&connect.DocSet != 0 {
 		e.buf = append(e.buf, `,"doc":`...)
 		e.buf = appendJSONString(e.buf, s.Doc)
 	}
@@ -353,6 +395,9 @@ func (e *jsonEncoder) appendSchema(s *connect.Schema) error {
 		e.buf = append(e.buf, '}')
 	}
 	if s.Default != nil {
+		if s.Type == connect.StructType {
+			return errStructDefault
+		}
 		e.buf = append(e.buf, `,"default":`...)
 		if err := e.value(s, s.Default); err != nil {
 			return &pathError{path: "default", err: err}

@@ -15,6 +15,11 @@ import (
 
 var errNoFieldSchema = errors.New("field has no schema")
 
+// errStructDefault refuses what Kafka's JsonConverter cannot do either: a
+// STRUCT schema's default never equals a schema Kafka can build, so Kafka
+// fails to write it ("Mismatching schema") and to read it back.
+var errStructDefault = errors.New("struct schema has a default, which Kafka's JsonConverter can neither write nor read")
+
 // jsonEncoder writes connect values as Kafka's JsonConverter does, byte for
 // byte: Jackson's compact output, its string escapes and Java's number
 // formats.
@@ -28,7 +33,10 @@ const hexDigits = "0123456789ABCDEF"
 // appendJSONString appends s quoted as Jackson writes it: ", \ and control
 // characters escaped (\b \t \n \f \r short, others \u00XX), characters
 // outside the Basic Multilingual Plane as an escaped surrogate pair, all else
-// as UTF-8. Invalid UTF-8 becomes U+FFFD.
+// as UTF-8 (U+FFFD included: it is a character like any other). A lone
+// surrogate, which a Java string can hold and the reader keeps as its
+// three-byte WTF-8 form, is escaped as Jackson escapes it (\uD800). Other
+// invalid UTF-8, which no Java string can hold, becomes U+FFFD.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -40,16 +48,20 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError && r < 0x10000 {
+			if n > 1 && r < 0x10000 {
 				i += n
 				continue
 			}
 			b = append(b, s[start:i]...)
-			if r == utf8.RuneError && n == 1 {
-				b = append(b, "\uFFFD"...)
-			} else {
+			switch {
+			case n > 1:
 				r1, r2 := utf16Pair(r)
 				b = appendU(appendU(b, r1), r2)
+			case isWTF8Surrogate(s, i):
+				b = appendU(b, wtf8Surrogate(s, i))
+				n = 3
+			default:
+				b = append(b, "\uFFFD"...)
 			}
 			i += n
 			start = i
@@ -77,6 +89,18 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// isWTF8Surrogate reports whether s[i:] starts with a surrogate code point
+// in the generalized UTF-8 (WTF-8) form ED A0..BF 80..BF, which is how the
+// reader keeps a lone surrogate escape.
+func isWTF8Surrogate(s string, i int) bool {
+	return i+2 < len(s) && s[i] == 0xed && s[i+1] >= 0xa0 && s[i+1] <= 0xbf && s[i+2]&0xc0 == 0x80
+}
+
+// wtf8Surrogate decodes the surrogate isWTF8Surrogate found at s[i:].
+func wtf8Surrogate(s string, i int) rune {
+	return 0xd000 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
 }
 
 func utf16Pair(r rune) (rune, rune) {
@@ -151,6 +175,9 @@ func (e *jsonEncoder) value(s *connect.Schema, v any) error {
 			e.buf = append(e.buf, "null"...)
 			return nil
 		case s.Default != nil && e.conv.replaceNull:
+			if s.Type == connect.StructType {
+				return errStructDefault
+			}
 			return e.value(s, s.Default)
 		case s.Optional:
 			e.buf = append(e.buf, "null"...)
@@ -299,7 +326,8 @@ func (e *jsonEncoder) stringMap(keySchema, valueSchema *connect.Schema, m map[st
 
 func (e *jsonEncoder) pairs(keySchema, valueSchema *connect.Schema, m map[any]any) error {
 	e.buf = append(e.buf, '[')
-	for i, k := range sortedKeys(m) {
+	for i, en := range sortedEntries(m) {
+		k := en.key
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
@@ -308,7 +336,7 @@ func (e *jsonEncoder) pairs(keySchema, valueSchema *connect.Schema, m map[any]an
 			return &pathError{path: fmt.Sprintf("map key %v", k), err: err}
 		}
 		e.buf = append(e.buf, ',')
-		if err := e.value(valueSchema, m[k]); err != nil {
+		if err := e.value(valueSchema, en.value); err != nil {
 			return &pathError{path: fmt.Sprintf("map value %v", k), err: err}
 		}
 		e.buf = append(e.buf, ']')
@@ -502,7 +530,8 @@ func schemaEqual(a, b *connect.Schema) bool {
 		return false
 	}
 	if a.Type != b.Type || a.Optional != b.Optional || a.Name != b.Name || a.Version != b.Version ||
-		a.Doc != b.Doc || len(a.Parameters) != len(b.Parameters) || len(a.Fields) != len(b.Fields) {
+		a.Doc != b.Doc || len(a.Parameters) != len(b.Parameters) || len(a.Fields) != len(b.Fields) ||
+		givenMeta(a) != givenMeta(b) {
 		return false
 	}
 	for k, v := range a.Parameters {
@@ -517,6 +546,22 @@ func schemaEqual(a, b *connect.Schema) bool {
 	}
 	return schemaEqual(a.KeySchema, b.KeySchema) && schemaEqual(a.ValueSchema, b.ValueSchema) &&
 		valueEqual(a.Default, b.Default)
+}
+
+// givenMeta is the metadata a schema has, as Kafka tells a null name,
+// version or doc from an empty one.
+func givenMeta(s *connect.Schema) connect.SchemaMeta {
+	m := s.Set & (connect.NameSet | connect.VersionSet | connect.DocSet)
+	if s.Name != "" {
+		m |= connect.NameSet
+	}
+	if s.Version != 0 {
+		m |= connect.VersionSet
+	}
+	if s.Doc != "" {
+		m |= connect.DocSet
+	}
+	return m
 }
 
 // valueEqual compares connect values, by value for Decimals and Structs.

@@ -221,13 +221,13 @@ func appendJavaString(b []byte, v any) []byte {
 		return append(b, '}')
 	case map[any]any:
 		b = append(b, '{')
-		for i, k := range sortedKeys(v) {
+		for i, e := range sortedEntries(v) {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendJavaString(b, k)
+			b = appendJavaString(b, e.key)
 			b = append(b, '=')
-			b = appendJavaString(b, v[k])
+			b = appendJavaString(b, e.value)
 		}
 		return append(b, '}')
 	}
@@ -273,16 +273,22 @@ func sortedStringKeys(m map[string]any) []string {
 	return keys
 }
 
-// sortedKeys orders a map's keys deterministically (Go maps have no order;
-// Kafka's follows the Java map it is given): numbers by value, strings
-// lexically, then other kinds by type name and text.
-func sortedKeys(m map[any]any) []any {
-	keys := make([]any, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// mapEntry is a key and its value.
+type mapEntry struct{ key, value any }
+
+// sortedEntries is m's entries in a deterministic order (Go maps have none;
+// Kafka's follows the Java map it is given): a nil key first, then numbers
+// by value (NaN first), strings lexically, then other kinds by type name
+// and text. They are taken by ranging over m, not by looking keys up: a NaN
+// key, which Kafka's Java maps hold like any other, can never be looked up
+// in a Go map.
+func sortedEntries(m map[any]any) []mapEntry {
+	es := make([]mapEntry, 0, len(m))
+	for k, v := range m {
+		es = append(es, mapEntry{k, v})
 	}
-	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
-	return keys
+	sort.SliceStable(es, func(i, j int) bool { return keyLess(es[i].key, es[j].key) })
+	return es
 }
 
 func keyLess(a, b any) bool {
@@ -296,9 +302,15 @@ func keyLess(a, b any) bool {
 			return ra.i < rb.i
 		}
 	case keyFloat:
-		if ra.f != rb.f {
+		// NaN first, so that the order is total (NaN compares false).
+		if na, nb := ra.f != ra.f, rb.f != rb.f; na != nb {
+			return na
+		}
+		if ra.f != rb.f && ra.f == ra.f {
 			return ra.f < rb.f
 		}
+	case keyNil:
+		return false
 	case keyString:
 		return ra.s < rb.s
 	}
@@ -310,7 +322,8 @@ func keyLess(a, b any) bool {
 }
 
 const (
-	keyInt = iota
+	keyNil = iota // a nil key (a null key of an optional key schema) goes first
+	keyInt
 	keyFloat
 	keyString
 	keyOther
@@ -325,6 +338,8 @@ type keyRank struct {
 
 func rankKey(v any) keyRank {
 	switch v := v.(type) {
+	case nil:
+		return keyRank{class: keyNil}
 	case int8:
 		return keyRank{class: keyInt, i: int64(v)}
 	case int16:

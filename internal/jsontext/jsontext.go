@@ -14,7 +14,44 @@ import (
 // Unescape decodes the raw bytes between a JSON string's quotes, which the
 // caller has checked: every backslash starts a valid escape. A lone
 // surrogate escape becomes U+FFFD.
-func Unescape(raw []byte) string {
+func Unescape(raw []byte) string { return unescape(raw, false) }
+
+// UnescapeWTF8 is Unescape, except that a lone surrogate escape ("\ud800"
+// without its pair) becomes the surrogate's three-byte generalized UTF-8
+// form (WTF-8: ED A0 80), as a Java string keeps it, instead of U+FFFD. The
+// result is then not valid UTF-8; a writer that knows the form can escape
+// the surrogate again as Jackson does.
+func UnescapeWTF8(raw []byte) string { return unescape(raw, true) }
+
+// LoneSurrogate reports whether the raw bytes between a JSON string's
+// quotes, checked as for Unescape, hold a surrogate escape that is not half
+// of a pair.
+func LoneSurrogate(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		i++
+		if raw[i] != 'u' {
+			continue
+		}
+		r := hex4(raw[i+1:])
+		i += 4
+		if !utf16.IsSurrogate(r) {
+			continue
+		}
+		if r >= 0xdc00 || i+6 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' {
+			return true
+		}
+		if r2 := hex4(raw[i+3:]); r2 < 0xdc00 || r2 > 0xdfff {
+			return true
+		}
+		i += 6
+	}
+	return false
+}
+
+func unescape(raw []byte, wtf8 bool) string {
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
@@ -45,6 +82,9 @@ func Unescape(raw []byte) string {
 				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 					r = dec
 					i += 6
+				} else if wtf8 {
+					out = append(out, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+					continue
 				} else {
 					r = utf8.RuneError
 				}

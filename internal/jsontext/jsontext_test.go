@@ -54,3 +54,22 @@ func TestSkipPlain(t *testing.T) {
 	}
 	assert.Equal(t, 9, SkipPlain([]byte(`"abcdefgh"ijklmnopq`), 1))
 }
+
+func TestUnescapeWTF8(t *testing.T) {
+	for _, tc := range []struct {
+		raw, want string
+		lone      bool
+	}{
+		{`plain\n`, "plain\n", false},
+		{`\ud83d\ude00`, "😀", false},
+		{`\uFFFD`, "\uFFFD", false},
+		{`\ud800`, "\xed\xa0\x80", true},
+		{`\ud83dx`, "\xed\xa0\xbdx", true},
+		{`\ude00\ud83d`, "\xed\xb8\x80\xed\xa0\xbd", true},
+		{`\ud83d\u0041`, "\xed\xa0\xbdA", true},
+		{`a\udfff`, "a\xed\xbf\xbf", true},
+	} {
+		assert.Equal(t, tc.want, UnescapeWTF8([]byte(tc.raw)), "%s", tc.raw)
+		assert.Equal(t, tc.lone, LoneSurrogate([]byte(tc.raw)), "%s", tc.raw)
+	}
+}
