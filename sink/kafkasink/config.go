@@ -118,16 +118,16 @@ func ConfigDef() *connect.ConfigDef {
 				"kafka.route.<name>.topic. A record goes to the topic of every route whose condition matches. When set, " +
 				"kafka.filtering.condition and kafka.sink.topic must be left unset."},
 
-		connect.ConfigKey{Name: KeyMissingConfig, Type: connect.ConfigString, Default: BehaviorFail, Importance: connect.Medium, Group: out, OrderInGroup: 1,
+		connect.ConfigKey{Name: KeyMissingConfig, Type: connect.ConfigString, Default: BehaviorNull, Importance: connect.Medium, Group: out, OrderInGroup: 1,
 			Validator: connect.OneOfIgnoreCase(BehaviorFail, BehaviorNull),
-			Doc: "With kafka.key.enabled, what to do with a matching record where a key path is missing or null: fail reports " +
-				"it as a bad record (errors.tolerance decides between failing the task and the dead-letter queue); null " +
-				"forwards it without a key, as kakao did."},
-		connect.ConfigKey{Name: TimestampInvalidConfig, Type: connect.ConfigString, Default: BehaviorFail, Importance: connect.Medium, Group: out, OrderInGroup: 2,
+			Doc: "With kafka.key.enabled, what to do with a matching record where a key path is missing or null: null " +
+				"forwards it without a key, as kakao does; fail reports it as a bad record (errors.tolerance decides between " +
+				"failing the task and the dead-letter queue, which records the reason)."},
+		connect.ConfigKey{Name: TimestampInvalidConfig, Type: connect.ConfigString, Default: BehaviorNow, Importance: connect.Medium, Group: out, OrderInGroup: 2,
 			Validator: connect.OneOfIgnoreCase(BehaviorFail, BehaviorNow, BehaviorRecord),
 			Doc: "With kafka.timestamp.enabled, what to do with a matching record whose timestamp is missing or does not " +
-				"parse: fail reports it as a bad record; now uses the current time, as kakao did; record keeps the consumed " +
-				"record's timestamp."},
+				"parse: now uses the current time, as kakao does; record keeps the consumed record's timestamp; fail reports " +
+				"it as a bad record (to the dead-letter queue under errors.tolerance=all)."},
 		connect.ConfigKey{Name: TimestampZoneConfig, Type: connect.ConfigString, Default: "UTC", Importance: connect.Medium, Group: out, OrderInGroup: 3,
 			Doc: "Time zone of timestamps without an offset, such as UTC or Asia/Seoul. Kakao used the JVM's zone."},
 		connect.ConfigKey{Name: ForwardKeyConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium, Group: out, OrderInGroup: 4,

@@ -71,13 +71,16 @@
 //
 // Nothing is dropped without a trace. A value that is not strict JSON
 // (RFC 8259: kakao's json-smart also read single quotes and bare words), a
-// value that is not text, a matching record whose key path is missing or
-// null (kafka.key.behavior.on.missing=fail, the default), and a matching
-// record whose timestamp is missing or does not parse
-// (kafka.timestamp.behavior.on.invalid=fail) are bad records: with
+// value that is not valid UTF-8 or nests deeper than 1,000 levels (the
+// converters' limit), and a value that is not text are bad records: with
 // errors.tolerance=all they go to the dead-letter queue with the reason, and
-// otherwise the task fails naming the record. Tombstones are skipped, as
-// kakao did, or forwarded (kafka.behavior.on.null.values=forward).
+// otherwise the task fails naming the record. As kakao does, a matching
+// record whose key path is missing or null is forwarded without a key, and
+// one whose timestamp is missing or does not parse gets the current time;
+// kafka.key.behavior.on.missing=fail and
+// kafka.timestamp.behavior.on.invalid=fail make them bad records instead.
+// Tombstones are skipped, as kakao did, or forwarded
+// (kafka.behavior.on.null.values=forward).
 //
 // # Delivery
 //

@@ -162,6 +162,7 @@ func TestBadRecordsGoToTheDeadLetterQueue(t *testing.T) {
 		FilterConditionConfig:                             "$[?(!@.skip)]",
 		KeyEnabledConfig:                                  "true",
 		KeyFieldConfig:                                    "@.id",
+		KeyMissingConfig:                                  BehaviorFail,
 		"errors.tolerance":                                "all",
 		"errors.deadletterqueue.topic.name":               "dlq",
 		"errors.deadletterqueue.topic.replication.factor": "1",
