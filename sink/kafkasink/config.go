@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/jsonpath"
 )
 
 // Configuration keys. The kafka.* keys up to kafka.producer.batch.size are
@@ -167,7 +168,7 @@ func ConfigDef() *connect.ConfigDef {
 // route is one condition → topic pair.
 type route struct {
 	name  string
-	cond  *Condition
+	cond  *jsonpath.Condition
 	topic string
 }
 
@@ -176,13 +177,13 @@ type settings struct {
 	name             string
 	bootstrap        string
 	routes           []route
-	proj             projection
+	proj             jsonpath.Projection
 	sampling         bool
 	sampleRate       float64
 	deterministic    bool
-	keyPaths         []*Path
+	keyPaths         []*jsonpath.Path
 	keyMissingNull   bool
-	tsPath           *Path
+	tsPath           *jsonpath.Path
 	tsFormat         *TimeFormat
 	tsZone           *time.Location
 	tsInvalid        string
@@ -261,7 +262,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 			if cond == "" || topic == "" {
 				continue
 			}
-			compiled, err := CompileCondition(cond)
+			compiled, err := jsonpath.CompileCondition(cond)
 			if err != nil {
 				keyErr(ck, err)
 				continue
@@ -275,7 +276,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 			}
 		}
 	} else {
-		cond, err := CompileCondition(c.String(FilterConditionConfig))
+		cond, err := jsonpath.CompileCondition(c.String(FilterConditionConfig))
 		if err != nil {
 			keyErr(FilterConditionConfig, err)
 		} else {
@@ -286,17 +287,17 @@ func newSettings(c *connect.Config) (*settings, []error) {
 		}
 	}
 	for _, r := range s.routes {
-		s.proj.merge(&r.cond.proj)
+		s.proj.Merge(r.cond.Projection())
 	}
 
 	if c.Bool(KeyEnabledConfig) {
-		for _, f := range splitPaths(c.String(KeyFieldConfig)) {
-			p, err := CompilePath(f)
+		for _, f := range jsonpath.SplitPaths(c.String(KeyFieldConfig)) {
+			p, err := jsonpath.CompilePath(f)
 			if err != nil {
 				keyErr(KeyFieldConfig, err)
 				continue
 			}
-			p.need(&s.proj)
+			p.Need(&s.proj)
 			s.keyPaths = append(s.keyPaths, p)
 		}
 	}
@@ -306,11 +307,11 @@ func newSettings(c *connect.Config) (*settings, []error) {
 	}
 	s.tsZone = zone
 	if c.Bool(TimestampEnabledConfig) {
-		p, err := CompilePath(c.String(TimestampFieldConfig))
+		p, err := jsonpath.CompilePath(c.String(TimestampFieldConfig))
 		if err != nil {
 			keyErr(TimestampFieldConfig, err)
 		} else {
-			p.need(&s.proj)
+			p.Need(&s.proj)
 			s.tsPath = p
 		}
 		if s.tsFormat, err = ParseTimeFormat(c.String(TimestampFormatConfig)); err != nil {

@@ -1,4 +1,4 @@
-package kafkasink
+package jsonpath
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type Condition struct {
 	pred   predicate // nil for an expression without filter
 	after  []step    // simple steps after the filter
 	lib    *libPath  // an expression without filter that only PaesslerAG evaluates
-	proj   projection
+	proj   Projection
 }
 
 // Path is a compiled key or timestamp path.
@@ -130,7 +130,7 @@ func (c *Condition) String() string { return c.src }
 // error reports data that is not strict JSON (RFC 8259); json-smart, under
 // Jayway, also accepted single quotes and unquoted names.
 func (c *Condition) MatchJSON(data []byte) (bool, error) {
-	s := scratchPool.Get().(*scratch)
+	s := scratchPool.Get().(*Scratch)
 	defer scratchPool.Put(s)
 	doc, err := s.decode(data, &c.proj)
 	if err != nil {
@@ -141,7 +141,7 @@ func (c *Condition) MatchJSON(data []byte) (bool, error) {
 
 // scratchPool lets MatchJSON, which may be called from several goroutines,
 // reuse decoding storage.
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+var scratchPool = sync.Pool{New: func() any { return new(Scratch) }}
 
 // match is MatchJSON on a decoded document.
 func (c *Condition) match(doc jv) bool {
@@ -233,7 +233,7 @@ func (p *Path) String() string { return p.src }
 // key or timestamp (Java's toString), and false when the path is missing
 // or its value is null. The error reports data that is not strict JSON.
 func (p *Path) Text(data []byte) (string, bool, error) {
-	var proj projection
+	var proj Projection
 	p.need(&proj)
 	doc, err := decodeJSON(data, &proj)
 	if err != nil {
@@ -253,7 +253,7 @@ func (p *Path) get(doc jv) (jv, bool) {
 }
 
 // need adds the path's names to proj, everything for a library path.
-func (p *Path) need(proj *projection) {
+func (p *Path) need(proj *Projection) {
 	if p.lib != nil {
 		proj.all, proj.children = true, nil
 		return
@@ -961,7 +961,7 @@ type predicate interface {
 	eval(root, cur jv) bool
 	// need adds to proj what the filter reads of an element, each element
 	// being reached from the root by the names in base.
-	need(proj *projection, base []string)
+	need(proj *Projection, base []string)
 }
 
 type logical struct {
@@ -976,7 +976,7 @@ func (n *logical) eval(root, cur jv) bool {
 	return n.l.eval(root, cur) && n.r.eval(root, cur)
 }
 
-func (n *logical) need(proj *projection, base []string) {
+func (n *logical) need(proj *Projection, base []string) {
 	n.l.need(proj, base)
 	n.r.need(proj, base)
 }
@@ -985,7 +985,7 @@ type not struct{ inner predicate }
 
 func (n *not) eval(root, cur jv) bool { return !n.inner.eval(root, cur) }
 
-func (n *not) need(proj *projection, base []string) { n.inner.need(proj, base) }
+func (n *not) need(proj *Projection, base []string) { n.inner.need(proj, base) }
 
 // exists is @.x (want true) or !@.x (want false): a test of presence, true
 // for a present null or false too.
@@ -1002,9 +1002,9 @@ func (n *exists) eval(root, cur jv) bool {
 	return ok == n.want
 }
 
-func (n *exists) need(proj *projection, base []string) { n.path.need(proj, base) }
+func (n *exists) need(proj *Projection, base []string) { n.path.need(proj, base) }
 
-func (o *operandPath) need(proj *projection, base []string) {
+func (o *operandPath) need(proj *Projection, base []string) {
 	if o.lib != nil {
 		proj.all, proj.children = true, nil
 		return
@@ -1021,7 +1021,7 @@ type relation struct {
 	l, r operand
 }
 
-func (n *relation) need(proj *projection, base []string) {
+func (n *relation) need(proj *Projection, base []string) {
 	if n.l.path != nil {
 		n.l.path.need(proj, base)
 	}

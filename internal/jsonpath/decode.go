@@ -1,4 +1,4 @@
-package kafkasink
+package jsonpath
 
 import (
 	"encoding/binary"
@@ -37,16 +37,16 @@ func (n number) float() float64 {
 // projection, or one with all set, keeps everything below it. Arrays are
 // transparent: their elements are decoded with the array's projection,
 // because filters test the elements of arrays and paths index into them.
-type projection struct {
+type Projection struct {
 	all  bool
 	name string
 	// A slice, not a map: expressions read a handful of names, and
 	// comparing a key with each is cheaper than hashing it.
-	children []*projection
+	children []*Projection
 }
 
 // add marks the path of names as read, and everything under its end.
-func (p *projection) add(names []string) {
+func (p *Projection) add(names []string) {
 	if n := p.node(names); n != nil {
 		n.all, n.children = true, nil
 	}
@@ -54,7 +54,7 @@ func (p *projection) add(names []string) {
 
 // node marks the path of names as read and returns its end, or nil when
 // an ancestor keeps everything already.
-func (p *projection) node(names []string) *projection {
+func (p *Projection) node(names []string) *Projection {
 	for _, n := range names {
 		if p.all {
 			return nil
@@ -62,7 +62,7 @@ func (p *projection) node(names []string) *projection {
 		i := p.index(n)
 		if i < 0 {
 			i = len(p.children)
-			p.children = append(p.children, &projection{name: n})
+			p.children = append(p.children, &Projection{name: n})
 		}
 		p = p.children[i]
 	}
@@ -73,7 +73,7 @@ func (p *projection) node(names []string) *projection {
 }
 
 // index returns the position of the child named name, or -1.
-func (p *projection) index(name string) int {
+func (p *Projection) index(name string) int {
 	for i, c := range p.children {
 		if c.name == name {
 			return i
@@ -83,7 +83,7 @@ func (p *projection) index(name string) int {
 }
 
 // merge adds everything o reads to p.
-func (p *projection) merge(o *projection) {
+func (p *Projection) merge(o *Projection) {
 	if p.all {
 		return
 	}
@@ -144,7 +144,7 @@ func (v jv) any() any {
 // object is an object decoded through a projection: the values of the
 // names the projection lists, in its order.
 type object struct {
-	p    *projection
+	p    *Projection
 	vals []jv // kUndefined where the document lacks the name
 }
 
@@ -158,12 +158,12 @@ func (o *object) get(name string) (jv, bool) {
 
 // scratch holds the objects of a decoded document, reused by the next
 // decode: a task decodes one record at a time and keeps nothing of it.
-type scratch struct {
+type Scratch struct {
 	objs []*object
 	used int
 }
 
-func (s *scratch) object(p *projection) *object {
+func (s *Scratch) object(p *Projection) *object {
 	if s.used == len(s.objs) {
 		s.objs = append(s.objs, &object{})
 	}
@@ -180,22 +180,22 @@ func (s *scratch) object(p *projection) *object {
 }
 
 // errSyntax is wrapped by every decoding error.
-var errSyntax = errors.New("not valid JSON")
+var ErrSyntax = errors.New("not valid JSON")
 
 // decodeJSON decodes data, building only what p asks for, in storage of
 // its own.
-func decodeJSON(data []byte, p *projection) (jv, error) {
-	return new(scratch).decode(data, p)
+func decodeJSON(data []byte, p *Projection) (jv, error) {
+	return new(Scratch).decode(data, p)
 }
 
 // decode decodes data, building only what p asks for; the result is valid
 // until the next decode with s.
-func (s *scratch) decode(data []byte, p *projection) (jv, error) {
+func (s *Scratch) decode(data []byte, p *Projection) (jv, error) {
 	s.used = 0
-	d := decoder{data: data, scratch: s}
+	d := decoder{data: data, Scratch: s}
 	d.space()
 	if d.pos >= len(d.data) {
-		return jv{}, fmt.Errorf("%w: empty", errSyntax)
+		return jv{}, fmt.Errorf("%w: empty", ErrSyntax)
 	}
 	v, err := d.value(p)
 	if err != nil {
@@ -214,11 +214,11 @@ func (s *scratch) decode(data []byte, p *projection) (jv, error) {
 type decoder struct {
 	data    []byte
 	pos     int
-	scratch *scratch
+	Scratch *Scratch
 }
 
 func (d *decoder) errorf(format string, args ...any) error {
-	return fmt.Errorf("%w: at byte %d: %s", errSyntax, d.pos, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: at byte %d: %s", ErrSyntax, d.pos, fmt.Sprintf(format, args...))
 }
 
 // space is split so that the common case, no white space, is inlined.
@@ -301,7 +301,7 @@ func (d *decoder) keyAt(i int) (end int, escaped bool, next int, err error) {
 
 // value decodes the value at d.pos; a projection that is neither nil nor
 // all gives objects that hold only the names it lists.
-func (d *decoder) value(p *projection) (jv, error) {
+func (d *decoder) value(p *Projection) (jv, error) {
 	if d.pos >= len(d.data) {
 		return jv{}, d.errorf("unexpected end")
 	}
@@ -376,8 +376,8 @@ func (d *decoder) tree() (any, error) {
 // object decodes an object through p. Records spend most of their bytes
 // here, in members that are skipped, so it reads members itself rather
 // than through the helpers tree uses.
-func (d *decoder) object(p *projection) (*object, error) {
-	o := d.scratch.object(p)
+func (d *decoder) object(p *Projection) (*object, error) {
+	o := d.Scratch.object(p)
 	data := d.data
 	i := spaceEnd(data, d.pos+1)
 	if i < len(data) && data[i] == '}' {
@@ -413,7 +413,7 @@ func (d *decoder) object(p *projection) (*object, error) {
 	}
 }
 
-func (d *decoder) array(p *projection) ([]any, error) {
+func (d *decoder) array(p *Projection) ([]any, error) {
 	d.pos++ // [
 	a := []any{}
 	for first := true; ; first = false {

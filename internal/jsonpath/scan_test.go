@@ -1,6 +1,7 @@
-package kafkasink
+package jsonpath
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -36,13 +37,13 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"a":{"b":1,}}`, "at byte 12: expected a string key"},
 		{`{"a":1} x`, "at byte 8: unexpected 'x' after the value"},
 	}
-	var skipAll, some projection
+	var skipAll, some Projection
 	skipAll.node([]string{"z"})
 	some.add([]string{"a", "b"})
 	for _, c := range cases {
-		for name, p := range map[string]*projection{"whole": nil, "skipped": &skipAll, "projected": &some} {
+		for name, p := range map[string]*Projection{"whole": nil, "skipped": &skipAll, "projected": &some} {
 			_, err := decodeJSON([]byte(c.doc), p)
-			if assert.ErrorIs(t, err, errSyntax, "%s %s", name, c.doc) {
+			if assert.ErrorIs(t, err, ErrSyntax, "%s %s", name, c.doc) {
 				assert.Equal(t, "not valid JSON: "+c.err, err.Error(), "%s %s", name, c.doc)
 			}
 		}
@@ -97,7 +98,7 @@ func TestScratchReuse(t *testing.T) {
 		{`{"user":[{"country":"KR","premium":true}]}`, false},
 		{`{"user":{"premium":true,"country":"KR"}}`, true},
 	}
-	var s scratch
+	var s Scratch
 	for _, d := range docs {
 		doc, err := s.decode([]byte(d.doc), &cond.proj)
 		require.NoError(t, err)
@@ -110,7 +111,7 @@ func TestScratchReuse(t *testing.T) {
 func TestMatchJSONConcurrently(t *testing.T) {
 	cond, err := CompileCondition("$.[?(@.user.country == 'KR')]")
 	require.NoError(t, err)
-	docs := benchDocs(30)
+	docs := testDocs(30)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
@@ -147,4 +148,16 @@ func TestRegexPrefix(t *testing.T) {
 			assert.Equal(t, o.value.re.MatchString(text), o.value.matches(text), "%s %q", c.re, text)
 		}
 	}
+}
+
+// testDocs are ~200-byte events, the kind kakao's users split.
+func testDocs(n int) [][]byte {
+	types := []string{"click", "view", "scroll", "purchase"}
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = fmt.Appendf(nil, `{"event":"%s","user":{"id":%d,"country":"%s","premium":%t},"ts":"2022-11-28 12:05:%02d",`+
+			`"page":"/item/%d","ref":null,"items":[{"sku":"A%d","qty":%d}],"tags":["a","b"],"score":%d.5}`,
+			types[i%4], 10000+i, []string{"KR", "JP", "US"}[i%3], i%2 == 0, i%60, i%97, i%13, 1+i%3, i%100)
+	}
+	return out
 }
