@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/connectkit/connectkit/internal/jsontext"
@@ -99,6 +100,18 @@ func (p *Projection) merge(o *Projection) {
 	}
 }
 
+// kind is the class of a decoded value.
+type kind uint8
+
+const (
+	kUndefined kind = iota
+	kString
+	kNumber
+	kBool
+	kNull
+	kJSON // an object or an array
+)
+
 // jv is a decoded JSON value. Strings and numbers are views of the
 // record's bytes, and a projected object (one that is not built whole)
 // lives in the decoder's scratch, so that reading a field allocates
@@ -107,11 +120,11 @@ type jv struct {
 	kind kind   // kUndefined when there is no value
 	b    bool   // kBool
 	s    string // kString: the text; kNumber: the number as written
-	j    any    // kJSON: map[string]any, []any or *object
+	j    any    // kJSON: *omap, []any or *object
 }
 
-// jvOf wraps a value of a whole tree: map[string]any, []any, string,
-// number, bool or nil.
+// jvOf wraps a value of a whole tree: *omap, []any, string, number, bool
+// or nil.
 func jvOf(x any) jv {
 	switch x := x.(type) {
 	case string:
@@ -156,11 +169,12 @@ func (o *object) get(name string) (jv, bool) {
 	return o.vals[i], true
 }
 
-// scratch holds the objects of a decoded document, reused by the next
+// Scratch holds the objects of a decoded document, reused by the next
 // decode: a task decodes one record at a time and keeps nothing of it.
 type Scratch struct {
 	objs []*object
 	used int
+	ctx  evalCtx // for the conditions evaluated on the document
 }
 
 func (s *Scratch) object(p *Projection) *object {
@@ -214,6 +228,7 @@ func (s *Scratch) decode(data []byte, p *Projection) (jv, error) {
 type decoder struct {
 	data    []byte
 	pos     int
+	depth   int // objects and arrays open at pos
 	Scratch *Scratch
 }
 
@@ -331,18 +346,22 @@ func (d *decoder) value(p *Projection) (jv, error) {
 	return d.literal()
 }
 
-// tree decodes the value at d.pos whole, into map[string]any, []any,
-// string, number, bool or nil.
+// tree decodes the value at d.pos whole, into *omap, []any, string,
+// number, bool or nil.
 func (d *decoder) tree() (any, error) {
 	if d.pos >= len(d.data) {
 		return nil, d.errorf("unexpected end")
 	}
 	switch d.data[d.pos] {
 	case '{':
+		if err := d.enter(); err != nil {
+			return nil, err
+		}
 		d.pos++
-		m := make(map[string]any)
+		m := &omap{}
 		for first := true; ; first = false {
 			if more, err := d.more('}', first); err != nil || !more {
+				d.depth--
 				return m, err
 			}
 			raw, escaped, err := d.key()
@@ -353,13 +372,17 @@ func (d *decoder) tree() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[unescape(raw, escaped)] = v
+			m.put(unescape(raw, escaped), v)
 		}
 	case '[':
+		if err := d.enter(); err != nil {
+			return nil, err
+		}
 		d.pos++
 		a := []any{}
 		for first := true; ; first = false {
 			if more, err := d.more(']', first); err != nil || !more {
+				d.depth--
 				return a, err
 			}
 			v, err := d.tree()
@@ -373,10 +396,22 @@ func (d *decoder) tree() (any, error) {
 	return v.any(), err
 }
 
+// enter counts one more level of nesting at d.pos.
+func (d *decoder) enter() error {
+	if d.depth++; d.depth > jsontext.MaxDepth {
+		return d.errorf("nesting deeper than %d", jsontext.MaxDepth)
+	}
+	return nil
+}
+
 // object decodes an object through p. Records spend most of their bytes
 // here, in members that are skipped, so it reads members itself rather
 // than through the helpers tree uses.
 func (d *decoder) object(p *Projection) (*object, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { d.depth-- }()
 	o := d.Scratch.object(p)
 	data := d.data
 	i := spaceEnd(data, d.pos+1)
@@ -414,6 +449,10 @@ func (d *decoder) object(p *Projection) (*object, error) {
 }
 
 func (d *decoder) array(p *Projection) ([]any, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { d.depth-- }()
 	d.pos++ // [
 	a := []any{}
 	for first := true; ; first = false {
@@ -450,6 +489,10 @@ func (d *decoder) skip() error {
 				break
 			}
 			nest = append(nest, end)
+			if d.depth+len(nest) > jsontext.MaxDepth {
+				d.pos = i
+				return d.errorf("nesting deeper than %d", jsontext.MaxDepth)
+			}
 			if end == ']' {
 				continue
 			}
@@ -566,25 +609,26 @@ func (d *decoder) num() error {
 	return nil
 }
 
-// plain marks the bytes that a string holds as they are: not a quote, a
-// backslash or a control character.
+// plain marks the bytes that a string holds as they are: ASCII that is
+// not a quote, a backslash or a control character. Bytes of multibyte
+// characters are checked as UTF-8.
 var plain = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
+	for c := 0x20; c < 0x80; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
 	return t
 }()
 
-// stops sets the high bit of each byte of x that is a quote, a backslash
-// or below 0x20, eight bytes at once. Only the lowest bit set is exact:
-// the bytes above it may be flagged wrongly.
+// stops sets the high bit of each byte of x that is a quote, a backslash,
+// below 0x20 or above 0x7f, eight bytes at once. Only the lowest bit set
+// is exact: the bytes above it may be flagged wrongly.
 func stops(x uint64) uint64 {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
 	q, s := x^('"'*ones), x^('\\'*ones)
-	return ((q-ones)&^q | (s-ones)&^s | (x-0x20*ones)&^x) & highs
+	return ((q-ones)&^q | (s-ones)&^s | (x-0x20*ones)&^x | x) & highs
 }
 
 // spaceEnd returns the index of the first byte from i that is not white
@@ -628,10 +672,17 @@ func (d *decoder) longStringEnd(i int) (int, bool, error) {
 			d.pos = len(data)
 			return 0, false, d.errorf("unterminated string")
 		}
-		switch data[i] {
-		case '"':
+		switch c := data[i]; {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				d.pos = i
+				return 0, false, d.errorf("invalid UTF-8 in a string")
+			}
+			i += size
+		case c == '"':
 			return i + 1, escaped, nil
-		case '\\':
+		case c == '\\':
 			escaped = true
 			i++
 			if i >= len(data) {

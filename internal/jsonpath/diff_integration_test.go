@@ -1,0 +1,208 @@
+//go:build integration
+
+package jsonpath
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/internal/javaoracle"
+)
+
+// The outcomes of a condition on a document.
+const (
+	outForward   = "forward"
+	outDrop      = "drop"
+	outConfigErr = "config-error"
+)
+
+// TestDifferentialJayway compares this package's answers with Jayway
+// 2.6.0's under kakao's rule, !JsonPath.read(doc, cond).toString().equals("[]"),
+// on the hand-picked pairs and on generated ones: a fixed seed in CI,
+// CONNECTKIT_JSONPATH_SEED=<n> (or "random") by hand, and
+// CONNECTKIT_JSONPATH_PAIRS pairs (40,000 by default). Every disagreement
+// fails the test unless docs/compat/jsonpath.md lists it.
+func TestDifferentialJayway(t *testing.T) {
+	seed := uint64(1)
+	switch s := os.Getenv("CONNECTKIT_JSONPATH_SEED"); s {
+	case "":
+	case "random":
+		seed = uint64(time.Now().UnixNano())
+	default:
+		n, err := strconv.ParseUint(s, 10, 64)
+		require.NoError(t, err, "CONNECTKIT_JSONPATH_SEED")
+		seed = n
+	}
+	n := 40000
+	if s := os.Getenv("CONNECTKIT_JSONPATH_PAIRS"); s != "" {
+		var err error
+		n, err = strconv.Atoi(s)
+		require.NoError(t, err, "CONNECTKIT_JSONPATH_PAIRS")
+	}
+	t.Logf("seed %d, %d generated pairs", seed, n)
+	pairs := append(handPicked(), genPairs(seed, n)...)
+
+	var in bytes.Buffer
+	for _, p := range pairs {
+		in.WriteString(base64.StdEncoding.EncodeToString([]byte(p.cond)))
+		in.WriteByte('\t')
+		in.WriteString(base64.StdEncoding.EncodeToString([]byte(p.doc)))
+		in.WriteByte('\n')
+	}
+	prog := javaoracle.Build(t, "testdata/jayway")
+	start := time.Now()
+	out := prog.Run(t, "JaywayOracle", in.Bytes())
+	t.Logf("Jayway answered in %v", time.Since(start))
+	var java []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		java = append(java, sc.Text())
+	}
+	require.Len(t, java, len(pairs))
+
+	devs := loadDeviations(t, "../../docs/compat/jsonpath.md")
+	start = time.Now()
+	compiled := map[string]*Condition{}
+	compileErr := map[string]error{}
+	var unlisted, listed int
+	byClass := map[string]int{}
+	var examples []string
+	shown := map[string]bool{}
+	for i, p := range pairs {
+		c, seen := compiled[p.cond]
+		err := compileErr[p.cond]
+		if !seen {
+			c, err = CompileCondition(p.cond)
+			compiled[p.cond], compileErr[p.cond] = c, err
+		}
+		ours := outConfigErr
+		if err == nil {
+			ok, derr := c.MatchJSON([]byte(p.doc))
+			require.NoError(t, derr, "document %s", p.doc)
+			ours = outDrop
+			if ok {
+				ours = outForward
+			}
+		}
+		theirs := outDrop
+		switch {
+		case strings.HasPrefix(java[i], "F"):
+			theirs = outForward
+		case strings.HasPrefix(java[i], "C"):
+			theirs = outConfigErr
+		}
+		if ours == theirs {
+			continue
+		}
+		if d := devs.find(p, ours, theirs); d != nil {
+			listed++
+			byClass["listed: "+d.reason]++
+			continue
+		}
+		unlisted++
+		byClass[fmt.Sprintf("ours %s, Jayway %s", ours, theirs)]++
+		if len(examples) < 80 && !shown[p.cond] {
+			shown[p.cond] = true
+			examples = append(examples, fmt.Sprintf("%q on %s: ours %s, Jayway %s (%s)", p.cond, p.doc, ours, theirs, java[i]))
+		}
+	}
+	t.Logf("evaluated %d pairs in %v", len(pairs), time.Since(start))
+	t.Logf("disagreements: %d unlisted, %d listed in docs/compat/jsonpath.md, of %d pairs (%.2f%% in all)",
+		unlisted, listed, len(pairs), 100*float64(unlisted+listed)/float64(len(pairs)))
+	classes := make([]string, 0, len(byClass))
+	for k := range byClass {
+		classes = append(classes, k)
+	}
+	sort.Strings(classes)
+	for _, k := range classes {
+		t.Logf("  %6d  %s", byClass[k], k)
+	}
+	if unlisted > 0 {
+		t.Errorf("%d disagreements with Jayway are not listed in docs/compat/jsonpath.md; for example:\n%s",
+			unlisted, strings.Join(examples, "\n"))
+	}
+}
+
+// deviation is a row of the deviations table: the conditions and
+// documents it covers (regular expressions), the two outcomes, and why.
+type deviation struct {
+	cond, doc    *regexp.Regexp
+	ours, jayway string
+	reason       string
+}
+
+type deviations []deviation
+
+func (ds deviations) find(p pair, ours, jayway string) *deviation {
+	for i := range ds {
+		d := &ds[i]
+		if d.ours == ours && d.jayway == jayway && d.cond.MatchString(p.cond) && d.doc.MatchString(p.doc) {
+			return d
+		}
+	}
+	return nil
+}
+
+// loadDeviations reads the table under "## Deviations" in path: rows of
+// | condition | document | ours | Jayway | reason |, the first two as
+// regular expressions in backquotes (\| for a bar).
+func loadDeviations(t *testing.T, path string) deviations {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	_, table, ok := strings.Cut(string(b), "\n## Deviations")
+	require.True(t, ok, "%s has no Deviations section", path)
+	if i := strings.Index(table, "\n## "); i >= 0 {
+		table = table[:i]
+	}
+	var out deviations
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cells := splitRow(line)
+		require.Len(t, cells, 5, "row %s", line)
+		re := func(s string) *regexp.Regexp {
+			s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "`"), "`")
+			r, err := regexp.Compile(s)
+			require.NoError(t, err, "row %s", line)
+			return r
+		}
+		out = append(out, deviation{cond: re(cells[0]), doc: re(cells[1]), ours: strings.TrimSpace(cells[2]),
+			jayway: strings.TrimSpace(cells[3]), reason: strings.TrimSpace(cells[4])})
+	}
+	return out
+}
+
+// splitRow splits a Markdown table row at the bars that are not escaped.
+func splitRow(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(strings.TrimSuffix(line, "|"), "|")
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && i+1 < len(line) && line[i+1] == '|' {
+			cur.WriteByte('|')
+			i++
+			continue
+		}
+		if line[i] == '|' {
+			cells = append(cells, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(line[i])
+	}
+	return append(cells, cur.String())
+}
