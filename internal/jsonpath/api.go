@@ -265,6 +265,11 @@ func SplitPaths(s string) []string {
 // (cond) whose last token is a filter needs only whether elements pass,
 // not their contents.
 func (p *cpath) project(proj *Projection, cond bool) {
+	if p.readsRoot() {
+		// The document itself is read from elsewhere: keep it whole.
+		proj.add(nil)
+		return
+	}
 	var names []string
 	for _, t := range p.toks {
 		switch {
@@ -308,11 +313,9 @@ func needExpr(e expr, proj *Projection, base []string) {
 			if n.kind != vPath {
 				continue
 			}
-			// Existence tests run on the element, even for $ paths.
+			// Existence tests run on the element, even for $ paths (a
+			// condition with other $ paths keeps the whole document).
 			b := base
-			if n.path.root == '$' && !n.existsCheck {
-				b = nil
-			}
 			var sub Projection
 			n.path.project(&sub, false)
 			at := proj.node(b)
@@ -321,4 +324,51 @@ func needExpr(e expr, proj *Projection, base []string) {
 			}
 		}
 	}
+}
+
+// readsRoot reports whether evaluating the path reads the document from
+// another place than its own steps: a $ path in a filter, or a function
+// with parameters (evaluated on the document).
+func (p *cpath) readsRoot() bool {
+	for _, t := range p.toks {
+		switch t.kind {
+		case tFunc:
+			if len(t.params) > 0 {
+				return true
+			}
+		case tFilter:
+			for _, e := range t.preds {
+				if exprReadsRoot(e) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func exprReadsRoot(e expr) bool {
+	switch e := e.(type) {
+	case orExpr:
+		for _, x := range e {
+			if exprReadsRoot(x) {
+				return true
+			}
+		}
+	case andExpr:
+		for _, x := range e {
+			if exprReadsRoot(x) {
+				return true
+			}
+		}
+	case notExpr:
+		return exprReadsRoot(e.e)
+	case *relation:
+		for _, n := range []*node{e.l, e.r} {
+			if n.kind == vPath && (n.path.root == '$' || n.path.readsRoot()) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -701,6 +701,9 @@ func (ctx *evalCtx) function(t *token, model any) (any, error) {
 			if !pp.isFunction() && len(pp.toks) > 0 {
 				w := &cpath{src: pp.src, root: pp.root, toks: append(append([]token(nil), pp.toks...), token{kind: tWild})}
 				w.finish()
+				// Jayway cached the path's definiteness when it evaluated
+				// the parameter, before the wildcard.
+				w.definite = pp.definite
 				pp = w
 			}
 			inner, err := pp.run(model, model, false)

@@ -17,16 +17,21 @@ type pair struct{ cond, doc string }
 
 var (
 	genKeys    = []string{"a", "b", "n", "eventType", "tags", "all", "x", "items", "user", "price", "id"}
-	genStrings = []string{`"click"`, `"view"`, `""`, `"5"`, `"[]"`, `"abc"`, `"Click"`, `"a\nb"`, `"KR"`, `"100"`, `"1e2"`, `"ÄÖ"`, `"a"`, `"b"`}
+	genStrings = []string{`"click"`, `"view"`, `""`, `"5"`, `"[]"`, `"abc"`, `"Click"`, `"a\nb"`, `"KR"`, `"100"`, `"1e2"`, `"ÄÖ"`, `"a"`, `"b"`,
+		`"$.a"`, `"@.x"`, `"[1,2]"`, `"{\"a\":1}"`, `"a\\nb"`, `"'a'"`, `"a\u0000b"`, `"\ud83d\ude00"`, `"1.0E+2"`, `" 5"`, `"true"`, `"null"`}
 	genNumbers = []string{"0", "1", "2", "3", "5", "-1", "5.0", "1.5", "100", "99.999999999999999", "1e2", "9007199254740993",
-		"9007199254740992", "12345678901234567890", "2147483648", "-0", "0.1", "1E-7", "123456789.123", "3.0"}
+		"9007199254740992", "12345678901234567890", "2147483648", "-0", "0.1", "1E-7", "123456789.123", "3.0",
+		"1e400", "-1e-400", "1.0E+2", "0.0", "1234567890123456789012", "12345678901234567890.5", "100.000000000000000001",
+		"4.35", "0.30000000000000004", "2.82879384806159E17", "1e22", "1e23", "-2147483649", "9223372036854775808"}
 	genLitNumbers = []string{"0", "1", "2", "3", "5", "-1", "5.0", "1.5", "100", "99.999999999999999", "1e2", "9007199254740993",
-		"9007199254740992", "12345678901234567890", "0.1", "1E-7", "100.0", "2147483648", "-0.0", "01"}
-	genLitStrings = []string{`'click'`, `"view"`, `''`, `'5'`, `'abc'`, `'a'`, `'b'`, `'KR'`, `'100'`, `'[]'`, `'it\'s'`, `"Click"`, `'5.0'`}
+		"9007199254740992", "12345678901234567890", "0.1", "1E-7", "100.0", "2147483648", "-0.0", "01",
+		"1.", ".5", "-", "1e", "+1", "1e400", "4.35", "0.30000000000000004", "1E+2", "12345678901234567890.5", "1-1"}
+	genLitStrings = []string{`'click'`, `"view"`, `''`, `'5'`, `'abc'`, `'a'`, `'b'`, `'KR'`, `'100'`, `'[]'`, `'it\'s'`, `"Click"`, `'5.0'`,
+		`'\u0041'`, `"a\"b"`, `'a\nb'`, `'$.a'`, `'1e2'`, `'ÄÖ'`, `'a)b'`, `'a]b'`, `'&&'`, `'a b'`}
 	genRegexes    = []string{`/cl.*/`, `/CL.*/i`, `/^c/`, `/.*ick/`, `/a.b/s`, `/^b$/m`, `/ä.*/i`, `/Ä.*/iu`, `/\u0063lick/`, `/c l i c k/x`,
 		`/(?=c).*/`, `/(a)\1/`, `/[a-c]+/`, `/\d+/`, `/\w+/`, `/\p{L}+/`, `/click|view/`, `/.*/`, `/\Qa.b\E/`, `/[[:alpha:]]+/`, `/a{2,}/`,
 		`/\/x/`, `/x/g`, `/\bclick\b/`, `/\Aclick\z/`}
-	genFuncs   = []string{"length()", "size()", "min()", "max()", "avg()", "stddev()", "sum()", "keys()", "first()", "last()", "index(0)", "index(-1)", "concat(\"x\")", "append(1)", "length( )"}
+	genFuncs   = []string{"concat(@.a)", "sum(1,2)", "append(\"x\")", "length(@.x)", "max($.n)", "concat('x')", "avg(1, $..n)", "keys( )", "nope()", "length()", "size()", "min()", "max()", "avg()", "stddev()", "sum()", "keys()", "first()", "last()", "index(0)", "index(-1)", "concat(\"x\")", "append(1)", "length( )"}
 	genOps     = []string{"==", "!=", "<", "<=", ">", ">=", "=~", "in", "nin", "subsetof", "anyof", "noneof", "contains", "size", "empty", "exists", "===", "!==", "all", "matches"}
 	genSpacing = []string{" ", "", "  "}
 )
@@ -268,12 +273,37 @@ func (g *generator) list() string {
 	return "[" + strings.Join(parts, g.pick([]string{",", ", "})) + "]"
 }
 
+// mutate changes one to three characters of s, mostly to characters of
+// Jayway's syntax, to probe the compiler's edges.
+func (g *generator) mutate(s string) string {
+	const syntax = "$@.[]()?'\"*,:!=<>~&|/ -0123456789abcnul{}"
+	r := []rune(s)
+	for k, n := 0, 1+g.r.IntN(3); k < n && len(r) > 0; k++ {
+		i := g.r.IntN(len(r))
+		c := rune(syntax[g.r.IntN(len(syntax))])
+		switch g.r.IntN(3) {
+		case 0:
+			r[i] = c
+		case 1:
+			r = append(r[:i], append([]rune{c}, r[i:]...)...)
+		default:
+			r = append(r[:i], r[i+1:]...)
+		}
+	}
+	return string(r)
+}
+
 // genPairs returns n random pairs: each condition with a few documents.
+// One condition in five is a mutation of a hand-picked one.
 func genPairs(seed uint64, n int) []pair {
 	g := &generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	picked := handPicked()
 	out := make([]pair, 0, n)
 	for len(out) < n {
 		c := g.cond()
+		if g.chance(0.2) {
+			c = g.mutate(picked[g.r.IntN(len(picked))].cond)
+		}
 		for i := 0; i < 4 && len(out) < n; i++ {
 			out = append(out, pair{c, g.doc()})
 		}

@@ -84,6 +84,10 @@ func (p *lenient) value(depth int) (any, bool) {
 		a := []any{}
 		for {
 			p.space()
+			for p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++ // json-smart skips useless commas
+				p.space()
+			}
 			if p.i < len(p.s) && p.s[p.i] == ']' {
 				p.i++
 				return a, true
@@ -193,6 +197,9 @@ func hexValue(s string) (int, bool) {
 // lenientNumber reads a number json-smart accepts, leading zeros too, as
 // the number it makes (the zeros go).
 func lenientNumber(w string) (number, bool) {
+	if w == "-" {
+		return "0", true // json-smart reads a lone minus as 0
+	}
 	i := 0
 	if i < len(w) && w[i] == '-' {
 		i++

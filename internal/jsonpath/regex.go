@@ -117,9 +117,26 @@ func (t *regexTranslator) translate() (string, error) {
 			if err := t.group(); err != nil {
 				return "", err
 			}
-		case ')', '|', '{':
+		case ')', '|':
 			t.out.WriteRune(c)
-		case '*', '+', '?', '}':
+		case '{':
+			// Java reads { only as a quantifier {n}, {n,} or {n,m}.
+			end := t.i
+			for end < len(t.src) && (t.src[end] >= '0' && t.src[end] <= '9' || t.src[end] == ',') {
+				end++
+			}
+			q := string(t.src[t.i:end])
+			if end >= len(t.src) || t.src[end] != '}' || q == "" || q[0] == ',' || strings.Count(q, ",") > 1 {
+				return "", fmt.Errorf("illegal repetition")
+			}
+			t.out.WriteString("{" + q + "}")
+			t.i = end + 1
+			if t.i < len(t.src) && t.src[t.i] == '+' {
+				return "", errUnsupported("a possessive quantifier")
+			}
+		case '}':
+			t.out.WriteString(`\}`)
+		case '*', '+', '?':
 			t.out.WriteRune(c)
 			if t.i < len(t.src) && t.src[t.i] == '+' {
 				return "", errUnsupported("a possessive quantifier")
@@ -169,13 +186,15 @@ func (t *regexTranslator) group() error {
 	// Inline flags: (?idmsux-idmsux) or (?flags:...).
 	j := t.i + 1
 	var b strings.Builder
-	for ; j < len(t.src) && strings.ContainsRune("idmsuxU-", t.src[j]); j++ {
+	for ; j < len(t.src) && strings.ContainsRune("idmsuxUc-", t.src[j]); j++ {
 		switch t.src[j] {
 		case 'i', 'm', 's', '-':
 			b.WriteRune(t.src[j])
-		case 'x', 'U', 'd', 'u':
-			return errUnsupported("the inline flag " + string(t.src[j]))
+		case 'x':
+			return errUnsupported("the inline flag x")
 		}
+		// c (canonical equivalence), d, u and U change nothing RE2 can
+		// express: they are dropped.
 	}
 	if j >= len(t.src) || t.src[j] != ')' && t.src[j] != ':' {
 		return fmt.Errorf("invalid group")
@@ -403,9 +422,24 @@ func (t *regexTranslator) property(negated, inClass bool) error {
 		}
 		return nil
 	}
-	name = strings.TrimPrefix(name, "Is")
-	if strings.HasPrefix(name, "In") || strings.HasPrefix(name, "java") || strings.Contains(name, "=") {
-		return errUnsupported(`\p{` + name + `}`)
+	// Without a prefix Java takes a general category; after Is, a
+	// category or a script (and binary properties RE2 lacks).
+	if n, ok := strings.CutPrefix(name, "Is"); ok {
+		if _, isCat := unicode.Categories[n]; !isCat {
+			script := ""
+			for k := range unicode.Scripts {
+				if strings.EqualFold(k, n) {
+					script = k
+				}
+			}
+			if script == "" {
+				return errUnsupported(`\p{` + name + `}`)
+			}
+			n = script
+		}
+		name = n
+	} else if _, isCat := unicode.Categories[name]; !isCat {
+		return fmt.Errorf(`unknown character property \p{%s}`, name)
 	}
 	p := "p"
 	if negated {
