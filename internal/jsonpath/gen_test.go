@@ -28,7 +28,7 @@ var (
 		"1.", ".5", "-", "1e", "+1", "1e400", "4.35", "0.30000000000000004", "1E+2", "12345678901234567890.5", "1-1"}
 	genLitStrings = []string{`'click'`, `"view"`, `''`, `'5'`, `'abc'`, `'a'`, `'b'`, `'KR'`, `'100'`, `'[]'`, `'it\'s'`, `"Click"`, `'5.0'`,
 		`'\u0041'`, `"a\"b"`, `'a\nb'`, `'$.a'`, `'1e2'`, `'ÄÖ'`, `'a)b'`, `'a]b'`, `'&&'`, `'a b'`}
-	genRegexes    = []string{`/cl.*/`, `/CL.*/i`, `/^c/`, `/.*ick/`, `/a.b/s`, `/^b$/m`, `/ä.*/i`, `/Ä.*/iu`, `/\u0063lick/`, `/c l i c k/x`,
+	genRegexes = []string{`/cl.*/`, `/CL.*/i`, `/^c/`, `/.*ick/`, `/a.b/s`, `/^b$/m`, `/ä.*/i`, `/Ä.*/iu`, `/\u0063lick/`, `/c l i c k/x`,
 		`/(?=c).*/`, `/(a)\1/`, `/[a-c]+/`, `/\d+/`, `/\w+/`, `/\p{L}+/`, `/click|view/`, `/.*/`, `/\Qa.b\E/`, `/[[:alpha:]]+/`, `/a{2,}/`,
 		`/\/x/`, `/x/g`, `/\bclick\b/`, `/\Aclick\z/`}
 	genFuncs   = []string{"concat(@.a)", "sum(1,2)", "append(\"x\")", "length(@.x)", "max($.n)", "concat('x')", "avg(1, $..n)", "keys( )", "nope()", "length()", "size()", "min()", "max()", "avg()", "stddev()", "sum()", "keys()", "first()", "last()", "index(0)", "index(-1)", "concat(\"x\")", "append(1)", "length( )"}
