@@ -310,3 +310,36 @@ func genPairs(seed uint64, n int) []pair {
 	}
 	return out
 }
+
+// genTextPairs returns n (path, document) pairs for key and timestamp
+// paths: mostly names, indexes, wildcards, scans and functions, sometimes
+// a filter.
+func genTextPairs(seed uint64, n int) []pair {
+	g := &generator{r: rand.New(rand.NewPCG(seed, seed^0x51ed270b7a5c1d3f))}
+	out := make([]pair, 0, n)
+	for len(out) < n {
+		var b strings.Builder
+		b.WriteString(g.pick([]string{"$", "@", "$", ""}))
+		for i, k := 0, 1+g.r.IntN(3); i < k; i++ {
+			s := g.segment()
+			if s == "" {
+				s = "." + g.pick(genKeys)
+			}
+			if b.Len() == 0 && s[0] == '.' {
+				s = s[1:]
+			}
+			b.WriteString(s)
+		}
+		if g.chance(0.1) {
+			b.WriteString("[?(" + g.expr(1) + ")]")
+		}
+		if g.chance(0.15) {
+			b.WriteString("." + g.pick([]string{"length()", "size()", "min()", "max()", "sum()", "avg()", "keys()", "concat(\"-\")", "append(1)"}))
+		}
+		c := b.String()
+		for i := 0; i < 4 && len(out) < n; i++ {
+			out = append(out, pair{c, g.doc()})
+		}
+	}
+	return out
+}

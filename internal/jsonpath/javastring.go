@@ -62,6 +62,12 @@ func javaDouble(f float64) string {
 			return "-0.0"
 		}
 		return "0.0"
+	case math.Abs(f) == math.SmallestNonzeroFloat64:
+		// Java gives Double.MIN_VALUE two digits.
+		if f < 0 {
+			return "-4.9E-324"
+		}
+		return "4.9E-324"
 	}
 	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
 		s := strconv.FormatFloat(f, 'f', -1, 64)
@@ -225,12 +231,17 @@ func writeJava(b *strings.Builder, v any, inJSON bool) {
 		}
 		b.WriteByte(']')
 	case keySet:
+		// A Set prints as [a, b]; inside JSON, json-smart writes it as an
+		// array.
 		b.WriteByte('[')
 		for i, k := range v {
-			if i > 0 {
+			switch {
+			case inJSON && i > 0:
+				b.WriteByte(',')
+			case i > 0:
 				b.WriteString(", ")
 			}
-			b.WriteString(k)
+			writeJava(b, k, inJSON)
 		}
 		b.WriteByte(']')
 	case *omap:
@@ -240,6 +251,9 @@ func writeJava(b *strings.Builder, v any, inJSON bool) {
 		writeMap(b, keys, func(i int) any { return mapGet(v, keys[i]) }, inJSON)
 	default:
 		if t, ok := javaNumberText(v); ok {
+			if inJSON && (t == "Infinity" || t == "-Infinity" || t == "NaN") {
+				t = "null" // json-smart writes no infinite or NaN number
+			}
 			b.WriteString(t)
 		}
 	}
