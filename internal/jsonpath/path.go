@@ -319,7 +319,10 @@ func invertScanFunction(p *cpath) *cpath {
 	return out
 }
 
-type pathCompiler struct{ c *chars }
+type pathCompiler struct {
+	c     *chars
+	steps int
+}
 
 func isPathContext(r rune) bool { return r == '$' || r == '@' }
 
@@ -346,6 +349,12 @@ func isBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\
 
 func (pc *pathCompiler) readNext(p *cpath) bool {
 	c := pc.c
+	// Jayway can go back to an earlier position (after an unclosed
+	// ['a', for one) and recurse until its stack overflows; a path has at
+	// most one token per character.
+	if pc.steps++; pc.steps > len(c.s)+1 {
+		failOther("the path does not end: Jayway overflows its stack")
+	}
 	switch c.cur() {
 	case '[':
 		if pc.readBracketProperty(p) || pc.readArray(p) || pc.readWildcard(p) || pc.readFilter(p) || pc.readPlaceholder(p) {
