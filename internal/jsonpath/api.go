@@ -49,7 +49,7 @@ func (p *cpath) refuse() error {
 			switch t.fn {
 			case "avg", "stddev", "sum", "min", "max", "concat", "length", "size", "append", "keys":
 			default:
-				return fmt.Errorf("Jayway 2.6.0 has no function %s() (first(), last() and index() came in 2.7.0): the expression could never match", t.fn)
+				return fmt.Errorf("function %s() is not in Jayway 2.6.0, which has no function %s() (first(), last() and index() came in 2.7.0): the expression could never match", t.fn, t.fn)
 			}
 			for _, prm := range t.params {
 				if prm.path != nil {

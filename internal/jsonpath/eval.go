@@ -1,6 +1,7 @@
 package jsonpath
 
 import (
+	"errors"
 	"math"
 	"sync"
 )
@@ -26,13 +27,13 @@ type evalError struct {
 func (e *evalError) Error() string { return e.msg }
 
 func isInvalid(err error) bool {
-	e, ok := err.(*evalError)
-	return ok && (e.kind == errInvalid || e.kind == errNotFound)
+	var e *evalError
+	return errors.As(err, &e) && (e.kind == errInvalid || e.kind == errNotFound)
 }
 
 func isNotFound(err error) bool {
-	e, ok := err.(*evalError)
-	return ok && e.kind == errNotFound
+	var e *evalError
+	return errors.As(err, &e) && e.kind == errNotFound
 }
 
 func notFound(msg string) error { return &evalError{kind: errNotFound, msg: msg} }

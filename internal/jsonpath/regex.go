@@ -59,7 +59,7 @@ func compileJavaRegex(pattern, flags string) (*javaRegex, error) {
 	}
 	re, err := regexp.Compile(src)
 	if err != nil {
-		return nil, fmt.Errorf("regular expression /%s/%s is not supported by Go's RE2 syntax: %v", pattern, flags, err)
+		return nil, fmt.Errorf("regular expression /%s/%s is not supported by Go's RE2 syntax: %w", pattern, flags, err)
 	}
 	prefix, _ := re.LiteralPrefix()
 	return &javaRegex{re: re, prefix: prefix}, nil

@@ -160,3 +160,34 @@ func testDocs(n int) [][]byte {
 	}
 	return out
 }
+
+// Generated conditions on generated documents, without Java: nothing
+// panics, and decoding only what a condition reads gives the answer the
+// whole document gives.
+func TestGeneratedPairsProjectConsistently(t *testing.T) {
+	var whole Scratch
+	for _, p := range append(handPicked(), genPairs(3, 5000)...) {
+		c, err := CompileCondition(p.cond)
+		if err != nil {
+			continue
+		}
+		ok, err := c.MatchJSON([]byte(p.doc))
+		require.NoError(t, err, p.doc)
+		doc, err := whole.Decode([]byte(p.doc), nil)
+		require.NoError(t, err)
+		require.Equal(t, ok, c.Match(doc), "%q on %s", p.cond, p.doc)
+	}
+	for _, p := range genTextPairs(4, 2000) {
+		path, err := CompilePath(p.cond)
+		if err != nil {
+			continue
+		}
+		text, ok, err := path.Text([]byte(p.doc))
+		require.NoError(t, err)
+		doc, err := whole.Decode([]byte(p.doc), nil)
+		require.NoError(t, err)
+		wtext, wok := path.TextIn(doc)
+		require.Equal(t, ok, wok, "%q on %s", p.cond, p.doc)
+		require.Equal(t, wtext, text, "%q on %s", p.cond, p.doc)
+	}
+}

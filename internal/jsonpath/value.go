@@ -173,7 +173,7 @@ func (n *node) asStr() string {
 // it is, without formatting.
 func (n *node) docNumber(raw string) error {
 	*n = node{kind: vNum, s: raw, raw: true}
-	if len(raw) <= 18 && strings.IndexAny(raw, "eE") < 0 && significantDigits(raw) <= 15 {
+	if len(raw) <= 18 && !strings.ContainsAny(raw, "eE") && significantDigits(raw) <= 15 {
 		n.num, _ = parseDecimal(raw)
 		return nil
 	}
