@@ -63,6 +63,9 @@ func handPicked() []pair {
 		"$[?(@.a == {\"x\":1})]", "$[?(@.b == {})]", "$[?(@.a == true)]", "$[?(@.x == null)]", "$[?(@.x != null)]",
 	}
 	var out []pair
+	for _, c := range issue12Cases {
+		out = append(out, pair{c.cond, c.doc})
+	}
 	for _, c := range conds {
 		for _, d := range docs {
 			out = append(out, pair{c, d})
