@@ -411,12 +411,14 @@ func (d *decoder) object(p *Projection) (*object, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
-	defer func() { d.depth-- }()
+	// An error ends the whole decoding, so only the returns that succeed
+	// leave the level.
 	o := d.Scratch.object(p)
 	data := d.data
 	i := spaceEnd(data, d.pos+1)
 	if i < len(data) && data[i] == '}' {
 		d.pos = i + 1
+		d.depth--
 		return o, nil
 	}
 	for {
@@ -441,6 +443,7 @@ func (d *decoder) object(p *Projection) (*object, error) {
 		}
 		if i < len(data) && data[i] == '}' {
 			d.pos = i + 1
+			d.depth--
 			return o, nil
 		}
 		d.pos = i
@@ -452,11 +455,11 @@ func (d *decoder) array(p *Projection) ([]any, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
 	}
-	defer func() { d.depth-- }()
 	d.pos++ // [
 	a := []any{}
 	for first := true; ; first = false {
 		if more, err := d.more(']', first); err != nil || !more {
+			d.depth--
 			return a, err
 		}
 		v, err := d.value(p)

@@ -126,20 +126,20 @@ func (p *cpath) matches(doc any, ctx *evalCtx) bool {
 		defer ctxPool.Put(ctx)
 	}
 	ctx.p, ctx.root, ctx.requireProps, ctx.results = p, doc, false, ctx.results[:0]
-	defer func() {
-		ctx.p, ctx.root, ctx.pc = nil, nil, predCtx{}
-		clear(ctx.results)
-	}()
-	if len(p.toks) == 0 {
-		return printsNonEmpty(doc)
+	ok := false
+	switch {
+	case len(p.toks) == 0:
+		ok = printsNonEmpty(doc)
+	case ctx.eval(0, doc) != nil:
+	case p.definite:
+		ok = len(ctx.results) > 0 && printsNonEmpty(ctx.results[len(ctx.results)-1])
+	default:
+		ok = len(ctx.results) > 0
 	}
-	if err := ctx.eval(0, doc); err != nil {
-		return false
-	}
-	if p.definite {
-		return len(ctx.results) > 0 && printsNonEmpty(ctx.results[len(ctx.results)-1])
-	}
-	return len(ctx.results) > 0
+	// Keep nothing of the document alive.
+	ctx.p, ctx.root, ctx.pc = nil, nil, predCtx{}
+	clear(ctx.results)
+	return ok
 }
 
 func (ctx *evalCtx) leaf(i int) bool { return i == len(ctx.p.toks)-1 }
