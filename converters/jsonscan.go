@@ -12,7 +12,7 @@ import (
 
 // Limits on hostile input, as Jackson's StreamReadConstraints defaults.
 const (
-	maxJSONDepth    = 1000
+	maxJSONDepth    = jsontext.MaxDepth
 	maxNumberLength = 1000
 )
 

@@ -11,6 +11,13 @@ import (
 	"unicode/utf8"
 )
 
+// MaxDepth is how deep every JSON reader of the project lets values nest:
+// the converters, the HTTP source's body scanner and the kafka sink's
+// filter decoder. It is Jackson's StreamReadConstraints default, so that
+// Kafka Connect's JsonConverter and these readers refuse the same
+// documents, and it bounds the recursion of every reader.
+const MaxDepth = 1000
+
 // Unescape decodes the raw bytes between a JSON string's quotes, which the
 // caller has checked: every backslash starts a valid escape. A lone
 // surrogate escape becomes U+FFFD.

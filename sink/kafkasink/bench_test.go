@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectkit/connectkit/connectortest"
 	"github.com/connectkit/connectkit/internal/benchkit"
+	cpath "github.com/connectkit/connectkit/internal/jsonpath"
 	"github.com/connectkit/connectkit/sink"
 )
 
@@ -49,7 +50,7 @@ func BenchmarkFilter(b *testing.B) {
 	b.Logf("document size: %d bytes", len(docs[0]))
 	lang := gval.Full(jsonpath.PlaceholderExtension())
 	for _, c := range benchConditions {
-		cond, err := CompileCondition(c.jayway)
+		cond, err := cpath.CompileCondition(c.jayway)
 		if err != nil {
 			b.Fatal(err)
 		}

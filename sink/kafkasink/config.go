@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/jsonpath"
 )
 
 // Configuration keys. The kafka.* keys up to kafka.producer.batch.size are
@@ -118,16 +119,16 @@ func ConfigDef() *connect.ConfigDef {
 				"kafka.route.<name>.topic. A record goes to the topic of every route whose condition matches. When set, " +
 				"kafka.filtering.condition and kafka.sink.topic must be left unset."},
 
-		connect.ConfigKey{Name: KeyMissingConfig, Type: connect.ConfigString, Default: BehaviorFail, Importance: connect.Medium, Group: out, OrderInGroup: 1,
+		connect.ConfigKey{Name: KeyMissingConfig, Type: connect.ConfigString, Default: BehaviorNull, Importance: connect.Medium, Group: out, OrderInGroup: 1,
 			Validator: connect.OneOfIgnoreCase(BehaviorFail, BehaviorNull),
-			Doc: "With kafka.key.enabled, what to do with a matching record where a key path is missing or null: fail reports " +
-				"it as a bad record (errors.tolerance decides between failing the task and the dead-letter queue); null " +
-				"forwards it without a key, as kakao did."},
-		connect.ConfigKey{Name: TimestampInvalidConfig, Type: connect.ConfigString, Default: BehaviorFail, Importance: connect.Medium, Group: out, OrderInGroup: 2,
+			Doc: "With kafka.key.enabled, what to do with a matching record where a key path is missing or null: null " +
+				"forwards it without a key, as kakao does; fail reports it as a bad record (errors.tolerance decides between " +
+				"failing the task and the dead-letter queue, which records the reason)."},
+		connect.ConfigKey{Name: TimestampInvalidConfig, Type: connect.ConfigString, Default: BehaviorNow, Importance: connect.Medium, Group: out, OrderInGroup: 2,
 			Validator: connect.OneOfIgnoreCase(BehaviorFail, BehaviorNow, BehaviorRecord),
 			Doc: "With kafka.timestamp.enabled, what to do with a matching record whose timestamp is missing or does not " +
-				"parse: fail reports it as a bad record; now uses the current time, as kakao did; record keeps the consumed " +
-				"record's timestamp."},
+				"parse: now uses the current time, as kakao does; record keeps the consumed record's timestamp; fail reports " +
+				"it as a bad record (to the dead-letter queue under errors.tolerance=all)."},
 		connect.ConfigKey{Name: TimestampZoneConfig, Type: connect.ConfigString, Default: "UTC", Importance: connect.Medium, Group: out, OrderInGroup: 3,
 			Doc: "Time zone of timestamps without an offset, such as UTC or Asia/Seoul. Kakao used the JVM's zone."},
 		connect.ConfigKey{Name: ForwardKeyConfig, Type: connect.ConfigBoolean, Default: false, Importance: connect.Medium, Group: out, OrderInGroup: 4,
@@ -167,7 +168,7 @@ func ConfigDef() *connect.ConfigDef {
 // route is one condition → topic pair.
 type route struct {
 	name  string
-	cond  *Condition
+	cond  *jsonpath.Condition
 	topic string
 }
 
@@ -176,13 +177,13 @@ type settings struct {
 	name             string
 	bootstrap        string
 	routes           []route
-	proj             projection
+	proj             jsonpath.Projection
 	sampling         bool
 	sampleRate       float64
 	deterministic    bool
-	keyPaths         []*Path
+	keyPaths         []*jsonpath.Path
 	keyMissingNull   bool
-	tsPath           *Path
+	tsPath           *jsonpath.Path
 	tsFormat         *TimeFormat
 	tsZone           *time.Location
 	tsInvalid        string
@@ -261,7 +262,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 			if cond == "" || topic == "" {
 				continue
 			}
-			compiled, err := CompileCondition(cond)
+			compiled, err := jsonpath.CompileCondition(cond)
 			if err != nil {
 				keyErr(ck, err)
 				continue
@@ -275,7 +276,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 			}
 		}
 	} else {
-		cond, err := CompileCondition(c.String(FilterConditionConfig))
+		cond, err := jsonpath.CompileCondition(c.String(FilterConditionConfig))
 		if err != nil {
 			keyErr(FilterConditionConfig, err)
 		} else {
@@ -286,17 +287,17 @@ func newSettings(c *connect.Config) (*settings, []error) {
 		}
 	}
 	for _, r := range s.routes {
-		s.proj.merge(&r.cond.proj)
+		s.proj.Merge(r.cond.Projection())
 	}
 
 	if c.Bool(KeyEnabledConfig) {
-		for _, f := range splitPaths(c.String(KeyFieldConfig)) {
-			p, err := CompilePath(f)
+		for _, f := range jsonpath.SplitPaths(c.String(KeyFieldConfig)) {
+			p, err := jsonpath.CompilePath(f)
 			if err != nil {
 				keyErr(KeyFieldConfig, err)
 				continue
 			}
-			p.need(&s.proj)
+			p.Need(&s.proj)
 			s.keyPaths = append(s.keyPaths, p)
 		}
 	}
@@ -306,11 +307,11 @@ func newSettings(c *connect.Config) (*settings, []error) {
 	}
 	s.tsZone = zone
 	if c.Bool(TimestampEnabledConfig) {
-		p, err := CompilePath(c.String(TimestampFieldConfig))
+		p, err := jsonpath.CompilePath(c.String(TimestampFieldConfig))
 		if err != nil {
 			keyErr(TimestampFieldConfig, err)
 		} else {
-			p.need(&s.proj)
+			p.Need(&s.proj)
 			s.tsPath = p
 		}
 		if s.tsFormat, err = ParseTimeFormat(c.String(TimestampFormatConfig)); err != nil {

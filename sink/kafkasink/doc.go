@@ -33,31 +33,33 @@
 // # Filters
 //
 // Conditions are Jayway JSONPath, as kakao's connector evaluates them with
-// Jayway 2.6: a record is forwarded when JsonPath.read(value, condition)
-// is not empty. This package gives the same answers, checked against a
-// golden table that Jayway itself computed (testdata/jayway):
+// Jayway 2.6.0: a record is forwarded when
+// !JsonPath.read(value, condition).toString().equals("[]"), and dropped
+// where Jayway throws. The engine reproduces Jayway's compiler and
+// evaluator, quirks included, and a differential test compares it with
+// Jayway itself on tens of thousands of generated conditions and documents;
+// docs/compat/jsonpath.md describes the semantics and lists every
+// difference:
 //
 //   - a filter on an object tests the object itself, on an array each
-//     element (the record is forwarded when one matches), and a primitive
-//     never matches; $.[ is $[;
+//     element (the record is forwarded when one matches); $.[ is $[;
+//     filters combine with deep scans, wildcards, slices, unions and other
+//     filters ($..[?(@.eventType == 'click')]);
 //   - @.x alone tests that x is present, !@.x that it is absent, whatever
 //     their value (false and null are present);
-//   - == and != are loose between strings and numbers ('5' == 5), and
-//     decided by the left side as in Jayway; <, <=, >, >= compare two
-//     numbers or two strings, and nothing else;
-//   - =~ /re/flags matches the whole text; in, nin, contains, subsetof,
-//     anyof, noneof, size, empty, ===, !==, &&, || and ! work as in Jayway;
-//   - a missing property makes its comparison false (and != true), never an
-//     error;
+//   - == and != are loose between strings and numbers ('5' == 5); numbers
+//     compare exactly, as Java's BigDecimal; lists and objects as Java's
+//     equals;
+//   - =~ /re/flags is a Java regular expression matched on the whole text,
+//     with Java's flags; the functions are Jayway 2.6.0's (length(),
+//     size(), min(), max(), avg(), stddev(), sum(), keys(), concat(),
+//     append());
 //   - in key and timestamp paths a leading @ means the root.
 //
 // Expressions are compiled once, when the connector is configured; an
-// invalid one is a configuration error naming its key. Paths of names and
-// indexes are followed directly; those with wildcards, deep scans, slices or
-// unions are evaluated by github.com/PaesslerAG/jsonpath after the syntax
-// rewrites it needs. A filter cannot be combined with those, and only one
-// filter per expression is supported. Regular expressions use Go's RE2
-// syntax, which lacks Java's look-arounds and back-references.
+// invalid one is a configuration error naming its key. So are the few
+// Jayway accepts but could never evaluate, or that Go's RE2 cannot express
+// (look-arounds, back-references, nested character classes).
 //
 // # The record path
 //
@@ -71,13 +73,16 @@
 //
 // Nothing is dropped without a trace. A value that is not strict JSON
 // (RFC 8259: kakao's json-smart also read single quotes and bare words), a
-// value that is not text, a matching record whose key path is missing or
-// null (kafka.key.behavior.on.missing=fail, the default), and a matching
-// record whose timestamp is missing or does not parse
-// (kafka.timestamp.behavior.on.invalid=fail) are bad records: with
+// value that is not valid UTF-8 or nests deeper than 1,000 levels (the
+// converters' limit), and a value that is not text are bad records: with
 // errors.tolerance=all they go to the dead-letter queue with the reason, and
-// otherwise the task fails naming the record. Tombstones are skipped, as
-// kakao did, or forwarded (kafka.behavior.on.null.values=forward).
+// otherwise the task fails naming the record. As kakao does, a matching
+// record whose key path is missing or null is forwarded without a key, and
+// one whose timestamp is missing or does not parse gets the current time;
+// kafka.key.behavior.on.missing=fail and
+// kafka.timestamp.behavior.on.invalid=fail make them bad records instead.
+// Tombstones are skipped, as kakao did, or forwarded
+// (kafka.behavior.on.null.values=forward).
 //
 // # Delivery
 //

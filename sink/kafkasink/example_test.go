@@ -12,29 +12,6 @@ import (
 	"github.com/connectkit/connectkit/sink/kafkasink"
 )
 
-// Conditions give Jayway's answers: a filter on an object tests the object
-// itself, !@.x tests absence, and == is loose between strings and numbers.
-func ExampleCompileCondition() {
-	cond, err := kafkasink.CompileCondition("$.[?(@.color == 'red' && !@.all && @.n == 5)]")
-	if err != nil {
-		panic(err)
-	}
-	for _, doc := range []string{
-		`{"color":"red","n":"5"}`,
-		`{"color":"red","n":5,"all":false}`,
-		`[{"color":"blue"},{"color":"red","n":5.0}]`,
-		`{"color":"red"`,
-	} {
-		ok, err := cond.MatchJSON([]byte(doc))
-		fmt.Println(doc, ok, err != nil)
-	}
-	// Output:
-	// {"color":"red","n":"5"} true false
-	// {"color":"red","n":5,"all":false} false false
-	// [{"color":"blue"},{"color":"red","n":5.0}] true false
-	// {"color":"red" false true
-}
-
 // The connector forwards the red fruits of one topic to another, keyed by
 // name, with kakao's configuration keys.
 func ExampleConnector() {

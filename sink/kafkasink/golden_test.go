@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/internal/jsonpath"
 )
 
 // golden is testdata/jayway/golden.json: kakao's JSONPath calls answered
@@ -57,24 +59,25 @@ func TestGoldenFilters(t *testing.T) {
 	g := loadGolden(t)
 	for _, f := range g.Filters {
 		t.Run(f.Expr, func(t *testing.T) {
-			c, err := CompileCondition(f.Expr)
+			c, err := jsonpath.CompileCondition(f.Expr)
 			if f.CompileError != "" {
 				require.Error(t, err, "Jayway rejects it: %s", f.CompileError)
 				return
 			}
 			require.NoError(t, err)
 			for _, r := range f.Results {
-				doc, err := decodeJSON([]byte(r.Doc), &c.proj)
+				var s jsonpath.Scratch
+				doc, err := s.Decode([]byte(r.Doc), c.Projection())
 				if !json.Valid([]byte(r.Doc)) {
 					assert.Error(t, err, "doc %s is not strict JSON", r.Doc)
 					continue
 				}
 				require.NoError(t, err, "doc %s", r.Doc)
 				want := r.Match != nil && *r.Match
-				assert.Equal(t, want, c.match(doc), "doc %s (Jayway: match=%v error=%s)", r.Doc, r.Match != nil && *r.Match, r.Error)
-				full, err := decodeJSON([]byte(r.Doc), nil)
+				assert.Equal(t, want, c.Match(doc), "doc %s (Jayway: match=%v error=%s)", r.Doc, r.Match != nil && *r.Match, r.Error)
+				full, err := s.Decode([]byte(r.Doc), nil)
 				require.NoError(t, err)
-				assert.Equal(t, want, c.match(full), "doc %s decoded whole", r.Doc)
+				assert.Equal(t, want, c.Match(full), "doc %s decoded whole", r.Doc)
 			}
 		})
 	}
@@ -87,13 +90,14 @@ func TestGoldenFields(t *testing.T) {
 	g := loadGolden(t)
 	for _, f := range g.Fields {
 		t.Run(f.Paths+" "+f.Doc, func(t *testing.T) {
-			var paths []*Path
-			for _, s := range splitPaths(f.Paths) {
-				p, err := CompilePath(s)
+			var paths []*jsonpath.Path
+			for _, s := range jsonpath.SplitPaths(f.Paths) {
+				p, err := jsonpath.CompilePath(s)
 				require.NoError(t, err)
 				paths = append(paths, p)
 			}
-			doc, err := decodeJSON([]byte(f.Doc), nil)
+			var sc jsonpath.Scratch
+			doc, err := sc.Decode([]byte(f.Doc), nil)
 			if !json.Valid([]byte(f.Doc)) {
 				assert.Error(t, err)
 				return
@@ -102,7 +106,7 @@ func TestGoldenFields(t *testing.T) {
 			var b strings.Builder
 			missing := false
 			for _, p := range paths {
-				s, ok := p.text(doc, []byte(f.Doc))
+				s, ok := p.TextIn(doc)
 				if !ok {
 					missing = true
 					break

@@ -17,6 +17,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/internal/jsonpath"
 )
 
 // Task forwards the records of its partitions that match a route to the
@@ -40,7 +41,7 @@ type Task struct {
 	rand     func() float64
 	txn      *transaction                     // exactly-once only
 	offsets  map[connect.TopicPartition]int64 // committed through transactions
-	scratch  scratch                          // decoding storage, reused by each record
+	scratch  jsonpath.Scratch                 // decoding storage, reused by each record
 	logs     sync.WaitGroup
 }
 
@@ -273,7 +274,7 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord) error {
 	if s.sampling && t.sample(rec) >= s.sampleRate {
 		return nil
 	}
-	doc, err := t.scratch.decode(val, &s.proj)
+	doc, err := t.scratch.Decode(val, &s.proj)
 	if err != nil {
 		return &connect.DataError{Op: "kafkasink: parse value", Err: err}
 	}
@@ -284,15 +285,15 @@ func (t *Task) put(ctx context.Context, rec *connect.SinkRecord) error {
 	)
 	for i := range s.routes {
 		r := &s.routes[i]
-		if !r.cond.match(doc) {
+		if !r.cond.Match(doc) {
 			continue
 		}
 		if !matched {
 			matched = true
-			if key, err = t.key(rec, doc, val); err != nil {
+			if key, err = t.key(rec, doc); err != nil {
 				return err
 			}
-			if ts, err = t.timestamp(rec, doc, val); err != nil {
+			if ts, err = t.timestamp(rec, doc); err != nil {
 				return err
 			}
 		}
@@ -361,13 +362,13 @@ func (t *Task) sourceTime(rec *connect.SinkRecord) time.Time {
 }
 
 // key builds the output key: from kafka.key.field, or the source key.
-func (t *Task) key(rec *connect.SinkRecord, doc jv, raw []byte) ([]byte, error) {
+func (t *Task) key(rec *connect.SinkRecord, doc jsonpath.Document) ([]byte, error) {
 	if len(t.s.keyPaths) == 0 {
 		return t.sourceKey(rec)
 	}
 	var key []byte
 	for _, p := range t.s.keyPaths {
-		s, ok := p.text(doc, raw)
+		s, ok := p.TextIn(doc)
 		if !ok {
 			if t.s.keyMissingNull {
 				return nil, nil
@@ -381,11 +382,11 @@ func (t *Task) key(rec *connect.SinkRecord, doc jv, raw []byte) ([]byte, error) 
 }
 
 // timestamp returns the output timestamp; zero lets the producer stamp it.
-func (t *Task) timestamp(rec *connect.SinkRecord, doc jv, raw []byte) (time.Time, error) {
+func (t *Task) timestamp(rec *connect.SinkRecord, doc jsonpath.Document) (time.Time, error) {
 	if t.s.tsPath == nil {
 		return t.sourceTime(rec), nil
 	}
-	s, ok := t.s.tsPath.text(doc, raw)
+	s, ok := t.s.tsPath.TextIn(doc)
 	var err error
 	if !ok {
 		err = fmt.Errorf("%w: the path %s is missing or null", errNoTimestamp, t.s.tsPath)

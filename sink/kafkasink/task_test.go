@@ -159,11 +159,12 @@ func TestBadRecordsGoToTheDeadLetterQueue(t *testing.T) {
 	produceValues(t, c, "in",
 		`{"id":"a"}`, `not json`, `{"id":"b"`, `{"other":1}`, `{"id":"c"}`, `{color=red}`, `<null>`)
 	cfg := sinkConfig(c, "dlq", "in", "out", map[string]string{
-		FilterConditionConfig:                             "$[?(!@.skip)]",
-		KeyEnabledConfig:                                  "true",
-		KeyFieldConfig:                                    "@.id",
-		"errors.tolerance":                                "all",
-		"errors.deadletterqueue.topic.name":               "dlq",
+		FilterConditionConfig:               "$[?(!@.skip)]",
+		KeyEnabledConfig:                    "true",
+		KeyFieldConfig:                      "@.id",
+		KeyMissingConfig:                    BehaviorFail,
+		"errors.tolerance":                  "all",
+		"errors.deadletterqueue.topic.name": "dlq",
 		"errors.deadletterqueue.topic.replication.factor": "1",
 		"errors.deadletterqueue.context.headers.enable":   "true",
 	})

@@ -27,7 +27,7 @@ import (
 // Limits on hostile input: the JsonConverter's, so that the body is refused
 // here rather than its records one by one at conversion.
 const (
-	maxJSONDepth    = 1000
+	maxJSONDepth    = jsontext.MaxDepth
 	maxNumberLength = 1000
 )
 

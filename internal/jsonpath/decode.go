@@ -1,4 +1,4 @@
-package kafkasink
+package jsonpath
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/connectkit/connectkit/internal/jsontext"
@@ -37,16 +38,16 @@ func (n number) float() float64 {
 // projection, or one with all set, keeps everything below it. Arrays are
 // transparent: their elements are decoded with the array's projection,
 // because filters test the elements of arrays and paths index into them.
-type projection struct {
+type Projection struct {
 	all  bool
 	name string
 	// A slice, not a map: expressions read a handful of names, and
 	// comparing a key with each is cheaper than hashing it.
-	children []*projection
+	children []*Projection
 }
 
 // add marks the path of names as read, and everything under its end.
-func (p *projection) add(names []string) {
+func (p *Projection) add(names []string) {
 	if n := p.node(names); n != nil {
 		n.all, n.children = true, nil
 	}
@@ -54,7 +55,7 @@ func (p *projection) add(names []string) {
 
 // node marks the path of names as read and returns its end, or nil when
 // an ancestor keeps everything already.
-func (p *projection) node(names []string) *projection {
+func (p *Projection) node(names []string) *Projection {
 	for _, n := range names {
 		if p.all {
 			return nil
@@ -62,7 +63,7 @@ func (p *projection) node(names []string) *projection {
 		i := p.index(n)
 		if i < 0 {
 			i = len(p.children)
-			p.children = append(p.children, &projection{name: n})
+			p.children = append(p.children, &Projection{name: n})
 		}
 		p = p.children[i]
 	}
@@ -73,7 +74,7 @@ func (p *projection) node(names []string) *projection {
 }
 
 // index returns the position of the child named name, or -1.
-func (p *projection) index(name string) int {
+func (p *Projection) index(name string) int {
 	for i, c := range p.children {
 		if c.name == name {
 			return i
@@ -83,7 +84,7 @@ func (p *projection) index(name string) int {
 }
 
 // merge adds everything o reads to p.
-func (p *projection) merge(o *projection) {
+func (p *Projection) merge(o *Projection) {
 	if p.all {
 		return
 	}
@@ -99,6 +100,18 @@ func (p *projection) merge(o *projection) {
 	}
 }
 
+// kind is the class of a decoded value.
+type kind uint8
+
+const (
+	kUndefined kind = iota
+	kString
+	kNumber
+	kBool
+	kNull
+	kJSON // an object or an array
+)
+
 // jv is a decoded JSON value. Strings and numbers are views of the
 // record's bytes, and a projected object (one that is not built whole)
 // lives in the decoder's scratch, so that reading a field allocates
@@ -107,11 +120,11 @@ type jv struct {
 	kind kind   // kUndefined when there is no value
 	b    bool   // kBool
 	s    string // kString: the text; kNumber: the number as written
-	j    any    // kJSON: map[string]any, []any or *object
+	j    any    // kJSON: *omap, []any or *object
 }
 
-// jvOf wraps a value of a whole tree: map[string]any, []any, string,
-// number, bool or nil.
+// jvOf wraps a value of a whole tree: *omap, []any, string, number, bool
+// or nil.
 func jvOf(x any) jv {
 	switch x := x.(type) {
 	case string:
@@ -144,7 +157,7 @@ func (v jv) any() any {
 // object is an object decoded through a projection: the values of the
 // names the projection lists, in its order.
 type object struct {
-	p    *projection
+	p    *Projection
 	vals []jv // kUndefined where the document lacks the name
 }
 
@@ -156,14 +169,15 @@ func (o *object) get(name string) (jv, bool) {
 	return o.vals[i], true
 }
 
-// scratch holds the objects of a decoded document, reused by the next
+// Scratch holds the objects of a decoded document, reused by the next
 // decode: a task decodes one record at a time and keeps nothing of it.
-type scratch struct {
+type Scratch struct {
 	objs []*object
 	used int
+	ctx  evalCtx // for the conditions evaluated on the document
 }
 
-func (s *scratch) object(p *projection) *object {
+func (s *Scratch) object(p *Projection) *object {
 	if s.used == len(s.objs) {
 		s.objs = append(s.objs, &object{})
 	}
@@ -180,22 +194,22 @@ func (s *scratch) object(p *projection) *object {
 }
 
 // errSyntax is wrapped by every decoding error.
-var errSyntax = errors.New("not valid JSON")
+var ErrSyntax = errors.New("not valid JSON")
 
 // decodeJSON decodes data, building only what p asks for, in storage of
 // its own.
-func decodeJSON(data []byte, p *projection) (jv, error) {
-	return new(scratch).decode(data, p)
+func decodeJSON(data []byte, p *Projection) (jv, error) {
+	return new(Scratch).decode(data, p)
 }
 
 // decode decodes data, building only what p asks for; the result is valid
 // until the next decode with s.
-func (s *scratch) decode(data []byte, p *projection) (jv, error) {
+func (s *Scratch) decode(data []byte, p *Projection) (jv, error) {
 	s.used = 0
-	d := decoder{data: data, scratch: s}
+	d := decoder{data: data, Scratch: s}
 	d.space()
 	if d.pos >= len(d.data) {
-		return jv{}, fmt.Errorf("%w: empty", errSyntax)
+		return jv{}, fmt.Errorf("%w: empty", ErrSyntax)
 	}
 	v, err := d.value(p)
 	if err != nil {
@@ -214,11 +228,12 @@ func (s *scratch) decode(data []byte, p *projection) (jv, error) {
 type decoder struct {
 	data    []byte
 	pos     int
-	scratch *scratch
+	depth   int // objects and arrays open at pos
+	Scratch *Scratch
 }
 
 func (d *decoder) errorf(format string, args ...any) error {
-	return fmt.Errorf("%w: at byte %d: %s", errSyntax, d.pos, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: at byte %d: %s", ErrSyntax, d.pos, fmt.Sprintf(format, args...))
 }
 
 // space is split so that the common case, no white space, is inlined.
@@ -301,7 +316,7 @@ func (d *decoder) keyAt(i int) (end int, escaped bool, next int, err error) {
 
 // value decodes the value at d.pos; a projection that is neither nil nor
 // all gives objects that hold only the names it lists.
-func (d *decoder) value(p *projection) (jv, error) {
+func (d *decoder) value(p *Projection) (jv, error) {
 	if d.pos >= len(d.data) {
 		return jv{}, d.errorf("unexpected end")
 	}
@@ -331,18 +346,22 @@ func (d *decoder) value(p *projection) (jv, error) {
 	return d.literal()
 }
 
-// tree decodes the value at d.pos whole, into map[string]any, []any,
-// string, number, bool or nil.
+// tree decodes the value at d.pos whole, into *omap, []any, string,
+// number, bool or nil.
 func (d *decoder) tree() (any, error) {
 	if d.pos >= len(d.data) {
 		return nil, d.errorf("unexpected end")
 	}
 	switch d.data[d.pos] {
 	case '{':
+		if err := d.enter(); err != nil {
+			return nil, err
+		}
 		d.pos++
-		m := make(map[string]any)
+		m := &omap{}
 		for first := true; ; first = false {
 			if more, err := d.more('}', first); err != nil || !more {
+				d.depth--
 				return m, err
 			}
 			raw, escaped, err := d.key()
@@ -353,13 +372,17 @@ func (d *decoder) tree() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[unescape(raw, escaped)] = v
+			m.put(unescape(raw, escaped), v)
 		}
 	case '[':
+		if err := d.enter(); err != nil {
+			return nil, err
+		}
 		d.pos++
 		a := []any{}
 		for first := true; ; first = false {
 			if more, err := d.more(']', first); err != nil || !more {
+				d.depth--
 				return a, err
 			}
 			v, err := d.tree()
@@ -373,15 +396,29 @@ func (d *decoder) tree() (any, error) {
 	return v.any(), err
 }
 
+// enter counts one more level of nesting at d.pos.
+func (d *decoder) enter() error {
+	if d.depth++; d.depth > jsontext.MaxDepth {
+		return d.errorf("nesting deeper than %d", jsontext.MaxDepth)
+	}
+	return nil
+}
+
 // object decodes an object through p. Records spend most of their bytes
 // here, in members that are skipped, so it reads members itself rather
 // than through the helpers tree uses.
-func (d *decoder) object(p *projection) (*object, error) {
-	o := d.scratch.object(p)
+func (d *decoder) object(p *Projection) (*object, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	// An error ends the whole decoding, so only the returns that succeed
+	// leave the level.
+	o := d.Scratch.object(p)
 	data := d.data
 	i := spaceEnd(data, d.pos+1)
 	if i < len(data) && data[i] == '}' {
 		d.pos = i + 1
+		d.depth--
 		return o, nil
 	}
 	for {
@@ -406,6 +443,7 @@ func (d *decoder) object(p *projection) (*object, error) {
 		}
 		if i < len(data) && data[i] == '}' {
 			d.pos = i + 1
+			d.depth--
 			return o, nil
 		}
 		d.pos = i
@@ -413,11 +451,15 @@ func (d *decoder) object(p *projection) (*object, error) {
 	}
 }
 
-func (d *decoder) array(p *projection) ([]any, error) {
+func (d *decoder) array(p *Projection) ([]any, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
 	d.pos++ // [
 	a := []any{}
 	for first := true; ; first = false {
 		if more, err := d.more(']', first); err != nil || !more {
+			d.depth--
 			return a, err
 		}
 		v, err := d.value(p)
@@ -450,6 +492,10 @@ func (d *decoder) skip() error {
 				break
 			}
 			nest = append(nest, end)
+			if d.depth+len(nest) > jsontext.MaxDepth {
+				d.pos = i
+				return d.errorf("nesting deeper than %d", jsontext.MaxDepth)
+			}
 			if end == ']' {
 				continue
 			}
@@ -566,25 +612,26 @@ func (d *decoder) num() error {
 	return nil
 }
 
-// plain marks the bytes that a string holds as they are: not a quote, a
-// backslash or a control character.
+// plain marks the bytes that a string holds as they are: ASCII that is
+// not a quote, a backslash or a control character. Bytes of multibyte
+// characters are checked as UTF-8.
 var plain = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
+	for c := 0x20; c < 0x80; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
 	return t
 }()
 
-// stops sets the high bit of each byte of x that is a quote, a backslash
-// or below 0x20, eight bytes at once. Only the lowest bit set is exact:
-// the bytes above it may be flagged wrongly.
+// stops sets the high bit of each byte of x that is a quote, a backslash,
+// below 0x20 or above 0x7f, eight bytes at once. Only the lowest bit set
+// is exact: the bytes above it may be flagged wrongly.
 func stops(x uint64) uint64 {
 	const (
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
 	q, s := x^('"'*ones), x^('\\'*ones)
-	return ((q-ones)&^q | (s-ones)&^s | (x-0x20*ones)&^x) & highs
+	return ((q-ones)&^q | (s-ones)&^s | (x-0x20*ones)&^x | x) & highs
 }
 
 // spaceEnd returns the index of the first byte from i that is not white
@@ -628,10 +675,17 @@ func (d *decoder) longStringEnd(i int) (int, bool, error) {
 			d.pos = len(data)
 			return 0, false, d.errorf("unterminated string")
 		}
-		switch data[i] {
-		case '"':
+		switch c := data[i]; {
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				d.pos = i
+				return 0, false, d.errorf("invalid UTF-8 in a string")
+			}
+			i += size
+		case c == '"':
 			return i + 1, escaped, nil
-		case '\\':
+		case c == '\\':
 			escaped = true
 			i++
 			if i >= len(data) {

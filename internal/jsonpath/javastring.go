@@ -1,4 +1,4 @@
-package kafkasink
+package jsonpath
 
 import (
 	"errors"
@@ -14,6 +14,9 @@ import (
 // javaClass names the Java class json-smart gives a number.
 func javaClass(n number) string {
 	if n.isDouble() {
+		if n.isBigDecimal() {
+			return "BigDecimal"
+		}
 		return "Double"
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
@@ -29,6 +32,9 @@ func javaClass(n number) string {
 // javaNumber is the toString() of the number json-smart parses from n.
 func javaNumber(n number) string {
 	if n.isDouble() {
+		if n.isBigDecimal() {
+			return bigDecimalString(string(n))
+		}
 		return javaDouble(n.float())
 	}
 	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
@@ -56,6 +62,12 @@ func javaDouble(f float64) string {
 			return "-0.0"
 		}
 		return "0.0"
+	case math.Abs(f) == math.SmallestNonzeroFloat64:
+		// Java gives Double.MIN_VALUE two digits.
+		if f < 0 {
+			return "-4.9E-324"
+		}
+		return "4.9E-324"
 	}
 	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
 		s := strconv.FormatFloat(f, 'f', -1, 64)
@@ -172,108 +184,28 @@ func bigDecimalString(s string) string {
 	return out
 }
 
-// javaString is the toString() kakao calls on a path's value. Objects and
-// arrays are printed from their bytes in raw, when given, so that keys keep
-// the document's order as json-smart's LinkedHashMap does; without raw
-// (paths evaluated by PaesslerAG) object keys are sorted.
-func javaString(v jv, raw []byte) string {
-	switch v.kind {
-	case kString:
-		return v.s
-	case kNumber:
-		return javaNumber(number(v.s))
-	case kBool:
-		return strconv.FormatBool(v.b)
-	case kNull:
+// javaString is the toString() kakao calls on a value: numbers as Java
+// prints json-smart's classes, objects as a LinkedHashMap ({k=v, ...} in
+// document order), arrays as json-smart's JSONArray (JSON).
+func javaString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
 		return "null"
 	}
-	var b strings.Builder
-	if raw != nil {
-		d := decoder{data: raw}
-		if v, err := d.orderedValue(); err == nil {
-			writeJava(&b, v, false)
-			return b.String()
-		}
+	if t, ok := javaNumberText(v); ok {
+		return t
 	}
-	writeJava(&b, v.j, false)
+	var b strings.Builder
+	writeJava(&b, v, false)
 	return b.String()
 }
 
-// ordered is an object that keeps its keys in document order.
-type ordered struct {
-	keys []string
-	vals []any
-}
-
-// orderedValue decodes the value at d.pos keeping object key order.
-func (d *decoder) orderedValue() (any, error) {
-	d.space()
-	if d.pos >= len(d.data) {
-		return nil, d.errorf("unexpected end")
-	}
-	switch d.data[d.pos] {
-	case '{':
-		d.pos++
-		o := &ordered{}
-		for {
-			d.space()
-			if d.pos < len(d.data) && d.data[d.pos] == '}' {
-				d.pos++
-				return o, nil
-			}
-			if d.pos < len(d.data) && d.data[d.pos] == ',' {
-				d.pos++
-				d.space()
-			}
-			if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-				return nil, d.errorf("expected a string key")
-			}
-			k, err := d.str()
-			if err != nil {
-				return nil, err
-			}
-			d.space()
-			d.pos++ // :
-			v, err := d.orderedValue()
-			if err != nil {
-				return nil, err
-			}
-			if i := indexOf(o.keys, k); i >= 0 {
-				o.vals[i] = v
-			} else {
-				o.keys, o.vals = append(o.keys, k), append(o.vals, v)
-			}
-		}
-	case '[':
-		d.pos++
-		a := []any{}
-		for {
-			d.space()
-			if d.pos < len(d.data) && d.data[d.pos] == ']' {
-				d.pos++
-				return a, nil
-			}
-			if d.pos < len(d.data) && d.data[d.pos] == ',' {
-				d.pos++
-			}
-			v, err := d.orderedValue()
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
-		}
-	}
-	return d.tree()
-}
-
-func indexOf(keys []string, k string) int {
-	for i, x := range keys {
-		if x == k {
-			return i
-		}
-	}
-	return -1
-}
+// javaInt is Integer.toString.
+func javaInt(i int) string { return strconv.Itoa(i) }
 
 // writeJava prints v as Java does: a Map as {k=v, ...} and, inside JSON
 // (json-smart's JSONArray.toString), everything as JSON.
@@ -285,8 +217,6 @@ func writeJava(b *strings.Builder, v any, inJSON bool) {
 		} else {
 			b.WriteString(v)
 		}
-	case number:
-		b.WriteString(javaNumber(v))
 	case bool:
 		b.WriteString(strconv.FormatBool(v))
 	case nil:
@@ -300,15 +230,32 @@ func writeJava(b *strings.Builder, v any, inJSON bool) {
 			writeJava(b, e, true)
 		}
 		b.WriteByte(']')
-	case *ordered:
-		writeMap(b, v.keys, func(i int) any { return v.vals[i] }, inJSON)
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
+	case keySet:
+		// A Set prints as [a, b]; inside JSON, json-smart writes it as an
+		// array.
+		b.WriteByte('[')
+		for i, k := range v {
+			switch {
+			case inJSON && i > 0:
+				b.WriteByte(',')
+			case i > 0:
+				b.WriteString(", ")
+			}
+			writeJava(b, k, inJSON)
 		}
-		sortStrings(keys)
-		writeMap(b, keys, func(i int) any { return v[keys[i]] }, inJSON)
+		b.WriteByte(']')
+	case *omap:
+		writeMap(b, v.keys, func(i int) any { return v.vals[i] }, inJSON)
+	case *object:
+		keys := mapKeys(v)
+		writeMap(b, keys, func(i int) any { return mapGet(v, keys[i]) }, inJSON)
+	default:
+		if t, ok := javaNumberText(v); ok {
+			if inJSON && (t == "Infinity" || t == "-Infinity" || t == "NaN") {
+				t = "null" // json-smart writes no infinite or NaN number
+			}
+			b.WriteString(t)
+		}
 	}
 }
 
@@ -367,85 +314,4 @@ func writeJSONString(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteByte('"')
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}
-
-// rawAt returns the bytes of the value at a simple path in a valid JSON
-// document, with the last of duplicate keys, as json-smart keeps.
-func rawAt(data []byte, steps []step) ([]byte, bool) {
-	d := decoder{data: data}
-	d.space()
-	for _, s := range steps {
-		if d.pos >= len(d.data) {
-			return nil, false
-		}
-		found := -1
-		switch {
-		case !s.isIndex && d.data[d.pos] == '{':
-			d.pos++
-			for {
-				d.space()
-				if d.data[d.pos] == '}' {
-					break
-				}
-				if d.data[d.pos] == ',' {
-					d.pos++
-					d.space()
-				}
-				k, err := d.str()
-				if err != nil {
-					return nil, false
-				}
-				d.space()
-				d.pos++ // :
-				d.space()
-				if k == s.name {
-					found = d.pos
-				}
-				if d.skip() != nil {
-					return nil, false
-				}
-			}
-		case s.isIndex && d.data[d.pos] == '[':
-			d.pos++
-			var starts []int
-			for {
-				d.space()
-				if d.data[d.pos] == ']' {
-					break
-				}
-				if d.data[d.pos] == ',' {
-					d.pos++
-					d.space()
-				}
-				starts = append(starts, d.pos)
-				if d.skip() != nil {
-					return nil, false
-				}
-			}
-			i := s.index
-			if i < 0 {
-				i += len(starts)
-			}
-			if i >= 0 && i < len(starts) {
-				found = starts[i]
-			}
-		}
-		if found < 0 {
-			return nil, false
-		}
-		d.pos = found
-	}
-	start := d.pos
-	if d.skip() != nil {
-		return nil, false
-	}
-	return data[start:d.pos], true
 }
