@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
@@ -68,6 +69,16 @@ public class Offsets {
             Map<String, Object> a = new HashMap<>();
             a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             store = KafkaOffsetBackingStore.readWriteStore(topic, producer, consumer, new TopicAdmin(a), keys);
+            Map<String, String> props = new HashMap<>();
+            props.put("group.id", "offsets-oracle");
+            props.put("offset.storage.topic", topic);
+            props.put("config.storage.topic", "unused-configs");
+            props.put("status.storage.topic", "unused-status");
+            props.put("offset.storage.replication.factor", "1");
+            props.put("key.converter", JsonConverter.class.getName());
+            props.put("value.converter", JsonConverter.class.getName());
+            props.put("bootstrap.servers", bootstrap);
+            store.configure(new DistributedConfig(props)); // makes the store's KafkaBasedLog from the clients above
         }
         store.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -121,25 +132,31 @@ public class Offsets {
 
     /**
      * A rendering that keeps Java's types: L:long, I:int, D:bits of a double in hex,
-     * F:bits of a float, S:"json string", B:true, maps with sorted keys, lists, null.
+     * F:bits of a float, S:UTF-8 in hex, B:true, maps with keys in UTF-8 hex, sorted, lists, null.
      */
+    static String hex(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) b.append(String.format("%02x", x & 0xff));
+        return b.toString();
+    }
+
     static String render(Object v) throws Exception {
         if (v == null) return "null";
         if (v instanceof Long) return "L:" + v;
         if (v instanceof Integer || v instanceof Short || v instanceof Byte) return "I:" + v;
         if (v instanceof Double) return "D:" + Long.toHexString(Double.doubleToRawLongBits((Double) v));
         if (v instanceof Float) return "F:" + Integer.toHexString(Float.floatToRawIntBits((Float) v));
-        if (v instanceof String) return "S:" + JSON.writeValueAsString(v);
+        if (v instanceof String) return "S:" + hex((String) v);
         if (v instanceof Boolean) return "B:" + v;
         if (v instanceof Map) {
             StringBuilder b = new StringBuilder("{");
             TreeMap<String, Object> sorted = new TreeMap<>();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) sorted.put((String) e.getKey(), e.getValue());
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) sorted.put(hex((String) e.getKey()), e.getValue());
             boolean first = true;
             for (Map.Entry<String, Object> e : sorted.entrySet()) {
                 if (!first) b.append(',');
                 first = false;
-                b.append(JSON.writeValueAsString(e.getKey())).append(':').append(render(e.getValue()));
+                b.append(e.getKey()).append(':').append(render(e.getValue()));
             }
             return b.append('}').toString();
         }
