@@ -30,39 +30,42 @@ const (
 	ClientConfig                   = "http.client"
 	ConnectionTimeoutConfig        = "http.client.connection.timeout.millis"
 	ReadTimeoutConfig              = "http.client.read.timeout.millis"
-	ConnectionTTLConfig            = "http.client.ttl.millis"
-	MaxIdleConfig                  = "http.client.max-idle"
-	ProxyHostConfig                = "http.client.proxy.host"
-	ProxyPortConfig                = "http.client.proxy.port"
-	ProxyUserConfig                = "http.client.proxy.username"
-	ProxyPasswordConfig            = "http.client.proxy.password"
-	KeystoreConfig                 = "http.client.keystore"
-	KeystorePasswordConfig         = "http.client.keystore.password"
-	AuthConfig                     = "http.auth"
-	AuthTypeConfig                 = "http.auth.type"
-	AuthUserConfig                 = "http.auth.user"
-	AuthPasswordConfig             = "http.auth.password"
-	ResponseParserConfig           = "http.response.parser"
-	ResponsePolicyConfig           = "http.response.policy"
-	CodesProcessConfig             = "http.response.policy.codes.process"
-	CodesSkipConfig                = "http.response.policy.codes.skip"
-	ResponsePolicyParserConfig     = "http.response.policy.parser"
-	RecordParserConfig             = "http.response.record.parser"
-	RecordMapperConfig             = "http.response.record.mapper"
-	ListPointerConfig              = "http.response.list.pointer"
-	RecordPointerConfig            = "http.response.record.pointer"
-	OffsetPointerConfig            = "http.response.record.offset.pointer"
-	KeyPointerConfig               = "http.response.record.key.pointer"       // deprecated
-	TimestampPointerConfig         = "http.response.record.timestamp.pointer" // deprecated
-	TimestampParserConfig          = "http.response.record.timestamp.parser"
-	TimestampDelegateConfig        = "http.response.record.timestamp.parser.delegate"
-	TimestampPatternConfig         = "http.response.record.timestamp.parser.pattern"
-	TimestampZoneConfig            = "http.response.record.timestamp.parser.zone"
-	TimestampRegexConfig           = "http.response.record.timestamp.parser.regex"
-	TimestampRegexDelegateConfig   = "http.response.record.timestamp.parser.regex.delegate"
-	RecordSorterConfig             = "http.record.sorter"
-	ListOrderConfig                = "http.response.list.order.direction"
-	RecordFilterConfig             = "http.record.filter.factory"
+	// MaxResponseBytesConfig bounds a response body (not in castorm, which
+	// read bodies whole); see [BodyTooLargeError].
+	MaxResponseBytesConfig       = "http.response.max.bytes"
+	ConnectionTTLConfig          = "http.client.ttl.millis"
+	MaxIdleConfig                = "http.client.max-idle"
+	ProxyHostConfig              = "http.client.proxy.host"
+	ProxyPortConfig              = "http.client.proxy.port"
+	ProxyUserConfig              = "http.client.proxy.username"
+	ProxyPasswordConfig          = "http.client.proxy.password"
+	KeystoreConfig               = "http.client.keystore"
+	KeystorePasswordConfig       = "http.client.keystore.password"
+	AuthConfig                   = "http.auth"
+	AuthTypeConfig               = "http.auth.type"
+	AuthUserConfig               = "http.auth.user"
+	AuthPasswordConfig           = "http.auth.password"
+	ResponseParserConfig         = "http.response.parser"
+	ResponsePolicyConfig         = "http.response.policy"
+	CodesProcessConfig           = "http.response.policy.codes.process"
+	CodesSkipConfig              = "http.response.policy.codes.skip"
+	ResponsePolicyParserConfig   = "http.response.policy.parser"
+	RecordParserConfig           = "http.response.record.parser"
+	RecordMapperConfig           = "http.response.record.mapper"
+	ListPointerConfig            = "http.response.list.pointer"
+	RecordPointerConfig          = "http.response.record.pointer"
+	OffsetPointerConfig          = "http.response.record.offset.pointer"
+	KeyPointerConfig             = "http.response.record.key.pointer"       // deprecated
+	TimestampPointerConfig       = "http.response.record.timestamp.pointer" // deprecated
+	TimestampParserConfig        = "http.response.record.timestamp.parser"
+	TimestampDelegateConfig      = "http.response.record.timestamp.parser.delegate"
+	TimestampPatternConfig       = "http.response.record.timestamp.parser.pattern"
+	TimestampZoneConfig          = "http.response.record.timestamp.parser.zone"
+	TimestampRegexConfig         = "http.response.record.timestamp.parser.regex"
+	TimestampRegexDelegateConfig = "http.response.record.timestamp.parser.regex.delegate"
+	RecordSorterConfig           = "http.record.sorter"
+	ListOrderConfig              = "http.response.list.order.direction"
+	RecordFilterConfig           = "http.record.filter.factory"
 
 	// Keys castorm does not have.
 
@@ -287,6 +290,8 @@ func configDef() *connect.ConfigDef {
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "Timeout for establishing a connection."},
 		connect.ConfigKey{Name: ReadTimeoutConfig, Type: connect.ConfigDuration, Default: ms(2000), Importance: connect.Low, Group: groupClient,
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "Timeout waiting for the response's headers, and for each read of its body."},
+		connect.ConfigKey{Name: MaxResponseBytesConfig, Type: connect.ConfigLong, Default: int64(64 << 20), Importance: connect.Low, Group: groupClient,
+			Validator: connect.AtLeast(int64(1)), Doc: "The longest response body read, in bytes (64 MiB by default). A longer one fails the task, naming the request and this key, unless errors.tolerance=all, when it is logged and skipped; it is not retried. Bodies are held whole in memory while their records are produced, so this bounds the task's memory per page (pages are read ahead two at a time)."},
 		connect.ConfigKey{Name: ConnectionTTLConfig, Type: connect.ConfigDuration, Default: ms(300000), Importance: connect.Low, Group: groupClient,
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "How long an idle connection is kept alive."},
 		connect.ConfigKey{Name: MaxIdleConfig, Type: connect.ConfigInt, Default: 1, Importance: connect.Low, Group: groupClient,

@@ -45,6 +45,7 @@ type settings struct {
 	order       string
 	filter      filterKind
 	seenSize    int
+	maxBody     int64 // http.response.max.bytes
 	nextPage    pointer
 	nextCursor  pointer
 	nextLink    bool
@@ -167,6 +168,7 @@ func compileSettings(config map[string]string) (*settings, error) {
 		s.filter = filterTimestamp
 	}
 	s.seenSize = cfg.Int(SeenSizeConfig)
+	s.maxBody = cfg.Long(MaxResponseBytesConfig)
 	s.tapeDepth = s.pointerDepth()
 
 	if p := cfg.String(NextPagePointerConfig); p != "" {

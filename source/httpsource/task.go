@@ -306,13 +306,22 @@ func (t *Task) get(ctx context.Context, req *http.Request, started time.Time) *f
 		f.err = fmt.Errorf("httpsource: %s: %w", f.where, scrubURLError(err))
 		return f
 	}
-	size := resp.ContentLength
+	size, limit := resp.ContentLength, t.s.maxBody
+	if size > limit {
+		_ = resp.Body.Close() // not read: nothing to report
+		f.err = &BodyTooLargeError{Request: f.where, Limit: limit, Length: size}
+		return f
+	}
 	if size < 0 {
 		last := t.lastBody.Load()
 		size = last + last/16 // pages of one API are alike
 	}
-	f.body, err = readBody(resp.Body, size, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
+	f.body, err = readBody(resp.Body, size, limit, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
 	_ = resp.Body.Close() // read to the end or failed: nothing to report
+	if errors.Is(err, errBodyTooLarge) {
+		f.err = &BodyTooLargeError{Request: f.where, Limit: limit, Length: -1}
+		return f
+	}
 	if err != nil {
 		f.err = fmt.Errorf("httpsource: %s: read body: %w", f.where, scrubURLError(err))
 		return f
@@ -325,6 +334,14 @@ func (t *Task) get(ctx context.Context, req *http.Request, started time.Time) *f
 // handle applies a fetched response to ep: records, the next page and the
 // timer, or the retry or skip its failure calls for.
 func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) {
+	if tooLarge := (*BodyTooLargeError)(nil); errors.As(f.err, &tooLarge) {
+		if t.s.tolerateAll {
+			t.log.Warn("skipping response (errors.tolerance=all); the offset stays where it was", "err", f.err)
+			ep.due = f.started.Add(t.s.interval)
+			return nil, nil
+		}
+		return nil, f.err
+	}
 	if f.err != nil {
 		return nil, t.retry(ep, f.err, 0)
 	}

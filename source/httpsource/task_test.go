@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -926,4 +927,50 @@ func TestJSONMapperKeepsIntegersBeyondInt64(t *testing.T) {
 	require.Len(t, recs, 1)
 	assert.Equal(t, "12345678901234567890", recs[0].Key)
 	assert.Equal(t, json.RawMessage(`{"id":12345678901234567890,"n":1.50}`), recs[0].Value, "passed through, digits and all")
+}
+
+func TestResponseBodyLimit(t *testing.T) {
+	big := `[` + strings.Repeat(`{"id":"xxxxxxxxxxxxxxxx"},`, 100) + `{"id":"last"}]`
+	api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("chunked") == "" {
+			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+		}
+		w.WriteHeader(200)
+		for i := 0; i < len(big); i += 100 { // several reads
+			_, _ = w.Write([]byte(big[i:min(i+100, len(big))]))
+			w.(http.Flusher).Flush()
+		}
+	})
+	for _, tc := range []struct {
+		name, query, tolerance, limit string
+		fails                         bool
+	}{
+		{"announced length", "?api_key=secret", "none", "1000", true},
+		{"chunked", "?chunked=1&api_key=secret", "none", "1000", true},
+		{"tolerated", "?chunked=1", "all", "1000", false},
+		{"at the limit", "?chunked=1", "none", strconv.Itoa(len(big)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			task := startTask(t, map[string]string{httpsource.URLConfig: api.URL + "/items" + tc.query,
+				httpsource.MaxResponseBytesConfig: tc.limit, "errors.tolerance": tc.tolerance,
+				httpsource.OffsetPointerConfig: "key=/id"}, nil)
+			recs, err := task.Poll(context.Background())
+			if !tc.fails {
+				require.NoError(t, err)
+				if tc.tolerance == "none" {
+					assert.Len(t, recs, 101)
+				} else {
+					assert.Empty(t, recs)
+				}
+				return
+			}
+			require.Error(t, err)
+			var tooLarge *httpsource.BodyTooLargeError
+			require.ErrorAs(t, err, &tooLarge)
+			assert.False(t, connect.IsRetriable(err))
+			assert.Contains(t, err.Error(), api.URL+"/items")
+			assert.Contains(t, err.Error(), "http.response.max.bytes=1000")
+			assert.NotContains(t, err.Error(), "secret")
+		})
+	}
 }
