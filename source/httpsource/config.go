@@ -32,7 +32,14 @@ const (
 	ReadTimeoutConfig              = "http.client.read.timeout.millis"
 	// MaxResponseBytesConfig bounds a response body (not in castorm, which
 	// read bodies whole); see [BodyTooLargeError].
-	MaxResponseBytesConfig       = "http.response.max.bytes"
+	MaxResponseBytesConfig = "http.response.max.bytes"
+
+	// SeenOffsetProperty is the source offset property in which a task
+	// stores the identities of the last http.record.filter.seen.size
+	// versions it produced, so that a restarted task drops them (see the
+	// package documentation, Duplicates). castorm's offsets have no such
+	// property, and castorm ignores it.
+	SeenOffsetProperty           = "connectkit.seen"
 	ConnectionTTLConfig          = "http.client.ttl.millis"
 	MaxIdleConfig                = "http.client.max-idle"
 	ProxyHostConfig              = "http.client.proxy.host"
@@ -375,7 +382,7 @@ func configDef() *connect.ConfigDef {
 			Validator: classValidator{OffsetFilter, OffsetTimestampFilter, PassthroughFilter},
 			Doc:       "Which records are new. OffsetRecordFilterFactory: later than the offset's timestamp, or after the offset's record in the list; without timestamps, the records after the offset's record, and never one seen recently. OffsetTimestampRecordFilterFactory: by timestamp only. PassthroughRecordFilterFactory: every record."},
 		connect.ConfigKey{Name: SeenSizeConfig, Type: connect.ConfigInt, Default: 10000, Importance: connect.Low, Group: groupResponse,
-			Validator: connect.AtLeast(0), Doc: "Identities (key and timestamp) of recent records remembered, in memory, to drop records seen again; 0 turns this off."},
+			Validator: connect.AtLeast(0), Doc: "Versions (key, timestamp and content) of the latest records produced that are remembered, with the source offsets, to drop them when the API returns them again, also after a restart; 0 turns this off. Each takes about 21 bytes of every stored offset."},
 
 		connect.ConfigKey{Name: NextPagePointerConfig, Type: connect.ConfigString, Default: "", Importance: connect.Medium, Group: groupPages,
 			Doc: "JSON Pointer to the next page's URL in the body (absolute or relative). Pages are fetched one after the other without waiting; a missing, null or empty value ends the walk."},

@@ -31,7 +31,7 @@
 // http.response.record.timestamp.parser.pattern (a java.time pattern) in
 // http.response.record.timestamp.parser.zone. Records are sorted oldest first
 // (http.response.list.order.direction) and those already seen are dropped
-// (see Offsets).
+// (see Duplicates).
 //
 // The record's value is the JSON value itself, without a schema (castorm
 // sent an escaped string inside a struct, its issue 19): a
@@ -80,8 +80,9 @@
 //
 // # Offsets
 //
-// Each record's source offset is castorm's: its offset properties as strings,
-// key, and timestamp as an ISO-8601 instant, under the source partition {}
+// Each record's source offset is castorm's, plus connectkit.seen (see
+// Duplicates): its offset properties as strings, key, and timestamp as an
+// ISO-8601 instant, under the source partition {}
 // (or {"url": template} with http.request.urls), so offsets stored by Kafka
 // Connect for castorm's connector are picked up. When the runtime reports a
 // record acknowledged by Kafka ([Task.CommitRecord]), requests start from its
@@ -90,14 +91,38 @@
 // Acknowledgements out of order do not move the offset past a record still
 // in flight.
 //
-// A record is new when its timestamp is later than the last record returned,
-// or it comes after that record in the list; without a timestamp, every
-// record after it is new, or every record when it is not in the list.
-// Besides, the identities (key and timestamp) of the last
-// http.record.filter.seen.size records are remembered, so a record seen
-// again is dropped even when the API ignores the cursor. castorm dropped
-// nothing when no timestamp was configured, and lost records that shared the
-// last record's timestamp when that record left the list.
+// # Duplicates
+//
+// A version of an entry is its key, its timestamp (both as in its offset)
+// and its value's text as the API sent it, white space between tokens
+// removed. A record is a duplicate, and dropped, when its version is among
+// the last http.record.filter.seen.size versions (10,000 by default) the
+// task produced. Those identities (128-bit hashes of the version) are
+// stored with every record's source offset, in the property
+// connectkit.seen, so they survive restarts along with the offset; castorm's
+// connector ignores that property. So, whatever order the API returns its
+// list in, an entry is produced again only when its version changed (its
+// content or its timestamp), and then once, with the new content; an entry
+// that changes back to a version still remembered is not produced again.
+//
+// Besides, castorm's ordering rules apply: under a timestamp pointer, an
+// entry older than the offset's timestamp is old (requests from the
+// templates, not the pages of a walk); OffsetTimestampRecordFilterFactory
+// keeps only entries later than it. Until any version is known (a first
+// start, or offsets stored by castorm or by earlier versions of this
+// connector, which have no connectkit.seen), castorm's rule decides: the
+// entries at or before the offset's record in the list are old (and noted
+// as seen), those after it new, every entry when the record is not in the
+// list.
+//
+// The limit: past http.record.filter.seen.size versions, the oldest are
+// forgotten; an entry whose forgotten version the API returns again is
+// produced again (unless its timestamp is older than the offset's). Set it
+// above the number of entries the API returns across its list (all pages
+// of a walk). Each identity takes 21.4 bytes of the stored offset (16 bytes
+// in base64): about 214 KB at the default, written with each offset flush;
+// keep it under about 45,000 for the offsets topic's default 1 MB message
+// limit. 0 turns the check off, and with it the stored identities.
 //
 // # Delivery guarantees
 //
@@ -175,7 +200,7 @@
 // pagination (88); no bearer tokens (268); a 429 or 5xx killing the task
 // (PR 248); JSON as escaped strings (19, 278); the first poll delayed by a
 // whole interval and Stop waiting for the sleep; tasks.max>1 duplicating
-// everything (277); no deduplication without a timestamp; epoch values in
+// everything (277); no deduplication without a timestamp, and none that survived a restart or saw an entry change; epoch values in
 // http.offset.initial failing (73); a missing template variable failing the
 // task (33); nanosecond timestamps failing; the regex timestamp parser's
 // default without a group; offsets or commas in templates changing a

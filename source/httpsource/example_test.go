@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -59,7 +60,11 @@ func Example() {
 		}
 		for i := range recs {
 			value, _ := json.Marshal(recs[i].Value)
-			offset := strings.ReplaceAll(fmt.Sprint(recs[i].SourceOffset), api.URL, "http://api")
+			// castorm's properties; the offset also holds the identities
+			// of the versions produced, which a restart reads back.
+			off := maps.Clone(recs[i].SourceOffset)
+			delete(off, httpsource.SeenOffsetProperty)
+			offset := strings.ReplaceAll(fmt.Sprint(off), api.URL, "http://api")
 			fmt.Printf("key=%v value=%s offset=%s\n", recs[i].Key, value, offset)
 			_ = task.CommitRecord(ctx, &recs[i], connect.RecordMetadata{})
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -185,4 +186,15 @@ func pollUntil(t *testing.T, task *httpsource.Task, n int) ([]connect.SourceReco
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// castormOffset returns m without the identities of the versions seen,
+// which every record's offset holds besides castorm's properties.
+func castormOffset(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := maps.Clone(m)
+	delete(out, httpsource.SeenOffsetProperty)
+	return out
 }

@@ -205,6 +205,9 @@ func (t *Task) returned(ep *endpoint, items []item, recs []connect.SourceRecord)
 			recs[i].Timestamp = now
 		}
 		ep.seen.add(items[i].id)
+		if t.s.seenSize > 0 {
+			items[i].off[seenKey] = ep.seen.snapshot()
+		}
 	}
 	if len(items) > 0 {
 		ep.setReturned(offsetOf(items[len(items)-1].off))
@@ -236,7 +239,7 @@ func (t *Task) item(el element) (item, error) {
 	if !ok {
 		return item{}, fmt.Errorf("%s %s not found", RecordPointerConfig, t.s.recordPtr)
 	}
-	it := item{value: value, off: make(map[string]any, len(t.s.offsetPtrs)+2)}
+	it := item{value: value, off: make(map[string]any, len(t.s.offsetPtrs)+3)} // + key, page, seen
 	hasKey, hasTS := false, false
 	for _, np := range t.s.offsetPtrs {
 		v, ok := el.text(np.ptr)
@@ -286,7 +289,11 @@ func (t *Task) item(el element) (item, error) {
 		}
 		it.off[offsetTimestamp] = it.tsText
 	}
-	it.id = identity(it.key, it.tsText)
+	if raw, ok := value.(json.RawMessage); ok {
+		it.id = identity(it.key, it.tsText, raw)
+	} else {
+		it.id = identity(it.key, it.tsText, []byte(valueText(value)))
+	}
 	return it, nil
 }
 
@@ -376,6 +383,12 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 		}
 	}
 	byTime := fresh && !ep.refTS.IsZero()
+	// Once versions were seen (restored with the offset, or produced since
+	// the start), they decide, and an entry before the reference's in the
+	// list is new when its version is: an API may reorder its list, and an
+	// entry may change. Before, castorm's rule: what is at or before the
+	// reference is old, and is noted as seen.
+	positional := match >= 0 && ep.seen.empty()
 	out := items[:0]
 	for i, it := range items {
 		if ep.seen.has(it.id) {
@@ -385,8 +398,11 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 		switch {
 		case t.s.filter == filterTimestamp:
 			keep = !byTime || !it.hasTS || it.ts.After(ep.refTS)
-		case match >= 0:
+		case positional:
 			keep = i > match || byTime && it.hasTS && it.ts.After(ep.refTS)
+			if !keep {
+				ep.seen.add(it.id)
+			}
 		case byTime && it.hasTS:
 			keep = !it.ts.Before(ep.refTS)
 		default:
