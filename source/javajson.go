@@ -8,9 +8,9 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // Kafka Connect's offset stores find an offset by the bytes of its key: the
@@ -142,104 +142,13 @@ func writeJavaFloat(b *bytes.Buffer, f float64, bits int) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return fmt.Errorf("number %v is not valid JSON", f)
 	}
-	if f == 0 {
-		if math.Signbit(f) {
-			b.WriteString("-0.0")
-		} else {
-			b.WriteString("0.0")
-		}
-		return nil
-	}
-	// Shortest digits that read back as f: d.ddde±x.
-	s := strconv.FormatFloat(f, 'e', -1, bits)
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-		b.WriteByte('-')
-	}
-	mant, expPart, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(expPart)
-	digits := strings.Replace(mant, ".", "", 1)
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		if exp >= 0 {
-			intLen := exp + 1
-			for len(digits) < intLen+1 {
-				digits += "0"
-			}
-			b.WriteString(digits[:intLen])
-			b.WriteByte('.')
-			b.WriteString(digits[intLen:])
-		} else {
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", -exp-1))
-			b.WriteString(digits)
-		}
-		return nil
-	}
-	b.WriteByte(digits[0])
-	b.WriteByte('.')
-	if len(digits) > 1 {
-		b.WriteString(digits[1:])
-	} else {
-		b.WriteByte('0')
-	}
-	b.WriteByte('E')
-	b.WriteString(strconv.Itoa(exp))
+	b.Write(jsontext.AppendJavaDouble(b.AvailableBuffer(), f, bits))
 	return nil
 }
 
-const upperHex = "0123456789ABCDEF"
-
-// writeJavaString writes s quoted as Jackson does. Bytes that are not UTF-8
-// (a Java string cannot hold them) become U+FFFD.
+// writeJavaString writes s quoted as Jackson does.
 func writeJavaString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch c {
-			case '"':
-				b.WriteString(`\"`)
-			case '\\':
-				b.WriteString(`\\`)
-			case '\b':
-				b.WriteString(`\b`)
-			case '\t':
-				b.WriteString(`\t`)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\f':
-				b.WriteString(`\f`)
-			case '\r':
-				b.WriteString(`\r`)
-			default:
-				if c < 0x20 {
-					b.WriteString(`\u00`)
-					b.WriteByte(upperHex[c>>4])
-					b.WriteByte(upperHex[c&0xF])
-				} else {
-					b.WriteByte(c)
-				}
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r >= 0x10000 {
-			hi, lo := utf16.EncodeRune(r)
-			for _, u := range []rune{hi, lo} {
-				b.WriteString(`\u`)
-				b.WriteByte(upperHex[u>>12&0xF])
-				b.WriteByte(upperHex[u>>8&0xF])
-				b.WriteByte(upperHex[u>>4&0xF])
-				b.WriteByte(upperHex[u&0xF])
-			}
-			continue
-		}
-		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8
-	}
-	b.WriteByte('"')
+	b.Write(jsontext.AppendJacksonString(b.AvailableBuffer(), s))
 }
 
 // javaHashMapOrder returns keys in the order a java.util.HashMap<String, ?>
