@@ -112,7 +112,7 @@ func (s *FileOffsetStore) load(b []byte) error {
 	if len(b) >= 2 && b[0] == 0xAC && b[1] == 0xED {
 		entries, err := decodeJavaOffsets(b)
 		if err != nil {
-			return fmt.Errorf("Kafka Connect's format: %w", err)
+			return fmt.Errorf("in Kafka Connect's format: %w", err)
 		}
 		for _, e := range entries {
 			if e.key == nil || s.t.apply(e.key, e.value) != nil {
@@ -140,7 +140,7 @@ func (s *FileOffsetStore) load(b []byte) error {
 func (s *FileOffsetStore) write(entries map[string]entry) error {
 	out := make([]javaEntry, 0, len(entries)+len(s.opaque))
 	for _, e := range entries {
-		out = append(out, javaEntry{key: e.key, value: e.value})
+		out = append(out, javaEntry(e))
 	}
 	out = append(out, s.opaque...)
 	b := encodeJavaOffsets(out)

@@ -22,6 +22,18 @@ const upperHex = "0123456789ABCDEF"
 // escaping; U+2028, U+2029 and DEL as they are). Bytes that are not UTF-8,
 // which a Java string cannot hold, become U+FFFD.
 func AppendJacksonString(b []byte, s string) []byte {
+	return appendJackson(b, s, true)
+}
+
+// AppendJacksonCharString appends s quoted as Jackson's character-based
+// generator writes it (ObjectMapper.writeValueAsString, which castorm's
+// connector uses for a record's text): as AppendJacksonString, except that
+// characters outside the Basic Multilingual Plane are written as they are.
+func AppendJacksonCharString(b []byte, s string) []byte {
+	return appendJackson(b, s, false)
+}
+
+func appendJackson(b []byte, s string, escapeSupplementary bool) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -53,7 +65,7 @@ func AppendJacksonString(b []byte, s string) []byte {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if r >= 0x10000 {
+		if r >= 0x10000 && escapeSupplementary {
 			hi, lo := utf16.EncodeRune(r)
 			for _, u := range [2]rune{hi, lo} {
 				b = append(b, '\\', 'u', upperHex[u>>12&0xF], upperHex[u>>8&0xF], upperHex[u>>4&0xF], upperHex[u&0xF])

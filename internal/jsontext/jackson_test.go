@@ -22,6 +22,7 @@ func TestAppendJacksonString(t *testing.T) {
 	} {
 		assert.Equal(t, want, string(AppendJacksonString(nil, in)), "%q", in)
 	}
+	assert.Equal(t, `"é😀\u0001"`, string(AppendJacksonCharString(nil, "é😀\x01")), "writeValueAsString keeps 😀")
 }
 
 func TestAppendJavaDouble(t *testing.T) {

@@ -33,17 +33,37 @@
 // (http.response.list.order.direction) and those already seen are dropped
 // (see Duplicates).
 //
-// The record's value is the JSON value itself, without a schema (castorm
-// sent an escaped string inside a struct, its issue 19): a
-// [encoding/json.RawMessage] holding the record's text as the API sent it,
-// white space between tokens removed, which the JsonConverter writes as it
-// is (the StringConverter as text, the ByteArrayConverter as bytes). The
-// records are not decoded: one pass over the body checks it and splits it
-// into records, and only the values that the offset, key and timestamp
-// pointers select are read. A JSON null is a nil value, a Kafka null. The
-// key is a string. castorm's struct output is still available with
-// http.response.record.mapper=SchemedKvSourceRecordMapper, and its plain
-// strings with StringKvSourceRecordMapper.
+// # Records
+//
+// By default the records are castorm's, byte for byte through the same
+// converters: http.response.record.mapper defaults to castorm's
+// SchemedKvSourceRecordMapper. The key is a struct
+// com.github.castorm.kafka.connect.http.Key with the field key; the value a
+// struct com.github.castorm.kafka.connect.http.Value with the fields value
+// (the record's JSON as text), key and timestamp (the record's timestamp in
+// epoch milliseconds, or the time of the poll when it has none, as castorm
+// sets it), under castorm's schema names and docs. The text is what
+// castorm's Jackson writes: an object's fields in the API's order (a
+// repeated field keeps its first place and its last value), integers exact,
+// other numbers as Java doubles (1.10 becomes 1.1, 1e2 becomes 100.0),
+// strings escaped as Jackson escapes them; a string, number, boolean or null
+// record is its text. The records' Kafka timestamps are castorm's too.
+// testdata/castorm holds records made by castorm's own code, which the tests
+// compare with this connector's byte for byte.
+//
+// http.response.record.mapper=JsonRecordMapper writes the JSON value itself
+// instead, without a schema (castorm sent an escaped string inside a struct,
+// its issue 19): a [encoding/json.RawMessage] holding the record's text as
+// the API sent it, white space between tokens removed, which the
+// JsonConverter writes as it is (the StringConverter as text, the
+// ByteArrayConverter as bytes), and the key as a string. A JSON null is a nil
+// value, a Kafka null. StringKvSourceRecordMapper writes castorm's text and
+// key as strings.
+//
+// Under every mapper, the records are not decoded: one pass over the body
+// checks it and splits it into records, and only the values that the
+// offset, key and timestamp pointers select are read; castorm's text is
+// written from the record's own bytes.
 //
 // # Templates
 //
@@ -198,10 +218,11 @@
 //
 // Fixed: duplicates until the periodic offset commit (issue 263); no
 // pagination (88); no bearer tokens (268); a 429 or 5xx killing the task
-// (PR 248); JSON as escaped strings (19, 278); the first poll delayed by a
-// whole interval and Stop waiting for the sleep; tasks.max>1 duplicating
-// everything (277); no deduplication without a timestamp, and none that survived a restart or saw an entry change; epoch values in
-// http.offset.initial failing (73); a missing template variable failing the
+// (PR 248); JSON only as escaped strings (19, 278: JsonRecordMapper, on
+// request); the first poll delayed by a whole interval and Stop waiting for
+// the sleep; tasks.max>1 duplicating everything (277); no deduplication
+// without a timestamp, and none that survived a restart or saw an entry
+// change; epoch values in http.offset.initial failing (73); a missing template variable failing the
 // task (33); nanosecond timestamps failing; the regex timestamp parser's
 // default without a group; offsets or commas in templates changing a
 // request; an array value becoming ""; the proxy password shown in logs.
@@ -209,8 +230,13 @@
 // Not supported: class keys other than castorm's built-in classes (custom
 // Java classes cannot be loaded), the Natty timestamp parser, and PKCS12
 // keystores (use PEM files). Keys without a value in the file default to
-// castorm's defaults; the JSON key order of a record's text under the string
-// and struct mappers is sorted, where Jackson kept the response's, so the
-// UUID keys of records without a key pointer differ from castorm's for
-// objects with several properties.
+// castorm's defaults.
+//
+// Known differences in castorm's records: an array record's text is its
+// JSON, where castorm wrote "" (Jackson's asText of an array); a double
+// whose shortest decimal Java 17's Double.toString does not find (about 2 %
+// of random doubles, mostly above 1e16) is written with the shortest
+// digits, as Java 19 and later write it, where castorm on Java 17 writes one
+// digit more; a lone surrogate escape (\ud800) in a string becomes U+FFFD,
+// where Jackson keeps it.
 package httpsource

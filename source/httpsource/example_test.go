@@ -45,7 +45,10 @@ func Example() {
 		"http.offset.initial":                 "timestamp=2024-01-01T00:00:00Z",
 		"http.response.list.pointer":          "/items",
 		"http.response.record.offset.pointer": "key=/id, timestamp=/updated",
-		"http.response.next.page.pointer":     "/next",
+		// The JSON itself; castorm's default, SchemedKvSourceRecordMapper,
+		// wraps it as text in a struct.
+		"http.response.record.mapper":     "JsonRecordMapper",
+		"http.response.next.page.pointer": "/next",
 	}
 	task := httpsource.NewTask(httpsource.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	ctx := context.Background()

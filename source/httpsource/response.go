@@ -35,8 +35,7 @@ type item struct {
 // the body as a whole is malformed; under errors.tolerance=all a bad
 // element is only logged and left out. It touches no state of the task.
 //
-// With the JsonRecordMapper the body is read onto a tape, not decoded (see
-// rawjson.go).
+// The body is read onto a tape, not decoded (see rawjson.go).
 func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*page)) ([]item, *page, error) {
 	var items []item
 	add := func(i int, el element) error {
@@ -58,59 +57,28 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*
 		return pg, err
 	}
 	var pg *page
-	if t.s.rawValues {
-		tp, err := readTape(body, t.s.tapeDepth)
-		if err != nil {
-			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
-		}
-		defer tp.release()
-		list := tp.find(0, t.s.listPtr)
-		if list < 0 {
-			return nil, nil, notFound()
-		}
-		if pg, err = next(&onTape{t: tp}); err != nil {
+	tp, err := readTape(body, t.s.tapeDepth)
+	if err != nil {
+		return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
+	}
+	defer tp.release()
+	list := tp.find(0, t.s.listPtr)
+	if list < 0 {
+		return nil, nil, notFound()
+	}
+	if pg, err = next(&onTape{t: tp}); err != nil {
+		return nil, nil, err
+	}
+	el := &onTape{t: tp, n: list}
+	switch tp.nodes[list].kind {
+	case '[':
+		if items, err = t.tapeItems(tp, list, reqURL); err != nil {
 			return nil, nil, err
 		}
-		el := &onTape{t: tp, n: list}
-		switch tp.nodes[list].kind {
-		case '[':
-			if items, err = t.tapeItems(tp, list, reqURL); err != nil {
-				return nil, nil, err
-			}
-		case 'n':
-		default:
-			if err := add(0, el); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else {
-		_, v, err := t.json.ToConnectData("", body)
-		if err != nil {
-			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
-		}
-		list, ok := t.s.listPtr.get(v)
-		if !ok {
-			return nil, nil, notFound()
-		}
-		if pg, err = next(&decoded{v: v}); err != nil {
+	case 'n':
+	default:
+		if err := add(0, el); err != nil {
 			return nil, nil, err
-		}
-		el := &decoded{}
-		switch l := list.(type) {
-		case []any:
-			items = make([]item, 0, len(l))
-			for i, v := range l {
-				el.v = v
-				if err := add(i, el); err != nil {
-					return nil, nil, err
-				}
-			}
-		case nil:
-		default:
-			el.v = l
-			if err := add(0, el); err != nil {
-				return nil, nil, err
-			}
 		}
 	}
 	return items, pg, nil
@@ -203,6 +171,9 @@ func (t *Task) returned(ep *endpoint, items []item, recs []connect.SourceRecord)
 	for i := range items {
 		if !items[i].hasTS {
 			recs[i].Timestamp = now
+			if v, ok := recs[i].Value.(*connect.Struct); ok && v.Schema() == castormValueSchema {
+				v.MustPut("timestamp", now.UnixMilli()) // castorm's: System.currentTimeMillis()
+			}
 		}
 		ep.seen.add(items[i].id)
 		if t.s.seenSize > 0 {
@@ -265,7 +236,7 @@ func (t *Task) item(el element) (item, error) {
 		it.key, hasKey = strings.Join(parts, "+"), true
 	}
 	if !hasKey {
-		it.key = nameUUID(valueText(value))
+		it.key = nameUUID(castormText(value))
 	}
 	it.keyVal = it.key
 	it.off[offsetKey] = it.keyVal
@@ -292,7 +263,7 @@ func (t *Task) item(el element) (item, error) {
 	if raw, ok := value.(json.RawMessage); ok {
 		it.id = identity(it.key, it.tsText, raw)
 	} else {
-		it.id = identity(it.key, it.tsText, []byte(valueText(value)))
+		it.id = identity(it.key, it.tsText, []byte(castormText(value)))
 	}
 	return it, nil
 }
@@ -450,15 +421,6 @@ func pageURL(base *url.URL, next string) (*page, error) {
 	return &page{url: nu.String()}, nil
 }
 
-var (
-	castormKeySchema = connect.StructSchema("com.github.castorm.kafka.connect.http.Key",
-		connect.Field{Name: "key", Schema: connect.OptionalStringSchema})
-	castormValueSchema = connect.StructSchema("com.github.castorm.kafka.connect.http.Value",
-		connect.Field{Name: "value", Schema: connect.StringSchema},
-		connect.Field{Name: "key", Schema: connect.OptionalStringSchema},
-		connect.Field{Name: "timestamp", Schema: connect.OptionalInt64Schema})
-)
-
 // sourceRecord maps an item to a record, as http.response.record.mapper
 // says, writing it into r, which is zero.
 func (t *Task) sourceRecord(r *connect.SourceRecord, ep *endpoint, it *item) {
@@ -467,18 +429,18 @@ func (t *Task) sourceRecord(r *connect.SourceRecord, ep *endpoint, it *item) {
 		r.Timestamp = it.ts
 	}
 	switch {
-	case t.s.rawValues:
+	case t.s.mapper == simpleName(JSONMapper):
 		r.Key, r.Value = it.keyVal, it.value
 	case t.s.mapper == simpleName(SchemedMapper):
 		r.KeySchema = castormKeySchema
 		r.Key = connect.NewStruct(castormKeySchema).MustPut("key", it.key)
-		v := connect.NewStruct(castormValueSchema).MustPut("value", valueText(it.value)).MustPut("key", it.key)
+		v := connect.NewStruct(castormValueSchema).MustPut("value", castormText(it.value)).MustPut("key", it.key)
 		if it.hasTS {
 			v.MustPut("timestamp", it.ts.UnixMilli())
-		}
+		} // else the time of the poll, set when the record is returned
 		r.ValueSchema, r.Value = castormValueSchema, v
 	default: // the StringKvSourceRecordMapper
 		r.KeySchema, r.Key = connect.OptionalStringSchema, it.key
-		r.ValueSchema, r.Value = connect.StringSchema, valueText(it.value)
+		r.ValueSchema, r.Value = connect.StringSchema, castormText(it.value)
 	}
 }

@@ -35,6 +35,7 @@ func runSource(t *testing.T, cluster *connectortest.Cluster, store source.Offset
 		"value.converter.schemas.enable": "false",
 		httpsource.TimerIntervalConfig:   "100",
 		httpsource.RetryBackoffConfig:    "20",
+		httpsource.RecordMapperConfig:    httpsource.JSONMapper, // as in startTask
 	}
 	for k, v := range config {
 		cfg[k] = v

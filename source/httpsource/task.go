@@ -23,7 +23,6 @@ import (
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/connectkit/connectkit/connect"
-	"github.com/connectkit/connectkit/converters"
 )
 
 // maxPollWait bounds how long one Poll waits for the timer, so that a
@@ -44,7 +43,6 @@ type Task struct {
 	s      *settings
 	client *http.Client
 	log    *slog.Logger
-	json   *converters.JSONConverter
 	eps    []*endpoint
 
 	stop     context.Context // cancelled by Stop, to end a wait and the walkers
@@ -121,10 +119,6 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		if t.client, err = newHTTPClient(s); err != nil {
 			return err
 		}
-	}
-	t.json, err = converters.NewJSONConverter(map[string]string{"schemas.enable": "false"}, false)
-	if err != nil {
-		return fmt.Errorf("httpsource: %w", err)
 	}
 	t.stop, t.stopFunc = context.WithCancel(context.Background())
 	partitions := make([]map[string]any, len(s.urls))
