@@ -1,9 +1,9 @@
 package jsontext
 
 import (
+	"bytes"
 	"math"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -99,39 +99,56 @@ func AppendJavaDouble(b []byte, f float64, bits int) []byte {
 		}
 		return append(b, "0.0"...)
 	}
-	s := strconv.FormatFloat(f, 'e', -1, bits) // d.ddde±x
-	if !strings.Contains(s, ".") {
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, bits) // -d.ddde±xx
+	if bytes.IndexByte(e, '.') < 0 {
 		// One digit is shortest: Java picks the two-digit decimal closest
 		// to f (4.9E-324, not 5.0E-324), then drops a final zero.
-		s = strconv.FormatFloat(f, 'e', 1, bits)
-		if m, e, _ := strings.Cut(s, "e"); strings.HasSuffix(m, "0") {
-			s = strings.TrimSuffix(strings.TrimSuffix(m, "0"), ".") + "e" + e
-		}
+		e = strconv.AppendFloat(buf[:0], f, 'e', 1, bits)
 	}
-	if s[0] == '-' {
-		s = s[1:]
+	if e[0] == '-' {
 		b = append(b, '-')
+		e = e[1:]
 	}
-	mant, expPart, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(expPart)
-	digits := strings.Replace(mant, ".", "", 1)
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		if exp >= 0 {
-			intLen := exp + 1
-			for len(digits) < intLen+1 {
-				digits += "0"
-			}
-			b = append(b, digits[:intLen]...)
-			b = append(b, '.')
-			return append(b, digits[intLen:]...)
+	// Split into the significant digits and the exponent.
+	var digits [24]byte
+	n := 0
+	i := 0
+	for ; e[i] != 'e'; i++ {
+		if e[i] != '.' {
+			digits[n] = e[i]
+			n++
 		}
-		b = append(b, "0."...)
-		b = append(b, strings.Repeat("0", -exp-1)...)
-		return append(b, digits...)
 	}
-	b = append(b, digits[0], '.')
-	if len(digits) > 1 {
-		b = append(b, digits[1:]...)
+	for n > 1 && digits[n-1] == '0' {
+		n--
+	}
+	exp, _ := strconv.Atoi(string(e[i+1:])) // short: no allocation
+	d := digits[:n]
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		if exp < 0 {
+			b = append(b, '0', '.')
+			for range -exp - 1 {
+				b = append(b, '0')
+			}
+			return append(b, d...)
+		}
+		for k := 0; k <= exp; k++ {
+			if k < len(d) {
+				b = append(b, d[k])
+			} else {
+				b = append(b, '0')
+			}
+		}
+		b = append(b, '.')
+		if exp+1 < len(d) {
+			return append(b, d[exp+1:]...)
+		}
+		return append(b, '0')
+	}
+	b = append(b, d[0], '.')
+	if len(d) > 1 {
+		b = append(b, d[1:]...)
 	} else {
 		b = append(b, '0')
 	}

@@ -1,8 +1,11 @@
 package httpsource
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/internal/jsontext"
@@ -48,7 +51,8 @@ func castormText(v any) string {
 	switch c := raw[0]; {
 	case c == '{' || c == '[':
 		w := jacksonWriter{src: raw}
-		return string(w.value(make([]byte, 0, len(raw)+len(raw)/8), true))
+		b := w.value(make([]byte, 0, len(raw)+len(raw)/8), true)
+		return unsafe.String(unsafe.SliceData(b), len(b)) // b is not used again
 	case c == '-' || c >= '0' && c <= '9':
 		return string(appendJacksonNumber(nil, raw, false))
 	}
@@ -98,7 +102,7 @@ func (w *jacksonWriter) value(b []byte, nested bool) []byte {
 		}
 	case '"':
 		w.skip()
-		return jsontext.AppendJacksonCharString(b, jsontext.Unescape(w.src[start+1:w.i-1]))
+		return appendJacksonText(b, w.src[start+1:w.i-1])
 	case 't', 'f', 'n':
 		w.skip()
 		return append(b, w.src[start:w.i]...)
@@ -111,10 +115,12 @@ func (w *jacksonWriter) value(b []byte, nested bool) []byte {
 // repeated field stays where it first appeared, with its last value.
 func (w *jacksonWriter) object(b []byte) []byte {
 	type member struct {
-		key        string
-		start, end int // the value's span in src
+		key              string // unescaped, for finding a repeated field
+		keyStart, keyEnd int    // the key's text between its quotes
+		start, end       int    // the value's span in src
 	}
-	var members []member
+	var small [16]member // most objects: no allocation
+	members := small[:0]
 	var index map[string]int // for large objects only
 	w.i++
 	for {
@@ -129,13 +135,14 @@ func (w *jacksonWriter) object(b []byte) []byte {
 		}
 		ks := w.i
 		w.skip()
-		key := jsontext.Unescape(w.src[ks+1 : w.i-1])
+		ke := w.i - 1
+		key := stringText(w.src[ks+1 : ke])
 		w.space()
 		w.i++ // :
 		w.space()
 		vs := w.i
 		w.skip()
-		m := member{key: key, start: vs, end: w.i}
+		m := member{key: key, keyStart: ks + 1, keyEnd: ke, start: vs, end: w.i}
 		at := -1
 		if index != nil {
 			if j, ok := index[key]; ok {
@@ -169,13 +176,38 @@ func (w *jacksonWriter) object(b []byte) []byte {
 		if j > 0 {
 			b = append(b, ',')
 		}
-		b = jsontext.AppendJacksonCharString(b, m.key)
+		b = appendJacksonText(b, w.src[m.keyStart:m.keyEnd])
 		b = append(b, ':')
 		w.i = m.start
 		b = w.value(b, true)
 	}
 	w.i = end
 	return append(b, '}')
+}
+
+// appendJacksonText appends a JSON string, given the text between its
+// quotes, as Jackson's writeValueAsString writes it. Text without escapes
+// or control characters comes out as it went in.
+func appendJacksonText(b, text []byte) []byte {
+	plain := utf8.Valid(text)
+	for i := 0; plain && i < len(text); i++ {
+		plain = text[i] != '\\' && text[i] >= 0x20
+	}
+	if plain {
+		b = append(b, '"')
+		b = append(b, text...)
+		return append(b, '"')
+	}
+	return jsontext.AppendJacksonCharString(b, jsontext.Unescape(text))
+}
+
+// stringText returns the value of a JSON string, given the text between
+// its quotes; without escapes, it shares text's memory.
+func stringText(text []byte) string {
+	if bytes.IndexByte(text, '\\') < 0 {
+		return unsafe.String(unsafe.SliceData(text), len(text))
+	}
+	return jsontext.Unescape(text)
 }
 
 // skip moves w.i past the value at w.i.
@@ -235,7 +267,7 @@ func appendJacksonNumber(b, num []byte, nested bool) []byte {
 		}
 		return append(b, num...)
 	}
-	f, _ := strconv.ParseFloat(string(num), 64) // ±Inf past the range, as Java's
+	f, _ := strconv.ParseFloat(unsafe.String(unsafe.SliceData(num), len(num)), 64) // ±Inf past the range, as Java's
 	if nested && (f > 1.7976931348623157e308 || f < -1.7976931348623157e308) {
 		b = append(b, '"')
 		b = jsontext.AppendJavaDouble(b, f, 64)
