@@ -23,8 +23,9 @@ import (
 // castorm's byte for byte, through the default JsonConverter (schemas
 // enabled). testdata/castorm/golden.jsonl was made by castorm's own
 // KvHttpResponseParser and Kafka 4.3.1's JsonConverter from the cases in
-// cases.jsonl (hand-picked, then 120 generated records); see the README
-// there.
+// cases.jsonl (hand-picked, then 120 generated records), and checked
+// against castorm's connector run in ConnectStandalone on Apache Kafka; see
+// the README there.
 func TestDefaultMapperWritesCastormsRecords(t *testing.T) {
 	type golden struct {
 		Name, Key, Value string
