@@ -148,12 +148,13 @@
 //
 // The HTTP source is at least once. What holds, exactly:
 //
-//   - While the task runs, a record is produced once: the offset moves with
-//     every record Kafka acknowledged, and which records are new is decided
-//     against it (above).
+//   - While the task runs, each version of an entry is produced once: the
+//     offset moves with every record Kafka acknowledged, and which records
+//     are new is decided against it and the versions seen (above), within
+//     the limit of http.record.filter.seen.size.
 //   - After a clean stop (Stop, SIGTERM), nothing is produced again: the
-//     runtime stores the offsets of every acknowledged record before it
-//     returns.
+//     runtime stores the offsets of every acknowledged record, with the
+//     versions seen, before it returns.
 //   - After a crash (kill -9, a lost machine), the task restarts from the
 //     offset stored last, written every offset.flush.interval.ms (60 s by
 //     default): records produced after that flush and before the crash are
