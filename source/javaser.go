@@ -125,13 +125,13 @@ func appendJavaUTF(b []byte, s string) []byte {
 // errJavaTruncated reports a stream that ends inside the map.
 var errJavaTruncated = errors.New("truncated: the file ends inside the map")
 
-// javaReader reads the one object graph encodeJavaOffsets writes, in any
-// form ObjectOutputStream could have given it.
+// javaReader reads the one object graph encodeJavaOffsets writes, in the
+// forms ObjectOutputStream gives it.
 type javaReader struct {
 	b   []byte
 	pos int
 	// handles holds, by wire handle, what each one names: a class name for
-	// a class descriptor, a byte slice for an array, nil for the map.
+	// a class descriptor, nil for the map and for each array.
 	handles []any
 }
 
@@ -263,8 +263,7 @@ func (r *javaReader) hashMapDesc() error {
 	return nil
 }
 
-// array reads a byte[] or null: a new array, or a reference to one read
-// before (ObjectOutputStream writes the same array object once).
+// array reads a byte[] or null.
 func (r *javaReader) array() ([]byte, error) {
 	tc, err := r.u8()
 	if err != nil {
@@ -274,15 +273,11 @@ func (r *javaReader) array() ([]byte, error) {
 	case tcNull:
 		return nil, nil
 	case tcReference:
-		v, err := r.ref()
-		if err != nil {
-			return nil, err
-		}
-		a, ok := v.([]byte)
-		if !ok {
-			return nil, fmt.Errorf("at byte %d: a map entry refers to something other than a byte array", r.pos)
-		}
-		return a, nil
+		// ObjectOutputStream writes a reference for an array written
+		// before; Kafka Connect's map never holds one array twice, and
+		// a file of references to one large array would cost its size
+		// again for each.
+		return nil, fmt.Errorf("at byte %d: a map entry refers to an earlier object, which Kafka Connect never writes", r.pos-1)
 	case tcArray:
 	default:
 		return nil, fmt.Errorf("at byte %d: a map entry of type code %#x, not a byte array or null", r.pos-1, tc)
@@ -335,7 +330,7 @@ func (r *javaReader) array() ([]byte, error) {
 	}
 	a, _ := r.take(int(n))
 	a = append([]byte{}, a...) // the file's buffer is not kept
-	r.handles = append(r.handles, a)
+	r.handles = append(r.handles, nil)
 	return a, nil
 }
 
