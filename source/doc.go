@@ -74,13 +74,20 @@
 //     offset.storage.partitions and offset.storage.replication.factor. Keys
 //     and values are Kafka Connect's own: the key is the JSON array
 //     ["<connector name>",{<source partition>}] and the value the JSON
-//     object {<source offset>}; a null value deletes the offset. Keys are
-//     produced with the murmur2 partitioner, so they land on the partition
-//     Kafka Connect's producer would pick, and the two can share a topic.
+//     object {<source offset>}, byte for byte as Kafka Connect's
+//     JsonConverter writes them (Kafka Connect finds an offset by its key's
+//     bytes); a null value deletes the offset. Keys are produced with the
+//     murmur2 partitioner, so they land on the partition Kafka Connect's
+//     producer would pick, and the two can share a topic. A topic the store
+//     creates is used once its partitions' leaders are known.
 //   - offset.storage.file.filename, as in standalone mode: a file
-//     ([NewFileOffsetStore]). Kafka Connect's file is Java-serialized; this
-//     one is a JSON object mapping each key to its value, both the same
-//     strings as in the topic, replaced atomically on each store.
+//     ([NewFileOffsetStore]) in Kafka Connect's format, a Java-serialized
+//     map of the same keys and values, replaced atomically on each store;
+//     the JSON files earlier versions wrote are still read.
+//
+// Offsets move between Kafka Connect and this runtime either way, in a file
+// or a topic; docs/compat/offsets.md lists the differential tests that show
+// it and the few differences.
 //   - [WithOffsetStore] overrides both with any [OffsetStore], such as
 //     [NewMemoryOffsetStore] in tests.
 //

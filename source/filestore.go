@@ -12,21 +12,34 @@ import (
 )
 
 // FileOffsetStore is an [OffsetStore] that keeps offsets in a file, as Kafka
-// Connect's standalone mode does with offset.storage.file.filename.
+// Connect's standalone mode does with offset.storage.file.filename, and in
+// the same format: a Java-serialized java.util.HashMap<byte[], byte[]> of
+// offset keys and values in Kafka Connect's offset format (see the package
+// documentation), which Kafka Connect's FileOffsetBackingStore reads and
+// writes. A worker moves between Kafka Connect and this runtime with its
+// offsets file unchanged, either way.
 //
-// Kafka Connect's file is a Java-serialized HashMap, which Go cannot write
-// sensibly; this one is a JSON object mapping each key to its value, both
-// strings in Kafka Connect's offset format:
+// The JSON files that earlier versions of this package wrote, an object
+// mapping each key to its value,
 //
 //	{"[\"my-conn\",{\"url\":\"http://x\"}]":"{\"position\":5}"}
 //
-// so its offsets can be copied to an offset topic byte for byte. Each store
-// writes the whole file to a temporary file in the same directory, syncs it
-// and renames it over the old one, so a crash leaves the old offsets or the
-// new ones, never a torn file.
+// are still read (a Java stream starts with the bytes 0xACED, a JSON file
+// never does), and replaced by Kafka Connect's format at the first store.
+// An empty file is an empty store, as in Kafka Connect; a truncated or
+// otherwise malformed one is an error naming the file, where Kafka Connect
+// starts over without offsets.
+//
+// Each store writes the whole file to a temporary file in the same
+// directory, syncs it and renames it over the old one, so a crash leaves the
+// old offsets or the new ones, never a torn file.
 type FileOffsetStore struct {
 	path string
 	t    *table
+	// opaque holds the file's entries that are not offsets of this format
+	// (a null key, a key that is not a [connector, partition] array): kept
+	// and written back, as Kafka Connect keeps them.
+	opaque []javaEntry
 
 	mu sync.Mutex // serializes writes of the file
 }
@@ -44,18 +57,8 @@ func NewFileOffsetStore(filename string) (*FileOffsetStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source: offset file: %w", err)
 	}
-	var entries map[string]*string
-	if err := json.Unmarshal(b, &entries); err != nil {
-		return nil, fmt.Errorf("source: offset file %s: not a JSON object of string keys and values: %w", filename, err)
-	}
-	for k, v := range entries {
-		var value []byte
-		if v != nil {
-			value = []byte(*v)
-		}
-		if err := s.t.apply([]byte(k), value); err != nil {
-			return nil, fmt.Errorf("source: offset file %s: %w", filename, err)
-		}
+	if err := s.load(b); err != nil {
+		return nil, fmt.Errorf("source: offset file %s: %w", filename, err)
 	}
 	return s, nil
 }
@@ -100,16 +103,47 @@ func (s *FileOffsetStore) StoreOffsets(ctx context.Context, connector string, of
 	return nil
 }
 
+// load reads the file's contents, in Kafka Connect's format or the JSON
+// one this package wrote before.
+func (s *FileOffsetStore) load(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	if len(b) >= 2 && b[0] == 0xAC && b[1] == 0xED {
+		entries, err := decodeJavaOffsets(b)
+		if err != nil {
+			return fmt.Errorf("in Kafka Connect's format: %w", err)
+		}
+		for _, e := range entries {
+			if e.key == nil || s.t.apply(e.key, e.value) != nil {
+				s.opaque = append(s.opaque, e)
+			}
+		}
+		return nil
+	}
+	var entries map[string]*string
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return fmt.Errorf("neither Kafka Connect's format (a Java-serialized HashMap) nor a JSON object of string keys and values: %w", err)
+	}
+	for k, v := range entries {
+		var value []byte
+		if v != nil {
+			value = []byte(*v)
+		}
+		if err := s.t.apply([]byte(k), value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *FileOffsetStore) write(entries map[string]entry) error {
-	out := make(map[string]string, len(entries))
+	out := make([]javaEntry, 0, len(entries)+len(s.opaque))
 	for _, e := range entries {
-		out[string(e.key)] = string(e.value)
+		out = append(out, javaEntry(e))
 	}
-	b, err := marshal(out)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
+	out = append(out, s.opaque...)
+	b := encodeJavaOffsets(out)
 	dir := filepath.Dir(s.path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".tmp-*")
 	if err != nil {

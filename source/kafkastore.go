@@ -287,13 +287,27 @@ func (s *KafkaOffsetStore) endOffsets(ctx context.Context) (map[int32]int64, err
 		}
 		return out, nil
 	}
-	latest, err := list(kafka.LatestOffsetSpec)
-	if err != nil {
-		return nil, err
-	}
-	earliest, err := list(kafka.EarliestOffsetSpec)
-	if err != nil {
-		return nil, err
+	// A topic just created, by this store or by another worker, answers
+	// "not leader" until its partitions' leaders are elected and known to
+	// every broker; a leader may also move. Those errors are waited out
+	// until ctx ends, with a short backoff.
+	var latest, earliest map[int32]int64
+	for backoff := 20 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+		var err error
+		if latest, err = list(kafka.LatestOffsetSpec); err == nil {
+			if earliest, err = list(kafka.EarliestOffsetSpec); err == nil {
+				break
+			}
+		}
+		if !leaderMoving(err) {
+			return nil, err
+		}
+		s.log.Debug("waiting for the offset topic's partition leaders", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (waiting for the partitions' leaders: %w)", err, ctx.Err())
+		case <-time.After(backoff):
+		}
 	}
 	for p, end := range latest {
 		if earliest[p] >= end {
@@ -301,6 +315,21 @@ func (s *KafkaOffsetStore) endOffsets(ctx context.Context) (map[int32]int64, err
 		}
 	}
 	return latest, nil
+}
+
+// leaderMoving reports an error that ends once a partition's leader is
+// elected and known: the state of a new topic.
+func leaderMoving(err error) bool {
+	var ke kafka.Error
+	if !errors.As(err, &ke) {
+		return false
+	}
+	switch ke.Code() {
+	case kafka.ErrNotLeaderForPartition, kafka.ErrLeaderNotAvailable, kafka.ErrUnknownTopicOrPart,
+		kafka.ErrUnknownLeaderEpoch, kafka.ErrFencedLeaderEpoch, kafka.ErrNotCoordinator:
+		return true
+	}
+	return ke.IsRetriable()
 }
 
 // Offsets implements [OffsetStore]. It reads the topic to its end first.

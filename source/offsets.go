@@ -38,12 +38,13 @@ type PartitionOffset struct {
 
 // The offsets' wire format is Kafka Connect's: the key is the JSON array
 // ["<connector>",{<partition>}] and the value the JSON object {<offset>},
-// as its JsonConverter (schemas.enable=false) writes them, with no spaces.
+// byte for byte as its JsonConverter (schemas.enable=false) writes them
+// (see marshalJava).
 // A nil value (a tombstone) means no offset.
 
 // encodeKey returns the stored form of a connector's source partition.
 func encodeKey(connector string, partition map[string]any) ([]byte, error) {
-	return marshal([]any{connector, partition})
+	return marshalJava([]any{connector, partition})
 }
 
 // encodeValue returns the stored form of an offset; nil for a nil offset.
@@ -51,7 +52,7 @@ func encodeValue(offset map[string]any) ([]byte, error) {
 	if offset == nil {
 		return nil, nil
 	}
-	return marshal(offset)
+	return marshalJava(offset)
 }
 
 // marshal writes v as compact JSON without Go's HTML escaping, which

@@ -1,7 +1,9 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
@@ -118,7 +120,10 @@ func TestFileStoreRoundTrip(t *testing.T) {
 
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"[\"my-conn\",{\"url\":\"http://x?a=1&b=<2>\"}]":"{\"etag\":\"abc\",\"position\":5}"}`, string(b))
+	assert.Equal(t, []byte{0xAC, 0xED, 0, 5}, b[:4], "Kafka Connect's format: a Java serialization stream")
+	assert.Contains(t, string(b), `["my-conn",{"url":"http://x?a=1&b=<2>"}]`)
+	assert.Contains(t, string(b), `{"etag":"abc","position":5}`)
+	assert.NotContains(t, string(b), `http://y`, "the deleted offset")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary file left behind")
@@ -131,11 +136,102 @@ func TestFileStoreRoundTrip(t *testing.T) {
 }
 
 func TestFileStoreRejectsACorruptFile(t *testing.T) {
+	good, err := os.ReadFile("testdata/offsets/connect-4.3.1.offsets")
+	require.NoError(t, err)
+	for name, b := range map[string][]byte{
+		"truncated header":  []byte("\xac\xed\x00\x05sr"),
+		"truncated entries": good[:len(good)-20],
+		"not JSON":          []byte("{not json"),
+		"huge array length": patchFirstArrayLength(t, good, 0x7fffffff),
+		"negative length":   patchFirstArrayLength(t, good, 0xffffffff),
+		"another class":     bytes.Replace(good, []byte("java.util.HashMap"), []byte("java.util.HashSet"), 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "offsets")
+			require.NoError(t, os.WriteFile(path, b, 0o600))
+			_, err := source.NewFileOffsetStore(path)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, path)
+		})
+	}
+}
+
+// patchFirstArrayLength sets the length of the first byte array in a Java
+// stream, which follows the byte[] class descriptor.
+func patchFirstArrayLength(t *testing.T, b []byte, n uint32) []byte {
+	t.Helper()
+	desc := []byte("[B\xac\xf3\x17\xf8\x06\x08\x54\xe0\x02\x00\x00\x78\x70")
+	i := bytes.Index(b, desc)
+	require.GreaterOrEqual(t, i, 0)
+	out := bytes.Clone(b)
+	binary.BigEndian.PutUint32(out[i+len(desc):], n)
+	return out
+}
+
+// The file in testdata was written by Kafka Connect 4.3.1's
+// FileOffsetBackingStore through its OffsetStorageWriter (see the README
+// there); the differential tests in offsets_java_test.go go both ways.
+func TestFileStoreReadsKafkaConnectsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "offsets")
+	b, err := os.ReadFile("testdata/offsets/connect-4.3.1.offsets")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	s, err := source.NewFileOffsetStore(path)
+	require.NoError(t, err)
+	ctx := context.Background()
+	offs, err := s.Offsets(ctx, "my-conn", []map[string]any{{"url": "http://x"}, {"page": 2, "url": "http://y"}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{
+		{"position": int64(5), "etag": "abc"},
+		{"position": int64(1), "f": 1.5, "big": int64(9007199254740993), "t": "é😀\u0001"},
+	}, offs)
+	offs, err = s.Offsets(ctx, "other", []map[string]any{{"file": "/tmp/ü"}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{{"pos": int64(-1)}}, offs)
+
+	// Stored again, the keys Kafka Connect wrote are found and replaced,
+	// not doubled: Java would find ours.
+	require.NoError(t, s.StoreOffsets(ctx, "my-conn", []source.PartitionOffset{
+		{Partition: map[string]any{"url": "http://y", "page": 2}, Offset: map[string]any{"position": 2}},
+	}))
+	b, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, 1, bytes.Count(b, []byte(`["my-conn",{"page":2,"url":"http://y"}]`)), "Java's key bytes, once")
+	assert.Equal(t, 3, bytes.Count(b, []byte(`["`)), "three keys")
+}
+
+func TestFileStoreReadsTheJSONFilesOfEarlierVersions(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "offsets.json")
-	require.NoError(t, os.WriteFile(path, []byte("\xac\xed\x00\x05sr"), 0o600)) // a Java-serialized file
-	_, err := source.NewFileOffsetStore(path)
-	require.Error(t, err)
-	assert.ErrorContains(t, err, path)
+	legacy := `{"[\"my-conn\",{\"url\":\"http://x\"}]":"{\"position\":5}"}` + "\n"
+	require.NoError(t, os.WriteFile(path, []byte(legacy), 0o600))
+	s, err := source.NewFileOffsetStore(path)
+	require.NoError(t, err)
+	ctx := context.Background()
+	offs, err := s.Offsets(ctx, "my-conn", []map[string]any{{"url": "http://x"}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{{"position": int64(5)}}, offs)
+
+	require.NoError(t, s.StoreOffsets(ctx, "my-conn", []source.PartitionOffset{
+		{Partition: map[string]any{"url": "http://y"}, Offset: map[string]any{"position": 1}},
+	}))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0xAC, 0xED}, b[:2], "rewritten in Kafka Connect's format")
+	reopened, err := source.NewFileOffsetStore(path)
+	require.NoError(t, err)
+	offs, err = reopened.Offsets(ctx, "my-conn", []map[string]any{{"url": "http://x"}, {"url": "http://y"}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{{"position": int64(5)}, {"position": int64(1)}}, offs)
+}
+
+func TestFileStoreEmptyFileIsEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "offsets")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	s, err := source.NewFileOffsetStore(path)
+	require.NoError(t, err)
+	offs, err := s.Offsets(context.Background(), "c", []map[string]any{{"a": 1}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]any{nil}, offs)
 }
 
 func TestMemoryStoreEntries(t *testing.T) {

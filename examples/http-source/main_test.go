@@ -63,6 +63,7 @@ func TestRunFromJSONFile(t *testing.T) {
 		"kafka.topic":                         "api",
 		"http.request.url":                    api.URL,
 		"http.response.record.offset.pointer": "key=/id",
+		"http.response.record.mapper":         "JsonRecordMapper",
 		"value.converter":                     "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable":      "false",
 		"key.converter":                       "org.apache.kafka.connect.storage.StringConverter",
@@ -83,5 +84,5 @@ func TestRunFromJSONFile(t *testing.T) {
 	assert.Equal(t, "2", string(recs[1].Key))
 	stored, err := os.ReadFile(offsets)
 	require.NoError(t, err)
-	assert.Contains(t, string(stored), `{\"key\":\"2\"}`)
+	assert.Contains(t, string(stored), `"key":"2"`, "Kafka Connect's offsets file holds the offset's JSON")
 }

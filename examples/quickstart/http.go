@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,7 @@ func runHTTPLeg(ctx context.Context, bootstrap string, log *slog.Logger) error {
 		"http.response.list.pointer":                "/orders",
 		"http.response.record.offset.pointer":       "key=/order_id, timestamp=/updated",
 		"http.response.next.page.pointer":           "/next",
+		"http.response.record.mapper":               "JsonRecordMapper", // the orders as JSON; castorm's default wraps them in a struct
 		"http.timer.interval.millis":                "1000",
 		"key.converter":                             "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":                           "org.apache.kafka.connect.json.JsonConverter",
@@ -122,11 +124,31 @@ func runHTTPLeg(ctx context.Context, bootstrap string, log *slog.Logger) error {
 	fmt.Printf("  records:        %d in topic %q\n", len(recs), httpTopic)
 	fmt.Printf("  first record:   key=%s value=%s\n", recs[0].Key, recs[0].Value)
 	if n := len(offsets); n > 0 {
-		fmt.Printf("  stored offset:  %s -> %s (topic %q, Kafka Connect's format)\n", offsets[n-1].Key, offsets[n-1].Value, httpOffsetsTopic)
+		fmt.Printf("  stored offset:  %s -> %s (topic %q, Kafka Connect's format)\n", offsets[n-1].Key, shortSeen(offsets[n-1].Value), httpOffsetsTopic)
 	}
 	fmt.Printf("  elapsed:        %v\n", time.Since(start).Round(time.Millisecond))
 	if len(recs) != httpOrders {
 		return fmt.Errorf("topic %s has %d records, want %d", httpTopic, len(recs), httpOrders)
 	}
 	return nil
+}
+
+// shortSeen shortens the identities of the records seen, which the offset
+// holds for the duplicate check (httpsource.SeenOffsetProperty), to their
+// count.
+func shortSeen(value []byte) string {
+	var off map[string]any
+	if json.Unmarshal(value, &off) != nil {
+		return string(value)
+	}
+	if seen, ok := off[httpsource.SeenOffsetProperty].(string); ok {
+		off[httpsource.SeenOffsetProperty] = fmt.Sprintf("<%d identities>", len(seen)/4*3/16)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(off) != nil {
+		return string(value)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

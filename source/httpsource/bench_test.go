@@ -217,6 +217,7 @@ func sourceProduce(b *testing.B, addr, topic, url string, i int) (acked time.Tim
 		httpsource.ListPointerConfig:        "/items",
 		httpsource.OffsetPointerConfig:      "key=/id, timestamp=/updated",
 		httpsource.NextPagePointerConfig:    "/next",
+		httpsource.RecordMapperConfig:       httpsource.JSONMapper, // the bare producer sends the same JSON
 		"key.converter":                     "org.apache.kafka.connect.storage.StringConverter",
 		"value.converter":                   "org.apache.kafka.connect.json.JsonConverter",
 		"value.converter.schemas.enable":    "false",

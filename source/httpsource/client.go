@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -63,23 +64,58 @@ func newHTTPClient(s *settings) (*http.Client, error) {
 // maxBodyHint bounds the memory set aside for a body before it is read.
 const maxBodyHint = 64 << 20
 
-// readBody reads a whole response body, failing when one read waits longer
-// than timeout (castorm's read timeout is per socket read, not a deadline
-// for the whole body). cancel aborts the request. size is the body's
-// length, or a guess such as the last body's: the buffer starts there, to
-// spare copying a page as it grows, and doubles when it is too small.
-func readBody(body io.Reader, size int64, timeout time.Duration, cancel context.CancelFunc) ([]byte, error) {
+// BodyTooLargeError is the failure of a response whose body is longer than
+// http.response.max.bytes: the task fails with it, naming the request and
+// the limit, unless errors.tolerance=all, when the response is logged and
+// skipped. It is not retried: the same request would bring the same body.
+type BodyTooLargeError struct {
+	// Request is the method and URL, without the query string.
+	Request string
+	// Limit is http.response.max.bytes.
+	Limit int64
+	// Length is the Content-Length the server announced, or -1 when the
+	// body was cut off while it was read.
+	Length int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	if e.Length >= 0 {
+		return fmt.Sprintf("httpsource: %s: the response body of %d bytes is larger than %s=%d",
+			e.Request, e.Length, MaxResponseBytesConfig, e.Limit)
+	}
+	return fmt.Sprintf("httpsource: %s: the response body is larger than %s=%d; read stopped there",
+		e.Request, MaxResponseBytesConfig, e.Limit)
+}
+
+// errBodyTooLarge is what readBody returns past the limit; get turns it
+// into a BodyTooLargeError.
+var errBodyTooLarge = errors.New("response body too large")
+
+// readBody reads a whole response body, at most limit bytes, failing when
+// one read waits longer than timeout (castorm's read timeout is per socket
+// read, not a deadline for the whole body). cancel aborts the request. size
+// is the body's length, or a guess such as the last body's: the buffer
+// starts there, to spare copying a page as it grows, and doubles when it is
+// too small, never beyond limit.
+func readBody(body io.Reader, size, limit int64, timeout time.Duration, cancel context.CancelFunc) ([]byte, error) {
 	if timeout <= 0 {
-		return io.ReadAll(body)
+		b, err := io.ReadAll(io.LimitReader(body, limit+1))
+		if int64(len(b)) > limit {
+			return nil, errBodyTooLarge
+		}
+		return b, err
 	}
 	timer := time.AfterFunc(timeout, cancel)
 	defer timer.Stop()
 	// One byte more than the body, so that the read that meets its end
-	// needs no room either.
-	buf := make([]byte, 0, max(min(size, maxBodyHint), 32<<10)+1)
+	// needs no room either; one more than the limit, to see it passed.
+	buf := make([]byte, 0, min(max(min(size, maxBodyHint), 32<<10), limit)+1)
 	for {
 		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, cap(buf))
+			if int64(len(buf)) > limit {
+				return nil, errBodyTooLarge
+			}
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), limit+1-int64(len(buf)))))
 		}
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -87,6 +123,9 @@ func readBody(body io.Reader, size int64, timeout time.Duration, cancel context.
 			return nil, fmt.Errorf("read timeout: no data for %v", timeout)
 		}
 		timer.Reset(timeout)
+		if int64(len(buf)) > limit {
+			return nil, errBodyTooLarge
+		}
 		if err == io.EOF {
 			return buf, nil
 		}

@@ -30,39 +30,49 @@ const (
 	ClientConfig                   = "http.client"
 	ConnectionTimeoutConfig        = "http.client.connection.timeout.millis"
 	ReadTimeoutConfig              = "http.client.read.timeout.millis"
-	ConnectionTTLConfig            = "http.client.ttl.millis"
-	MaxIdleConfig                  = "http.client.max-idle"
-	ProxyHostConfig                = "http.client.proxy.host"
-	ProxyPortConfig                = "http.client.proxy.port"
-	ProxyUserConfig                = "http.client.proxy.username"
-	ProxyPasswordConfig            = "http.client.proxy.password"
-	KeystoreConfig                 = "http.client.keystore"
-	KeystorePasswordConfig         = "http.client.keystore.password"
-	AuthConfig                     = "http.auth"
-	AuthTypeConfig                 = "http.auth.type"
-	AuthUserConfig                 = "http.auth.user"
-	AuthPasswordConfig             = "http.auth.password"
-	ResponseParserConfig           = "http.response.parser"
-	ResponsePolicyConfig           = "http.response.policy"
-	CodesProcessConfig             = "http.response.policy.codes.process"
-	CodesSkipConfig                = "http.response.policy.codes.skip"
-	ResponsePolicyParserConfig     = "http.response.policy.parser"
-	RecordParserConfig             = "http.response.record.parser"
-	RecordMapperConfig             = "http.response.record.mapper"
-	ListPointerConfig              = "http.response.list.pointer"
-	RecordPointerConfig            = "http.response.record.pointer"
-	OffsetPointerConfig            = "http.response.record.offset.pointer"
-	KeyPointerConfig               = "http.response.record.key.pointer"       // deprecated
-	TimestampPointerConfig         = "http.response.record.timestamp.pointer" // deprecated
-	TimestampParserConfig          = "http.response.record.timestamp.parser"
-	TimestampDelegateConfig        = "http.response.record.timestamp.parser.delegate"
-	TimestampPatternConfig         = "http.response.record.timestamp.parser.pattern"
-	TimestampZoneConfig            = "http.response.record.timestamp.parser.zone"
-	TimestampRegexConfig           = "http.response.record.timestamp.parser.regex"
-	TimestampRegexDelegateConfig   = "http.response.record.timestamp.parser.regex.delegate"
-	RecordSorterConfig             = "http.record.sorter"
-	ListOrderConfig                = "http.response.list.order.direction"
-	RecordFilterConfig             = "http.record.filter.factory"
+	// MaxResponseBytesConfig bounds a response body (not in castorm, which
+	// read bodies whole); see [BodyTooLargeError].
+	MaxResponseBytesConfig = "http.response.max.bytes"
+
+	// SeenOffsetProperty is the source offset property in which a task
+	// stores the identities of the last http.record.filter.seen.size
+	// versions it produced, so that a restarted task drops them (see the
+	// package documentation, Duplicates). castorm's offsets have no such
+	// property, and castorm ignores it.
+	SeenOffsetProperty           = "connectkit.seen"
+	ConnectionTTLConfig          = "http.client.ttl.millis"
+	MaxIdleConfig                = "http.client.max-idle"
+	ProxyHostConfig              = "http.client.proxy.host"
+	ProxyPortConfig              = "http.client.proxy.port"
+	ProxyUserConfig              = "http.client.proxy.username"
+	ProxyPasswordConfig          = "http.client.proxy.password"
+	KeystoreConfig               = "http.client.keystore"
+	KeystorePasswordConfig       = "http.client.keystore.password"
+	AuthConfig                   = "http.auth"
+	AuthTypeConfig               = "http.auth.type"
+	AuthUserConfig               = "http.auth.user"
+	AuthPasswordConfig           = "http.auth.password"
+	ResponseParserConfig         = "http.response.parser"
+	ResponsePolicyConfig         = "http.response.policy"
+	CodesProcessConfig           = "http.response.policy.codes.process"
+	CodesSkipConfig              = "http.response.policy.codes.skip"
+	ResponsePolicyParserConfig   = "http.response.policy.parser"
+	RecordParserConfig           = "http.response.record.parser"
+	RecordMapperConfig           = "http.response.record.mapper"
+	ListPointerConfig            = "http.response.list.pointer"
+	RecordPointerConfig          = "http.response.record.pointer"
+	OffsetPointerConfig          = "http.response.record.offset.pointer"
+	KeyPointerConfig             = "http.response.record.key.pointer"       // deprecated
+	TimestampPointerConfig       = "http.response.record.timestamp.pointer" // deprecated
+	TimestampParserConfig        = "http.response.record.timestamp.parser"
+	TimestampDelegateConfig      = "http.response.record.timestamp.parser.delegate"
+	TimestampPatternConfig       = "http.response.record.timestamp.parser.pattern"
+	TimestampZoneConfig          = "http.response.record.timestamp.parser.zone"
+	TimestampRegexConfig         = "http.response.record.timestamp.parser.regex"
+	TimestampRegexDelegateConfig = "http.response.record.timestamp.parser.regex.delegate"
+	RecordSorterConfig           = "http.record.sorter"
+	ListOrderConfig              = "http.response.list.order.direction"
+	RecordFilterConfig           = "http.record.filter.factory"
 
 	// Keys castorm does not have.
 
@@ -287,6 +297,8 @@ func configDef() *connect.ConfigDef {
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "Timeout for establishing a connection."},
 		connect.ConfigKey{Name: ReadTimeoutConfig, Type: connect.ConfigDuration, Default: ms(2000), Importance: connect.Low, Group: groupClient,
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "Timeout waiting for the response's headers, and for each read of its body."},
+		connect.ConfigKey{Name: MaxResponseBytesConfig, Type: connect.ConfigLong, Default: int64(64 << 20), Importance: connect.Low, Group: groupClient,
+			Validator: connect.AtLeast(int64(1)), Doc: "The longest response body read, in bytes (64 MiB by default). A longer one fails the task, naming the request and this key, unless errors.tolerance=all, when it is logged and skipped; it is not retried. Bodies are held whole in memory while their records are produced, so this bounds the task's memory per page (pages are read ahead two at a time)."},
 		connect.ConfigKey{Name: ConnectionTTLConfig, Type: connect.ConfigDuration, Default: ms(300000), Importance: connect.Low, Group: groupClient,
 			Validator: connect.AtLeast(time.Duration(0)), Doc: "How long an idle connection is kept alive."},
 		connect.ConfigKey{Name: MaxIdleConfig, Type: connect.ConfigInt, Default: 1, Importance: connect.Low, Group: groupClient,
@@ -334,9 +346,9 @@ func configDef() *connect.ConfigDef {
 			Validator: codesValidator{}, Doc: "Status codes whose responses are logged and skipped. 408, 429 and 5xx not listed in either are retried; other codes fail the task, or are skipped under errors.tolerance=all."},
 		connect.ConfigKey{Name: RecordParserConfig, Type: connect.ConfigClass, Default: JacksonRecordParser, Importance: connect.Low, Group: groupResponse,
 			Validator: classValidator{JacksonRecordParser}, Doc: "Accepted for compatibility."},
-		connect.ConfigKey{Name: RecordMapperConfig, Type: connect.ConfigClass, Default: JSONMapper, Importance: connect.Medium, Group: groupResponse,
+		connect.ConfigKey{Name: RecordMapperConfig, Type: connect.ConfigClass, Default: SchemedMapper, Importance: connect.Medium, Group: groupResponse,
 			Validator: classValidator{JSONMapper, SchemedMapper, StringMapper},
-			Doc:       "JsonRecordMapper: the value is the record's JSON (maps, lists, strings, numbers) without a schema, the key its key as a string. SchemedKvSourceRecordMapper: castorm's Key and Value structs, the JSON as text inside. StringKvSourceRecordMapper: key and value as strings."},
+			Doc:       "SchemedKvSourceRecordMapper (castorm's default): castorm's Key and Value structs, with its schema names and docs, the record's JSON as text inside (fields in the API's order, as castorm's Jackson writes them) and timestamp set, so that its records are castorm's byte for byte. JsonRecordMapper: the value is the record's JSON itself, without a schema (castorm issue 19), the key its key as a string. StringKvSourceRecordMapper: key and value as strings."},
 		connect.ConfigKey{Name: ListPointerConfig, Type: connect.ConfigString, Default: "/", Importance: connect.High, Group: groupResponse,
 			Doc: "JSON Pointer to the list of records in the body; / is the whole body. An array gives its elements, null no record, anything else one record."},
 		connect.ConfigKey{Name: RecordPointerConfig, Type: connect.ConfigString, Default: "/", Importance: connect.Medium, Group: groupResponse,
@@ -370,7 +382,7 @@ func configDef() *connect.ConfigDef {
 			Validator: classValidator{OffsetFilter, OffsetTimestampFilter, PassthroughFilter},
 			Doc:       "Which records are new. OffsetRecordFilterFactory: later than the offset's timestamp, or after the offset's record in the list; without timestamps, the records after the offset's record, and never one seen recently. OffsetTimestampRecordFilterFactory: by timestamp only. PassthroughRecordFilterFactory: every record."},
 		connect.ConfigKey{Name: SeenSizeConfig, Type: connect.ConfigInt, Default: 10000, Importance: connect.Low, Group: groupResponse,
-			Validator: connect.AtLeast(0), Doc: "Identities (key and timestamp) of recent records remembered, in memory, to drop records seen again; 0 turns this off."},
+			Validator: connect.AtLeast(0), Doc: "Versions (key, timestamp and content) of the latest records produced that are remembered, with the source offsets, to drop them when the API returns them again, also after a restart; 0 turns this off. Each takes about 21 bytes of every stored offset."},
 
 		connect.ConfigKey{Name: NextPagePointerConfig, Type: connect.ConfigString, Default: "", Importance: connect.Medium, Group: groupPages,
 			Doc: "JSON Pointer to the next page's URL in the body (absolute or relative). Pages are fetched one after the other without waiting; a missing, null or empty value ends the walk."},

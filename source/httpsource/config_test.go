@@ -233,7 +233,7 @@ func TestDeprecatedPointers(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, "x+7", recs[0].Key)
-	assert.Equal(t, map[string]any{"key": "x+7", "timestamp": "2024-05-06T07:08:09Z"}, recs[0].SourceOffset)
+	assert.Equal(t, map[string]any{"key": "x+7", "timestamp": "2024-05-06T07:08:09Z"}, castormOffset(recs[0].SourceOffset))
 	assert.Equal(t, time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC), recs[0].Timestamp.UTC())
 }
 

@@ -22,8 +22,16 @@ var benchPad = strings.Repeat("x", 86)
 
 // BenchmarkDecodePage reads a page of 1,000 records of about 200 bytes, as
 // BenchmarkHTTPSourceVsBareProducer's API serves them, and makes records of
-// it: the work of the task between reading a body and returning records.
-func BenchmarkDecodePage(b *testing.B) {
+// it: the work of the task between reading a body and returning records,
+// with the JsonRecordMapper, as BenchmarkHTTPSourceVsBareProducer.
+func BenchmarkDecodePage(b *testing.B) { benchDecodePage(b, JSONMapper) }
+
+// BenchmarkDecodePageCastorm is BenchmarkDecodePage with castorm's
+// default mapper, which writes each record's text as castorm's Jackson
+// does.
+func BenchmarkDecodePageCastorm(b *testing.B) { benchDecodePage(b, SchemedMapper) }
+
+func benchDecodePage(b *testing.B, mapper string) {
 	raw := make([]json.RawMessage, 0, 1000)
 	for id := 1; id <= 1000; id++ {
 		raw = append(raw, json.RawMessage(BenchRecord(id)))
@@ -40,6 +48,7 @@ func BenchmarkDecodePage(b *testing.B) {
 		ListPointerConfig:     "/items",
 		OffsetPointerConfig:   "key=/id, timestamp=/updated",
 		NextPagePointerConfig: "/next",
+		RecordMapperConfig:    mapper,
 	}, nil); err != nil {
 		b.Fatal(err)
 	}

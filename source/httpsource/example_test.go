@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -44,7 +45,10 @@ func Example() {
 		"http.offset.initial":                 "timestamp=2024-01-01T00:00:00Z",
 		"http.response.list.pointer":          "/items",
 		"http.response.record.offset.pointer": "key=/id, timestamp=/updated",
-		"http.response.next.page.pointer":     "/next",
+		// The JSON itself; castorm's default, SchemedKvSourceRecordMapper,
+		// wraps it as text in a struct.
+		"http.response.record.mapper":     "JsonRecordMapper",
+		"http.response.next.page.pointer": "/next",
 	}
 	task := httpsource.NewTask(httpsource.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	ctx := context.Background()
@@ -59,7 +63,11 @@ func Example() {
 		}
 		for i := range recs {
 			value, _ := json.Marshal(recs[i].Value)
-			offset := strings.ReplaceAll(fmt.Sprint(recs[i].SourceOffset), api.URL, "http://api")
+			// castorm's properties; the offset also holds the identities
+			// of the versions produced, which a restart reads back.
+			off := maps.Clone(recs[i].SourceOffset)
+			delete(off, httpsource.SeenOffsetProperty)
+			offset := strings.ReplaceAll(fmt.Sprint(off), api.URL, "http://api")
 			fmt.Printf("key=%v value=%s offset=%s\n", recs[i].Key, value, offset)
 			_ = task.CommitRecord(ctx, &recs[i], connect.RecordMetadata{})
 		}

@@ -433,26 +433,13 @@ func compact(raw []byte) []byte {
 }
 
 // element is a list element, or the whole body, as item and nextPage read
-// it: decoded, or on a tape.
+// it: on a tape.
 type element interface {
 	// get returns the value p points at, as a record value; a JSON null is
 	// nil.
 	get(p pointer) (any, bool)
 	// text returns asText of the value p points at.
 	text(p pointer) (string, bool)
-}
-
-// decoded is a value the JsonConverter decoded.
-type decoded struct{ v any }
-
-func (d *decoded) get(p pointer) (any, bool) { return p.get(d.v) }
-
-func (d *decoded) text(p pointer) (string, bool) {
-	v, ok := p.get(d.v)
-	if !ok {
-		return "", false
-	}
-	return asText(v), true
 }
 
 // onTape is node n of a tape.

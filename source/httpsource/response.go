@@ -35,8 +35,7 @@ type item struct {
 // the body as a whole is malformed; under errors.tolerance=all a bad
 // element is only logged and left out. It touches no state of the task.
 //
-// With the JsonRecordMapper the body is read onto a tape, not decoded (see
-// rawjson.go).
+// The body is read onto a tape, not decoded (see rawjson.go).
 func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*page)) ([]item, *page, error) {
 	var items []item
 	add := func(i int, el element) error {
@@ -58,59 +57,28 @@ func (t *Task) decode(body []byte, h http.Header, reqURL *url.URL, onNext func(*
 		return pg, err
 	}
 	var pg *page
-	if t.s.rawValues {
-		tp, err := readTape(body, t.s.tapeDepth)
-		if err != nil {
-			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
-		}
-		defer tp.release()
-		list := tp.find(0, t.s.listPtr)
-		if list < 0 {
-			return nil, nil, notFound()
-		}
-		if pg, err = next(&onTape{t: tp}); err != nil {
+	tp, err := readTape(body, t.s.tapeDepth)
+	if err != nil {
+		return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
+	}
+	defer tp.release()
+	list := tp.find(0, t.s.listPtr)
+	if list < 0 {
+		return nil, nil, notFound()
+	}
+	if pg, err = next(&onTape{t: tp}); err != nil {
+		return nil, nil, err
+	}
+	el := &onTape{t: tp, n: list}
+	switch tp.nodes[list].kind {
+	case '[':
+		if items, err = t.tapeItems(tp, list, reqURL); err != nil {
 			return nil, nil, err
 		}
-		el := &onTape{t: tp, n: list}
-		switch tp.nodes[list].kind {
-		case '[':
-			if items, err = t.tapeItems(tp, list, reqURL); err != nil {
-				return nil, nil, err
-			}
-		case 'n':
-		default:
-			if err := add(0, el); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else {
-		_, v, err := t.json.ToConnectData("", body)
-		if err != nil {
-			return nil, nil, fmt.Errorf("body is not JSON: %w%s", err, snippet(body))
-		}
-		list, ok := t.s.listPtr.get(v)
-		if !ok {
-			return nil, nil, notFound()
-		}
-		if pg, err = next(&decoded{v: v}); err != nil {
+	case 'n':
+	default:
+		if err := add(0, el); err != nil {
 			return nil, nil, err
-		}
-		el := &decoded{}
-		switch l := list.(type) {
-		case []any:
-			items = make([]item, 0, len(l))
-			for i, v := range l {
-				el.v = v
-				if err := add(i, el); err != nil {
-					return nil, nil, err
-				}
-			}
-		case nil:
-		default:
-			el.v = l
-			if err := add(0, el); err != nil {
-				return nil, nil, err
-			}
 		}
 	}
 	return items, pg, nil
@@ -203,8 +171,14 @@ func (t *Task) returned(ep *endpoint, items []item, recs []connect.SourceRecord)
 	for i := range items {
 		if !items[i].hasTS {
 			recs[i].Timestamp = now
+			if v, ok := recs[i].Value.(*connect.Struct); ok && v.Schema() == castormValueSchema {
+				v.MustPut("timestamp", now.UnixMilli()) // castorm's: System.currentTimeMillis()
+			}
 		}
 		ep.seen.add(items[i].id)
+		if t.s.seenSize > 0 {
+			items[i].off[seenKey] = ep.seen.snapshot()
+		}
 	}
 	if len(items) > 0 {
 		ep.setReturned(offsetOf(items[len(items)-1].off))
@@ -236,7 +210,7 @@ func (t *Task) item(el element) (item, error) {
 	if !ok {
 		return item{}, fmt.Errorf("%s %s not found", RecordPointerConfig, t.s.recordPtr)
 	}
-	it := item{value: value, off: make(map[string]any, len(t.s.offsetPtrs)+2)}
+	it := item{value: value, off: make(map[string]any, len(t.s.offsetPtrs)+3)} // + key, page, seen
 	hasKey, hasTS := false, false
 	for _, np := range t.s.offsetPtrs {
 		v, ok := el.text(np.ptr)
@@ -262,7 +236,7 @@ func (t *Task) item(el element) (item, error) {
 		it.key, hasKey = strings.Join(parts, "+"), true
 	}
 	if !hasKey {
-		it.key = nameUUID(valueText(value))
+		it.key = nameUUID(castormText(value))
 	}
 	it.keyVal = it.key
 	it.off[offsetKey] = it.keyVal
@@ -286,7 +260,11 @@ func (t *Task) item(el element) (item, error) {
 		}
 		it.off[offsetTimestamp] = it.tsText
 	}
-	it.id = identity(it.key, it.tsText)
+	if raw, ok := value.(json.RawMessage); ok {
+		it.id = identity(it.key, it.tsText, raw)
+	} else {
+		it.id = identity(it.key, it.tsText, []byte(castormText(value)))
+	}
 	return it, nil
 }
 
@@ -376,6 +354,12 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 		}
 	}
 	byTime := fresh && !ep.refTS.IsZero()
+	// Once versions were seen (restored with the offset, or produced since
+	// the start), they decide, and an entry before the reference's in the
+	// list is new when its version is: an API may reorder its list, and an
+	// entry may change. Before, castorm's rule: what is at or before the
+	// reference is old, and is noted as seen.
+	positional := match >= 0 && ep.seen.empty()
 	out := items[:0]
 	for i, it := range items {
 		if ep.seen.has(it.id) {
@@ -385,8 +369,11 @@ func (t *Task) filter(ep *endpoint, items []item) []item {
 		switch {
 		case t.s.filter == filterTimestamp:
 			keep = !byTime || !it.hasTS || it.ts.After(ep.refTS)
-		case match >= 0:
+		case positional:
 			keep = i > match || byTime && it.hasTS && it.ts.After(ep.refTS)
+			if !keep {
+				ep.seen.add(it.id)
+			}
 		case byTime && it.hasTS:
 			keep = !it.ts.Before(ep.refTS)
 		default:
@@ -434,15 +421,6 @@ func pageURL(base *url.URL, next string) (*page, error) {
 	return &page{url: nu.String()}, nil
 }
 
-var (
-	castormKeySchema = connect.StructSchema("com.github.castorm.kafka.connect.http.Key",
-		connect.Field{Name: "key", Schema: connect.OptionalStringSchema})
-	castormValueSchema = connect.StructSchema("com.github.castorm.kafka.connect.http.Value",
-		connect.Field{Name: "value", Schema: connect.StringSchema},
-		connect.Field{Name: "key", Schema: connect.OptionalStringSchema},
-		connect.Field{Name: "timestamp", Schema: connect.OptionalInt64Schema})
-)
-
 // sourceRecord maps an item to a record, as http.response.record.mapper
 // says, writing it into r, which is zero.
 func (t *Task) sourceRecord(r *connect.SourceRecord, ep *endpoint, it *item) {
@@ -451,18 +429,18 @@ func (t *Task) sourceRecord(r *connect.SourceRecord, ep *endpoint, it *item) {
 		r.Timestamp = it.ts
 	}
 	switch {
-	case t.s.rawValues:
+	case t.s.mapper == simpleName(JSONMapper):
 		r.Key, r.Value = it.keyVal, it.value
 	case t.s.mapper == simpleName(SchemedMapper):
 		r.KeySchema = castormKeySchema
 		r.Key = connect.NewStruct(castormKeySchema).MustPut("key", it.key)
-		v := connect.NewStruct(castormValueSchema).MustPut("value", valueText(it.value)).MustPut("key", it.key)
+		v := connect.NewStruct(castormValueSchema).MustPut("value", castormText(it.value)).MustPut("key", it.key)
 		if it.hasTS {
 			v.MustPut("timestamp", it.ts.UnixMilli())
-		}
+		} // else the time of the poll, set when the record is returned
 		r.ValueSchema, r.Value = castormValueSchema, v
 	default: // the StringKvSourceRecordMapper
 		r.KeySchema, r.Key = connect.OptionalStringSchema, it.key
-		r.ValueSchema, r.Value = connect.StringSchema, valueText(it.value)
+		r.ValueSchema, r.Value = connect.StringSchema, castormText(it.value)
 	}
 }

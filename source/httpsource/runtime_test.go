@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,6 +35,7 @@ func runSource(t *testing.T, cluster *connectortest.Cluster, store source.Offset
 		"value.converter.schemas.enable": "false",
 		httpsource.TimerIntervalConfig:   "100",
 		httpsource.RetryBackoffConfig:    "20",
+		httpsource.RecordMapperConfig:    httpsource.JSONMapper, // as in startTask
 	}
 	for k, v := range config {
 		cfg[k] = v
@@ -98,7 +102,7 @@ func TestRuntimePaginatedAPI(t *testing.T) {
 	var v map[string]any
 	require.NoError(t, json.Unmarshal(recs[0].Value, &v), "plain JSON: %s", recs[0].Value)
 	assert.Equal(t, map[string]any{"id": 1.0, "name": "item-1", "updated": "", "tags": []any{"a", "b"}}, v)
-	assert.Equal(t, map[string]any{"key": "7"}, storedOffset(t, store, map[string]any{}))
+	assert.Equal(t, map[string]any{"key": "7"}, castormOffset(storedOffset(t, store, map[string]any{})))
 }
 
 // A 429 with Retry-After, then 5xx and malformed bodies: the task keeps
@@ -133,7 +137,7 @@ func TestRuntimeRetriesThrottlingErrorsAndMalformedBodies(t *testing.T) {
 	assert.Equal(t, connect.StateRunning, rt.Status().Tasks[0].State)
 	require.NoError(t, stop())
 	assert.Equal(t, []string{"1", "2"}, recordKeys(cluster.ReadAll(t, "api")))
-	assert.Equal(t, map[string]any{"key": "2"}, storedOffset(t, store, map[string]any{}))
+	assert.Equal(t, map[string]any{"key": "2"}, castormOffset(storedOffset(t, store, map[string]any{})))
 	assert.GreaterOrEqual(t, int(calls.Load()), 5)
 }
 
@@ -183,7 +187,7 @@ func TestRuntimeRestartMidWalkProducesNoDuplicates(t *testing.T) {
 	_, stop := runSource(t, cluster, store, cfg)
 	cluster.WaitFor(t, 20*time.Second, func() bool { return len(cluster.ReadAll(t, "api")) >= 12 }, "3 pages")
 	require.NoError(t, stop())
-	assert.Equal(t, map[string]any{"key": "12", "page.url": api.URL + "/items?page=4"}, storedOffset(t, store, map[string]any{}))
+	assert.Equal(t, map[string]any{"key": "12", "page.url": api.URL + "/items?page=4"}, castormOffset(storedOffset(t, store, map[string]any{})))
 	before := len(api.received())
 
 	block.Store(0)
@@ -225,6 +229,77 @@ func TestRuntimeSharesURLsAmongTasks(t *testing.T) {
 	keys := recordKeys(cluster.ReadAll(t, "api"))
 	assert.ElementsMatch(t, []string{"/a", "/b", "/c"}, keys)
 	for _, p := range []string{"/a", "/b", "/c"} {
-		assert.Equal(t, map[string]any{"key": p}, storedOffset(t, store, map[string]any{"url": api.URL + p}))
+		assert.Equal(t, map[string]any{"key": p}, castormOffset(storedOffset(t, store, map[string]any{"url": api.URL + p})))
+	}
+}
+
+// The duplicate check survives restarts with the offsets: an API that
+// returns its list in another order at every request, and changes some
+// entries between runs (a leaderboard's scores), gets each distinct
+// version of an entry into the topic exactly once, across three runs of
+// the runtime on one offsets file.
+func TestRuntimeRestartsProduceEachVersionOnce(t *testing.T) {
+	for _, tc := range []struct{ name, pointers string }{
+		{"no timestamp", "key=/id"},
+		{"timestamp", "key=/id, timestamp=/updated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			type entry struct {
+				Score   int    `json:"score"`
+				Updated string `json:"updated"`
+			}
+			var mu sync.Mutex
+			entries := map[int]entry{}
+			for id := 1; id <= 20; id++ {
+				entries[id] = entry{Score: id * 10, Updated: "2024-01-01T00:00:00Z"}
+			}
+			shuffle := rand.New(rand.NewPCG(1, 2))
+			api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				list := make([]any, 0, len(entries))
+				for id, e := range entries {
+					list = append(list, map[string]any{"id": id, "score": e.Score, "updated": e.Updated})
+				}
+				shuffle.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
+				writeJSON(w, list)
+			})
+			cluster := connectortest.NewCluster(t)
+			cluster.CreateTopic(t, "api", 1)
+			path := filepath.Join(t.TempDir(), "offsets")
+			cfg := map[string]string{httpsource.URLConfig: api.URL, httpsource.OffsetPointerConfig: tc.pointers,
+				httpsource.TimerCatchupIntervalConfig: "100"}
+			run := func(want int) {
+				t.Helper()
+				store, err := source.NewFileOffsetStore(path)
+				require.NoError(t, err)
+				_, stop := runSource(t, cluster, store, cfg)
+				cluster.WaitFor(t, 20*time.Second, func() bool { return len(cluster.ReadAll(t, "api")) >= want }, "records")
+				before := len(api.received())
+				cluster.WaitFor(t, 20*time.Second, func() bool { return len(api.received()) >= before+3 }, "more polls")
+				require.NoError(t, stop())
+			}
+
+			run(20)
+			mu.Lock()
+			for _, id := range []int{3, 7, 11} {
+				entries[id] = entry{Score: entries[id].Score + 1, Updated: "2024-01-02T00:00:00Z"}
+			}
+			entries[21] = entry{Score: 5, Updated: "2024-01-02T00:00:00Z"}
+			entries[22] = entry{Score: 6, Updated: "2024-01-02T00:00:00Z"}
+			mu.Unlock()
+			run(25)
+			run(25) // nothing changed: nothing produced
+
+			counts := map[string]int{}
+			for _, r := range cluster.ReadAll(t, "api") {
+				counts[string(r.Key)+" "+string(r.Value)]++
+			}
+			for version, n := range counts {
+				assert.Equal(t, 1, n, "version %s", version)
+			}
+			assert.Len(t, counts, 25, "20 entries, 3 changes, 2 new entries")
+			assert.Equal(t, 1, counts[`3 {"id":3,"score":31,"updated":"2024-01-02T00:00:00Z"}`], "the changed entry's new version")
+		})
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSeenSetForgetsTheOldest(t *testing.T) {
-	id := func(i int) seenID { return identity(strconv.Itoa(i), "2024-01-01T00:00:00Z") }
+	id := func(i int) seenID { return identity(strconv.Itoa(i), "2024-01-01T00:00:00Z", []byte(`{"v":1}`)) }
 	s := newSeenSet(3)
 	for _, i := range []int{1, 2, 2, 3} {
 		s.add(id(i))
@@ -25,8 +27,22 @@ func TestSeenSetForgetsTheOldest(t *testing.T) {
 	s.add(id(7))
 	assert.Equal(t, []bool{false, false, false, false, true, true, true},
 		[]bool{s.has(id(1)), s.has(id(2)), s.has(id(3)), s.has(id(4)), s.has(id(5)), s.has(id(6)), s.has(id(7))})
-	assert.NotEqual(t, id(1), identity("1", "2024-01-01T00:00:01Z"), "the timestamp counts")
-	assert.NotEqual(t, identity("a", "bc"), identity("ab", "c"), "so do the bounds between key and timestamp")
+
+	// What an offset stores brings back the same set.
+	restored := newSeenSet(3)
+	require.NoError(t, restored.restore(s.snapshot().String()))
+	for i := 1; i <= 7; i++ {
+		assert.Equal(t, s.has(id(i)), restored.has(id(i)), "%d", i)
+	}
+	assert.Error(t, restored.restore("not base64!"))
+	assert.NotEqual(t, id(1), identity("1", "2024-01-01T00:00:01Z", []byte(`{"v":1}`)), "the timestamp counts")
+	assert.NotEqual(t, id(1), identity("1", "2024-01-01T00:00:00Z", []byte(`{"v":2}`)), "so does the content")
+	assert.NotEqual(t, identity("a", "bc", nil), identity("ab", "c", nil), "so do the bounds between key and timestamp")
+	assert.NotEqual(t, identity("a", "", []byte("b")), identity("", "a", []byte("b")), "and between timestamp and content")
+	// Stored with offsets, so the same in every process: xxhash64 of the
+	// length-prefixed fields, then again after a prefix.
+	layout := "\x01\x00\x00\x00\x00\x00\x00\x00k\x01\x00\x00\x00\x00\x00\x00\x00tv"
+	assert.Equal(t, seenID{xxhash.Sum64String(layout), xxhash.Sum64String("connectkit.seen" + layout)}, identity("k", "t", []byte("v")))
 
 	off := newSeenSet(0)
 	off.add(id(1))

@@ -33,8 +33,7 @@ type settings struct {
 	process     [][2]int
 	skip        [][2]int
 	mapper      string
-	rawValues   bool // JsonRecordMapper: values are json.RawMessage slices of the body
-	tapeDepth   int  // with rawValues, how deep pointers reach into the body
+	tapeDepth   int // how deep pointers reach into the body
 	listPtr     pointer
 	recordPtr   pointer
 	offsetPtrs  []namedPointer
@@ -45,6 +44,7 @@ type settings struct {
 	order       string
 	filter      filterKind
 	seenSize    int
+	maxBody     int64 // http.response.max.bytes
 	nextPage    pointer
 	nextCursor  pointer
 	nextLink    bool
@@ -132,7 +132,6 @@ func compileSettings(config map[string]string) (*settings, error) {
 	s.process, _ = codeRanges(cfg.String(CodesProcessConfig)) // validated
 	s.skip, _ = codeRanges(cfg.String(CodesSkipConfig))
 	s.mapper = simpleName(cfg.Class(RecordMapperConfig))
-	s.rawValues = s.mapper == simpleName(JSONMapper)
 
 	s.listPtr, err = parsePointer(cfg.String(ListPointerConfig))
 	add(ListPointerConfig, err)
@@ -167,6 +166,7 @@ func compileSettings(config map[string]string) (*settings, error) {
 		s.filter = filterTimestamp
 	}
 	s.seenSize = cfg.Int(SeenSizeConfig)
+	s.maxBody = cfg.Long(MaxResponseBytesConfig)
 	s.tapeDepth = s.pointerDepth()
 
 	if p := cfg.String(NextPagePointerConfig); p != "" {
@@ -284,28 +284,6 @@ func (p pointer) String() string {
 		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
 	}
 	return b.String()
-}
-
-// get returns the value p points at in v, a decoded JSON value.
-func (p pointer) get(v any) (any, bool) {
-	for _, tok := range p {
-		switch x := v.(type) {
-		case map[string]any:
-			var ok bool
-			if v, ok = x[tok]; !ok {
-				return nil, false
-			}
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil, false
-			}
-			v = x[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
 }
 
 func parseNamedPointers(s string) ([]namedPointer, error) {

@@ -3,9 +3,11 @@ package httpsource
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"log/slog"
 	"maps"
@@ -18,8 +20,9 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/connectkit/connectkit/connect"
-	"github.com/connectkit/connectkit/converters"
 )
 
 // maxPollWait bounds how long one Poll waits for the timer, so that a
@@ -40,7 +43,6 @@ type Task struct {
 	s      *settings
 	client *http.Client
 	log    *slog.Logger
-	json   *converters.JSONConverter
 	eps    []*endpoint
 
 	stop     context.Context // cancelled by Stop, to end a wait and the walkers
@@ -121,10 +123,6 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 			return err
 		}
 	}
-	t.json, err = converters.NewJSONConverter(map[string]string{"schemas.enable": "false"}, false)
-	if err != nil {
-		return fmt.Errorf("httpsource: %w", err)
-	}
 	t.stop, t.stopFunc = context.WithCancel(context.Background())
 	partitions := make([]map[string]any, len(s.urls))
 	for i, u := range s.urls {
@@ -150,6 +148,11 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		off := maps.Clone(s.initial)
 		if i < len(stored) && stored[i] != nil {
 			off = offsetOf(stored[i])
+			if seen, ok := stored[i][seenKey]; ok {
+				if err := ep.seen.restore(textOf(seen)); err != nil {
+					t.log.Warn("stored offset: forgetting the records seen before; some may be produced again", "url", ep.logName, "err", err)
+				}
+			}
 		}
 		ep.setReturned(off)
 		ep.acked = off
@@ -171,7 +174,9 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 func offsetOf(m map[string]any) offset {
 	o := make(offset, len(m))
 	for k, v := range m {
-		o[k] = textOf(v)
+		if k != seenKey { // not for templates, and long
+			o[k] = textOf(v)
+		}
 	}
 	return o
 }
@@ -309,13 +314,22 @@ func (t *Task) get(ctx context.Context, req *http.Request, started time.Time) *f
 		f.err = fmt.Errorf("httpsource: %s: %w", f.where, scrubURLError(err))
 		return f
 	}
-	size := resp.ContentLength
+	size, limit := resp.ContentLength, t.s.maxBody
+	if size > limit {
+		_ = resp.Body.Close() // not read: nothing to report
+		f.err = &BodyTooLargeError{Request: f.where, Limit: limit, Length: size}
+		return f
+	}
 	if size < 0 {
 		last := t.lastBody.Load()
 		size = last + last/16 // pages of one API are alike
 	}
-	f.body, err = readBody(resp.Body, size, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
+	f.body, err = readBody(resp.Body, size, limit, t.s.cfg.Duration(ReadTimeoutConfig), cancel)
 	_ = resp.Body.Close() // read to the end or failed: nothing to report
+	if errors.Is(err, errBodyTooLarge) {
+		f.err = &BodyTooLargeError{Request: f.where, Limit: limit, Length: -1}
+		return f
+	}
 	if err != nil {
 		f.err = fmt.Errorf("httpsource: %s: read body: %w", f.where, scrubURLError(err))
 		return f
@@ -328,6 +342,14 @@ func (t *Task) get(ctx context.Context, req *http.Request, started time.Time) *f
 // handle applies a fetched response to ep: records, the next page and the
 // timer, or the retry or skip its failure calls for.
 func (t *Task) handle(ep *endpoint, f *fetched) ([]connect.SourceRecord, error) {
+	if tooLarge := (*BodyTooLargeError)(nil); errors.As(f.err, &tooLarge) {
+		if t.s.tolerateAll {
+			t.log.Warn("skipping response (errors.tolerance=all); the offset stays where it was", "err", f.err)
+			ep.due = f.started.Add(t.s.interval)
+			return nil, nil
+		}
+		return nil, f.err
+	}
 	if f.err != nil {
 		return nil, t.retry(ep, f.err, 0)
 	}
@@ -697,7 +719,20 @@ func sameOffset(a, b map[string]any) bool {
 	}
 	for k, v := range a {
 		w, ok := b[k]
-		if !ok || textOf(v) != textOf(w) {
+		if !ok {
+			return false
+		}
+		// The identities seen are long; snapshots of one log are equal
+		// when they end at the same place.
+		if x, ok := v.(*seenSnapshot); ok {
+			if y, ok := w.(*seenSnapshot); ok {
+				if len(x.ids) != len(y.ids) || len(x.ids) > 0 && x.ids[len(x.ids)-1] != y.ids[len(y.ids)-1] {
+					return false
+				}
+				continue
+			}
+		}
+		if textOf(v) != textOf(w) {
 			return false
 		}
 	}
@@ -782,6 +817,13 @@ type seenSet struct {
 	next  int // the oldest, once ring is full
 	slots []seenSlot
 	mask  uint64
+
+	// log holds the identities added, oldest first: its last cap(ring)
+	// are the ring's. Each record's offset holds a slice of it (see
+	// seenSnapshot); it is only appended to, and started afresh from its
+	// last cap(ring) when it reaches four times that, so that a snapshot
+	// taken before never changes.
+	log []seenID
 }
 
 // seenSlot holds an identity at or after slot id[0]&mask: its position in
@@ -793,16 +835,29 @@ type seenSlot struct {
 	pos int32
 }
 
-// seenID is a record's identity, its key and timestamp, hashed with two
-// seeds: 128 bits, so that two records are taken for one only with a
-// chance far below that of a memory error.
+// seenID is the identity of a version of a record: its key, its
+// timestamp and its value's text, hashed to 128 bits (xxhash64 twice, the
+// second time after a prefix), so that two versions are taken for one only
+// with a chance far below that of a memory error. The hash is the same in
+// every process, because the identities are stored with the offsets.
 type seenID [2]uint64
 
-var seenSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-
-func identity(key, ts string) seenID {
-	v := [2]string{key, ts}
-	return seenID{maphash.Comparable(seenSeeds[0], v), maphash.Comparable(seenSeeds[1], v)}
+func identity(key, ts string, content []byte) seenID {
+	var id seenID
+	for i, prefix := range [2]string{"", "connectkit.seen"} {
+		var d xxhash.Digest
+		d.Reset()
+		_, _ = d.WriteString(prefix)
+		var n [8]byte
+		for _, f := range [2]string{key, ts} {
+			binary.LittleEndian.PutUint64(n[:], uint64(len(f)))
+			_, _ = d.Write(n[:])
+			_, _ = d.WriteString(f)
+		}
+		_, _ = d.Write(content)
+		id[i] = d.Sum64()
+	}
+	return id
 }
 
 func newSeenSet(n int) *seenSet {
@@ -825,6 +880,10 @@ func (s *seenSet) slot(id seenID) uint64 {
 
 func (s *seenSet) has(id seenID) bool { return s.slots[s.slot(id)].pos != 0 }
 
+// empty reports that nothing was seen: neither restored from a stored
+// offset nor produced since.
+func (s *seenSet) empty() bool { return len(s.ring) == 0 }
+
 func (s *seenSet) add(id seenID) {
 	if cap(s.ring) == 0 {
 		return
@@ -833,6 +892,10 @@ func (s *seenSet) add(id seenID) {
 	if s.slots[i].pos != 0 {
 		return // seen already
 	}
+	if n := cap(s.ring); len(s.log) >= 4*n {
+		s.log = append(make([]seenID, 0, 4*n), s.log[len(s.log)-n+1:]...)
+	}
+	s.log = append(s.log, id)
 	pos := len(s.ring)
 	if pos < cap(s.ring) {
 		s.ring = append(s.ring, id)
@@ -844,6 +907,46 @@ func (s *seenSet) add(id seenID) {
 		i = s.slot(id) // the removal may have moved the free slot
 	}
 	s.slots[i] = seenSlot{tag: uint32(id[0]), pos: int32(pos + 1)}
+}
+
+// snapshot returns the identities seen so far, for a record's offset.
+func (s *seenSet) snapshot() *seenSnapshot {
+	return &seenSnapshot{ids: s.log[max(0, len(s.log)-cap(s.ring)):len(s.log):len(s.log)]}
+}
+
+// seenKey is the offset property that holds the identities seen.
+const seenKey = SeenOffsetProperty
+
+// seenSnapshot is the value of an offset's seenKey: the identities seen
+// when its record was returned, oldest first. It is a slice of the seen
+// set's log, shared by the offsets of many records, and written out only
+// when the runtime stores the offset: as a string, the identities' 16
+// bytes each in base64 (standard, padded).
+type seenSnapshot struct{ ids []seenID }
+
+// String returns the stored text.
+func (s *seenSnapshot) String() string {
+	b := make([]byte, 16*len(s.ids))
+	for i, id := range s.ids {
+		binary.BigEndian.PutUint64(b[16*i:], id[0])
+		binary.BigEndian.PutUint64(b[16*i+8:], id[1])
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// MarshalJSON writes the stored text as a JSON string.
+func (s *seenSnapshot) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// restore adds the identities of a stored offset's seenKey, oldest first.
+func (s *seenSet) restore(text string) error {
+	b, err := base64.StdEncoding.DecodeString(text)
+	if err != nil || len(b)%16 != 0 {
+		return fmt.Errorf("offset property %s is not a list of identities", seenKey)
+	}
+	for i := 0; i < len(b); i += 16 {
+		s.add(seenID{binary.BigEndian.Uint64(b[i:]), binary.BigEndian.Uint64(b[i+8:])})
+	}
+	return nil
 }
 
 // remove frees slot i and moves back the identities after it that could

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -183,7 +184,7 @@ func TestCursorFollowsAcknowledgementsAndNothingRepeats(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []any{"3"}, keys(recs3))
 	assert.Equal(t, "2", mustQuery(t, api.last(t).URL).Get("after"), "the cursor moved at the acknowledgement")
-	assert.Equal(t, map[string]any{"key": "3"}, recs3[0].SourceOffset)
+	assert.Equal(t, map[string]any{"key": "3"}, castormOffset(recs3[0].SourceOffset))
 	assert.Equal(t, map[string]any{}, recs3[0].SourcePartition, "castorm's one source partition")
 }
 
@@ -306,7 +307,7 @@ func TestJSONValuesAndMappers(t *testing.T) {
 	}
 	ts := time.UnixMilli(1700000000000).UTC()
 
-	recs, err := startTask(t, base, nil).Poll(context.Background())
+	recs, err := startTask(t, with(httpsource.RecordMapperConfig, httpsource.JSONMapper), nil).Poll(context.Background())
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	r := recs[0]
@@ -316,11 +317,11 @@ func TestJSONValuesAndMappers(t *testing.T) {
 	assert.Equal(t, "7", r.Key)
 	assert.Equal(t, ts, r.Timestamp.UTC())
 	assert.Equal(t, "events", r.Topic)
-	assert.Equal(t, map[string]any{"key": "7", "timestamp": "2023-11-14T22:13:20Z"}, r.SourceOffset)
+	assert.Equal(t, map[string]any{"key": "7", "timestamp": "2023-11-14T22:13:20Z"}, castormOffset(r.SourceOffset))
 
 	recs, err = startTask(t, with(httpsource.RecordMapperConfig, httpsource.StringMapper), nil).Poll(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, `{"big":12345678901,"list":[1,"x",null],"n":1.5,"ok":true}`, recs[0].Value)
+	assert.Equal(t, `{"n":1.5,"big":12345678901,"list":[1,"x",null],"ok":true}`, recs[0].Value, "the API's field order, as castorm's Jackson wrote it")
 	assert.Equal(t, connect.StringSchema, recs[0].ValueSchema)
 
 	recs, err = startTask(t, with(httpsource.RecordMapperConfig, "SchemedKvSourceRecordMapper"), nil).Poll(context.Background())
@@ -371,6 +372,7 @@ func pagedConfig(api *apiServer) map[string]string {
 		httpsource.OffsetPointerConfig:   "key=/id",
 		httpsource.NextPagePointerConfig: "/next",
 		httpsource.TimerIntervalConfig:   "5000",
+		httpsource.RecordMapperConfig:    httpsource.JSONMapper,
 	}
 }
 
@@ -385,7 +387,7 @@ func TestPaginationByURL(t *testing.T) {
 		require.NoError(t, err)
 		got = append(got, keys(recs)...)
 		for _, r := range recs {
-			offsets = append(offsets, r.SourceOffset)
+			offsets = append(offsets, castormOffset(r.SourceOffset))
 		}
 		ack(t, task, recs)
 	}
@@ -551,10 +553,10 @@ func TestPaginationByCursorAndLinkHeader(t *testing.T) {
 		}, nil)
 		r1, err := task.Poll(context.Background())
 		require.NoError(t, err)
-		assert.Equal(t, map[string]any{"key": "1", "page": "c2"}, r1[0].SourceOffset)
+		assert.Equal(t, map[string]any{"key": "1", "page": "c2"}, castormOffset(r1[0].SourceOffset))
 		r2, err := task.Poll(context.Background())
 		require.NoError(t, err)
-		assert.Equal(t, map[string]any{"key": "2"}, r2[0].SourceOffset)
+		assert.Equal(t, map[string]any{"key": "2"}, castormOffset(r2[0].SourceOffset))
 		assert.Equal(t, "c2", mustQuery(t, api.last(t).URL).Get("cursor"))
 	})
 	t.Run("link", func(t *testing.T) {
@@ -899,7 +901,7 @@ func TestJSONMapperReadsTheTextAsDecodingWould(t *testing.T) {
 			require.Len(t, raw, len(tc.values))
 			require.Len(t, decoded, len(tc.values))
 			for i := range raw {
-				assert.Equal(t, decoded[i].SourceOffset, raw[i].SourceOffset, "record %d", i)
+				assert.Equal(t, castormOffset(decoded[i].SourceOffset), castormOffset(raw[i].SourceOffset), "record %d", i)
 				assert.Equal(t, decoded[i].Key, raw[i].Key, "record %d", i)
 				if !tc.noTS {
 					assert.Equal(t, decoded[i].Timestamp, raw[i].Timestamp, "record %d", i)
@@ -926,4 +928,50 @@ func TestJSONMapperKeepsIntegersBeyondInt64(t *testing.T) {
 	require.Len(t, recs, 1)
 	assert.Equal(t, "12345678901234567890", recs[0].Key)
 	assert.Equal(t, json.RawMessage(`{"id":12345678901234567890,"n":1.50}`), recs[0].Value, "passed through, digits and all")
+}
+
+func TestResponseBodyLimit(t *testing.T) {
+	big := `[` + strings.Repeat(`{"id":"xxxxxxxxxxxxxxxx"},`, 100) + `{"id":"last"}]`
+	api := newAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("chunked") == "" {
+			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+		}
+		w.WriteHeader(200)
+		for i := 0; i < len(big); i += 100 { // several reads
+			_, _ = w.Write([]byte(big[i:min(i+100, len(big))]))
+			w.(http.Flusher).Flush()
+		}
+	})
+	for _, tc := range []struct {
+		name, query, tolerance, limit string
+		fails                         bool
+	}{
+		{"announced length", "?api_key=secret", "none", "1000", true},
+		{"chunked", "?chunked=1&api_key=secret", "none", "1000", true},
+		{"tolerated", "?chunked=1", "all", "1000", false},
+		{"at the limit", "?chunked=1", "none", strconv.Itoa(len(big)), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			task := startTask(t, map[string]string{httpsource.URLConfig: api.URL + "/items" + tc.query,
+				httpsource.MaxResponseBytesConfig: tc.limit, "errors.tolerance": tc.tolerance,
+				httpsource.OffsetPointerConfig: "key=/id"}, nil)
+			recs, err := task.Poll(context.Background())
+			if !tc.fails {
+				require.NoError(t, err)
+				if tc.tolerance == "none" {
+					assert.Len(t, recs, 101)
+				} else {
+					assert.Empty(t, recs)
+				}
+				return
+			}
+			require.Error(t, err)
+			var tooLarge *httpsource.BodyTooLargeError
+			require.ErrorAs(t, err, &tooLarge)
+			assert.False(t, connect.IsRetriable(err))
+			assert.Contains(t, err.Error(), api.URL+"/items")
+			assert.Contains(t, err.Error(), "http.response.max.bytes=1000")
+			assert.NotContains(t, err.Error(), "secret")
+		})
+	}
 }
