@@ -167,6 +167,7 @@ func (t *taskRunner) setup() error {
 	t.forwardLogs(t.consumer.Logs(), "consumer")
 	t.tc = newTaskContext(t.config)
 	t.tc.consumer = t.consumer
+	t.tc.bootstrap = t.s.bootstrapServers
 	t.errs = newErrorHandler(t)
 	t.tc.reporter = t.errs
 	if t.s.topicsRegex != "" {

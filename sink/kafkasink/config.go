@@ -153,8 +153,8 @@ func ConfigDef() *connect.ConfigDef {
 			Validator: connect.OneOfIgnoreCase(OffsetsAuto, OffsetsGroup, OffsetsDestination),
 			Doc: "Where exactly-once keeps consumed offsets. group: in the consumer group, through the transaction; only when " +
 				"the destination is the source cluster. destination: in kafka.exactly.once.offsets.topic on the destination, " +
-				"restored when partitions are assigned. auto: group when kafka.sink.bootstrap equals the connector's " +
-				"bootstrap.servers, else destination."},
+				"restored when partitions are assigned. auto: group when kafka.sink.bootstrap equals the bootstrap.servers the connector " +
+				"reads from (its own setting or the worker's), else destination."},
 		connect.ConfigKey{Name: OffsetsTopicConfig, Type: connect.ConfigString, Default: "connect-kafkasink-offsets", Importance: connect.Low, Group: eos, OrderInGroup: 3,
 			Validator: connect.NonEmpty(),
 			Doc:       "Compacted topic on the destination that holds consumed offsets in destination mode; created when missing."},

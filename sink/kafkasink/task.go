@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -17,6 +18,7 @@ import (
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
+	"github.com/connectkit/connectkit/sink"
 )
 
 // Task forwards the records of its partitions that match a route to the
@@ -89,10 +91,24 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		return fmt.Errorf("kafkasink: %w", errors.Join(errs...))
 	}
 	t.s, t.tc = s, tc
+	if s.exactlyOnce && strings.EqualFold(cfg.String(ExactlyOnceOffsetsConfig), OffsetsAuto) && config["bootstrap.servers"] == "" {
+		// bootstrap.servers is often only in the worker's file, which
+		// Kafka Connect does not pass to tasks: the runtime knows it.
+		if servers, ok := sink.BootstrapServers(tc); ok {
+			s.offsetsInGroup = sameServers(s.bootstrap, servers)
+		}
+	}
 	if t.id, err = strconv.Atoi(config[TaskIDConfig]); err != nil {
 		t.id = 0
 	}
 	t.log = t.o.logger.With("connector", s.name, "task", t.id)
+	if s.exactlyOnce {
+		where := "the destination's offsets topic " + s.offsetsTopic
+		if s.offsetsInGroup {
+			where = "the consumer group"
+		}
+		t.log.Info("exactly-once: offsets are committed in the transactions, to "+where, "mode", cfg.String(ExactlyOnceOffsetsConfig))
+	}
 	t.rand = t.o.rand
 	if t.rand == nil {
 		t.rand = rand.Float64
