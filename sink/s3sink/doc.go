@@ -138,9 +138,13 @@
 // to s3.upload.concurrency at once, and end before Put or PreCommit
 // returns.
 //
-// Throttling (503 SlowDown), other 5xx answers, timeouts and broken
-// connections are retried s3.part.retries times with exponential backoff
-// from s3.retry.backoff.ms. Beyond that the partitions concerned lose their
+// Every S3 request has a deadline, s3.request.timeout.ms, so a store that
+// stops answering costs bounded time. Throttling (503 SlowDown), other 5xx
+// answers, requests cut off by that deadline and broken connections are
+// retried s3.part.retries times with exponential backoff from
+// s3.retry.backoff.ms; each retry is logged with the operation, the object
+// key, the attempt number, the HTTP status, S3's error code and the error,
+// and so is giving up. Beyond that the partitions concerned lose their
 // unfinished objects, whose multipart uploads are aborted, are rewound to
 // the start of the first ([connect.SinkTaskContext.Offset]), and Put
 // returns a [connect.Retriable] error with retry.backoff.ms as backoff: the

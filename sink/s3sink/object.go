@@ -248,7 +248,7 @@ func (u *uploader) run(ctx context.Context, o *object, held func() bool) error {
 }
 
 func (u *uploader) put(ctx context.Context, o *object) error {
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "PutObject", o.key, func(ctx context.Context) error {
 		in := &s3.PutObjectInput{
 			Bucket:        &u.bucket,
 			Key:           &o.key,
@@ -283,7 +283,7 @@ func (u *uploader) put(ctx context.Context, o *object) error {
 }
 
 func (u *uploader) create(ctx context.Context, o *object) error {
-	return wrapOp("create multipart upload", o.key, u.retry.do(ctx, func() error {
+	return wrapOp("create multipart upload", o.key, u.retry.do(ctx, "CreateMultipartUpload", o.key, func(ctx context.Context) error {
 		in := &s3.CreateMultipartUploadInput{Bucket: &u.bucket, Key: &o.key}
 		if u.acl != "" {
 			in.ACL = types.ObjectCannedACL(u.acl)
@@ -302,7 +302,7 @@ func (u *uploader) create(ctx context.Context, o *object) error {
 
 func (u *uploader) uploadPart(ctx context.Context, o *object, part chunks) error {
 	n := int32(len(o.done) + 1)
-	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, func() error {
+	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, fmt.Sprintf("UploadPart %d", n), o.key, func(ctx context.Context) error {
 		in := &s3.UploadPartInput{
 			Bucket:        &u.bucket,
 			Key:           &o.key,
@@ -325,7 +325,7 @@ func (u *uploader) uploadPart(ctx context.Context, o *object, part chunks) error
 
 func (u *uploader) completeUpload(ctx context.Context, o *object) error {
 	attempts := 0
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "CompleteMultipartUpload", o.key, func(ctx context.Context) error {
 		attempts++
 		in := &s3.CompleteMultipartUploadInput{
 			Bucket:          &u.bucket,
@@ -361,7 +361,7 @@ func (u *uploader) completeUpload(ctx context.Context, o *object) error {
 
 func (u *uploader) exists(ctx context.Context, key string) (bool, error) {
 	var found bool
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "HeadObject", key, func(ctx context.Context) error {
 		in := &s3.HeadObjectInput{Bucket: &u.bucket, Key: &key}
 		u.sse.applyHead(in)
 		_, err := u.client.HeadObject(ctx, in)
@@ -383,7 +383,7 @@ func (u *uploader) abort(ctx context.Context, o *object) {
 		return
 	}
 	id := o.uploadID
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "AbortMultipartUpload", o.key, func(ctx context.Context) error {
 		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &o.key, UploadId: &id})
 		if errorCode(err) == "NoSuchUpload" {
 			return nil

@@ -138,7 +138,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.up = &uploader{
 		client:      t.client,
 		bucket:      t.s.bucket,
-		retry:       &retrier{retries: t.s.partRetries, backoff: t.s.retryBackoff, clock: t.o.clock},
+		retry:       &retrier{retries: t.s.partRetries, backoff: t.s.retryBackoff, timeout: t.s.requestTimeout, clock: t.o.clock, log: t.log},
 		conditional: t.s.conditional && deterministic,
 		sse:         t.s.sse,
 		acl:         t.s.cannedACL,
@@ -152,7 +152,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 // checkBucket fails with a message that says what to fix when the bucket
 // is missing or the credentials cannot use it.
 func (t *Task) checkBucket(ctx context.Context) error {
-	err := t.up.retry.do(ctx, func() error {
+	err := t.up.retry.do(ctx, "HeadBucket", "", func(ctx context.Context) error {
 		_, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &t.s.bucket})
 		return err
 	})
@@ -242,7 +242,7 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // retry of the same batch skips what was already written.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	now := t.o.clock.Now()
-	failed := false
+	var failed error
 	for _, p := range t.parts {
 		// The runtime applied any rewind asked for earlier before this
 		// call, whether that Put failed or not: this batch starts there.
@@ -270,18 +270,18 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 		}
 		p.next = rec.Offset + 1
 		if t.pendingBytes >= t.s.concurrency*t.s.partSize {
-			if t.uploadAll(ctx) {
-				failed = true
+			if err := t.uploadAll(ctx); err != nil && failed == nil {
+				failed = err
 			}
 		}
 	}
-	if t.uploadAll(ctx) {
-		failed = true
+	if err := t.uploadAll(ctx); err != nil && failed == nil {
+		failed = err
 	}
-	if failed && t.permanent != nil {
+	if failed != nil && t.permanent != nil {
 		return fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
 	}
-	if failed {
+	if failed != nil {
 		for _, re := range bad {
 			if p := t.parts[re.Record.TopicPartition()]; p != nil && (p.fenced || p.rewinding && re.Record.Offset >= p.rewindTo) {
 				continue // its next owner reads it again, or it comes back with the rewind
@@ -289,10 +289,7 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 			r := *re.Record // the batch is reused once Put returns
 			t.unreported = append(t.unreported, connect.RecordError{Record: &r, Err: re.Err})
 		}
-		return &connect.RetriableError{
-			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
-			Backoff: t.s.taskBackoff,
-		}
+		return &connect.RetriableError{Err: failed, Backoff: t.s.taskBackoff}
 	}
 	bad = append(t.unreported, bad...)
 	t.unreported = nil
@@ -551,7 +548,7 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 			}
 		}
 	}
-	if t.uploadAll(ctx) {
+	if err := t.uploadAll(ctx); err != nil {
 		if t.permanent != nil {
 			return nil, fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
 		}
@@ -559,10 +556,7 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 		// polls again, so the failed partitions are read again at once; the
 		// error keeps this commit from happening and lets
 		// errors.retry.timeout bound repeated failures.
-		return nil, &connect.RetriableError{
-			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
-			Backoff: t.s.taskBackoff,
-		}
+		return nil, &connect.RetriableError{Err: err, Backoff: t.s.taskBackoff}
 	}
 	out := make(map[connect.TopicPartition]int64, len(offsets))
 	for tp, off := range offsets {
@@ -578,12 +572,13 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 }
 
 // uploadAll runs every pending upload, up to s3.upload.concurrency at once,
-// and reports whether any failed. A partition with a failed upload loses
+// and returns an error naming the failures, if any: how many partitions
+// failed, and the first cause with its object key. A partition with a failed upload loses
 // its unfinished objects (their multipart uploads aborted) and is to be
 // read again from the start of the first. A partition the task no longer
 // holds when one of its objects is to be completed loses them too, and
 // is forgotten (see fence).
-func (t *Task) uploadAll(ctx context.Context) bool {
+func (t *Task) uploadAll(ctx context.Context) error {
 	type job struct {
 		p   *partitionState
 		o   *object
@@ -599,7 +594,7 @@ func (t *Task) uploadAll(ctx context.Context) bool {
 	}
 	t.pendingBytes = 0
 	if len(jobs) == 0 {
-		return false
+		return nil
 	}
 	sem := make(chan struct{}, t.s.concurrency)
 	var wg sync.WaitGroup
@@ -622,16 +617,23 @@ func (t *Task) uploadAll(ctx context.Context) bool {
 	for _, p := range t.parts {
 		p.popCompleted()
 	}
-	failed := false
+	var first error
+	n := 0
 	for p, err := range failedParts {
 		if errors.Is(err, errNotHeld) {
 			t.fence(ctx, p)
 			continue
 		}
 		t.fail(ctx, p, err)
-		failed = true
+		if first == nil {
+			first = err
+		}
+		n++
 	}
-	return failed
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("s3sink: uploads of %d partition(s) failed; they were rewound to their last committed object: %w", n, first)
 }
 
 // holds reports whether the task still holds p's Kafka partition, as far

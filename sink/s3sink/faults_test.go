@@ -1,0 +1,218 @@
+package s3sink
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/connectortest"
+)
+
+// logRecorder keeps every log record, with its attributes, for checks.
+type logRecorder struct {
+	mu   sync.Mutex
+	recs []loggedRecord
+}
+
+type loggedRecord struct {
+	msg   string
+	level slog.Level
+	attrs map[string]any
+}
+
+func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	rec := loggedRecord{msg: r.Message, level: r.Level, attrs: map[string]any{}}
+	r.Attrs(func(a slog.Attr) bool {
+		rec.attrs[a.Key] = a.Value.Any()
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.recs = append(l.recs, rec)
+	return nil
+}
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler      { return l }
+
+// with returns the records whose message is msg.
+func (l *logRecorder) with(msg string) []loggedRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []loggedRecord
+	for _, r := range l.recs {
+		if r.msg == msg {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Each retry under s3.part.retries is logged with why: the attempt number,
+// which grows, the HTTP status, S3's error code, the error and the object
+// key; giving up is logged too, and the error the runtime sees carries the
+// cause and the key.
+func TestRetriesAreLoggedWithTheirCause(t *testing.T) {
+	logs := &logRecorder{}
+	h := newHarness(t)
+	cfg := baseConfig(multipartConfig(map[string]string{PartRetriesConfig: "3"}))
+	h.tc = newFakeContext(cfg)
+	h.task = NewTask(WithClient(h.s3), WithClock(h.clock), WithLogger(slog.New(logs)))
+	require.NoError(t, h.task.Start(context.Background(), cfg, h.tc))
+	t.Cleanup(func() { _ = h.task.Stop(context.Background()) })
+
+	key := "topics/orders/partition=0/orders+0+0000000000.bin"
+	h.s3.failNext("UploadPart", s3Error(503, "SlowDown"), s3Error(500, "InternalError"), s3Error(503, "SlowDown"))
+	const mib = 1 << 20
+	var batch []connect.SinkRecord
+	for off := int64(0); off < 6; off++ {
+		batch = append(batch, bigRec(0, off, mib))
+	}
+	h.mustPut(batch...)
+	retries := logs.with("S3 request failed; retrying")
+	require.Len(t, retries, 3)
+	for i, r := range retries {
+		assert.Equal(t, int64(i+1), r.attrs["attempt"], "the attempt counter grows")
+		assert.Equal(t, int64(4), r.attrs["max_attempts"])
+		assert.Equal(t, key, r.attrs["key"])
+		assert.Equal(t, "UploadPart 1", r.attrs["op"])
+		assert.Equal(t, slog.LevelWarn, r.level)
+	}
+	assert.Equal(t, []any{int64(503), int64(500), int64(503)},
+		[]any{retries[0].attrs["status"], retries[1].attrs["status"], retries[2].attrs["status"]})
+	assert.Equal(t, "InternalError", retries[1].attrs["code"])
+	assert.Contains(t, fmt.Sprint(retries[1].attrs["err"]), "InternalError")
+	assert.Len(t, logs.with("S3 request succeeded after retries"), 1)
+
+	// Exhausted: one more retrying line per retry, then giving up, and an
+	// error that says why and where.
+	h.s3.failAlways("UploadPart", s3Error(503, "SlowDown"))
+	var next []connect.SinkRecord
+	for off := int64(6); off < 12; off++ {
+		next = append(next, bigRec(0, off, mib))
+	}
+	err := h.put(next...)
+	require.Error(t, err)
+	assert.True(t, connect.IsRetriable(err))
+	assert.Contains(t, err.Error(), "orders+0+0000000006.bin")
+	assert.Contains(t, err.Error(), "503")
+	assert.Contains(t, err.Error(), "SlowDown")
+	gaveUp := logs.with("S3 request failed; giving up")
+	require.Len(t, gaveUp, 1)
+	assert.Equal(t, int64(4), gaveUp[0].attrs["attempt"])
+	assert.Equal(t, "topics/orders/partition=0/orders+0+0000000006.bin", gaveUp[0].attrs["key"])
+}
+
+// pausableS3 is a proxy in front of the in-process S3 server that can
+// stop answering, as a paused MinIO does: requests that arrive while it is
+// paused hang until the client gives up.
+type pausableS3 struct {
+	*httptest.Server
+	mu     sync.Mutex
+	paused bool
+	hung   int // requests that hung
+	resume int // after this many hung requests it answers again
+	stop   chan struct{}
+}
+
+func newPausableS3(t *testing.T, target string) *pausableS3 {
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	p := &pausableS3{stop: make(chan struct{})}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		hang := p.paused
+		if hang {
+			p.hung++
+			if p.hung >= p.resume {
+				p.paused = false
+			}
+		}
+		p.mu.Unlock()
+		if hang {
+			select {
+			case <-r.Context().Done():
+			case <-p.stop:
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		close(p.stop)
+		p.Close()
+	})
+	return p
+}
+
+// pause makes the next n requests hang; later ones are answered.
+func (p *pausableS3) pause(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.paused, p.hung, p.resume = true, 0, n
+}
+
+func (p *pausableS3) hungRequests() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hung
+}
+
+// With the store paused, each S3 request is cut off at
+// s3.request.timeout.ms, logged with the object key and the cause, and
+// retried; once the store answers again the object is written. Without
+// the deadline the first request would hang until the store came back.
+func TestPausedStoreTimesOutAndRetries(t *testing.T) {
+	store := connectortest.NewS3(t, bucket)
+	proxy := newPausableS3(t, store.Endpoint)
+	logs := &logRecorder{}
+	cfg := baseConfig(map[string]string{
+		StoreURLConfig:        proxy.URL,
+		RegionConfig:          store.Region,
+		AccessKeyIDConfig:     store.AccessKey,
+		SecretAccessKeyConfig: store.SecretKey,
+		PathStyleConfig:       "true",
+		RequestTimeoutConfig:  "300",
+		PartRetriesConfig:     "5",
+		RetryBackoffConfig:    "20",
+	})
+	task := NewTask(WithLogger(slog.New(logs)))
+	require.NoError(t, task.Start(context.Background(), cfg, newFakeContext(cfg)))
+	t.Cleanup(func() { _ = task.Stop(context.Background()) })
+
+	proxy.pause(2)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- task.Put(context.Background(), recs(0, 0, 3)) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Put still blocked after 20s with %d hung requests: S3 requests have no deadline", proxy.hungRequests())
+	}
+	t.Logf("Put returned after %v", time.Since(start).Round(time.Millisecond))
+	key := "topics/orders/partition=0/orders+0+0000000000.json"
+	got, err := store.Object(context.Background(), bucket, key)
+	require.NoError(t, err)
+	assert.Equal(t, lines(0, 3), string(got))
+	retries := logs.with("S3 request failed; retrying")
+	require.Len(t, retries, 2, "both hung requests were cut off and retried")
+	for i, r := range retries {
+		assert.Equal(t, int64(i+1), r.attrs["attempt"])
+		assert.Equal(t, key, r.attrs["key"])
+		assert.True(t, strings.Contains(fmt.Sprint(r.attrs["err"]), "no answer within 300ms (s3.request.timeout.ms)"), "cause: %v", r.attrs["err"])
+	}
+}
