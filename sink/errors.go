@@ -49,7 +49,8 @@ type errorHandler struct {
 	producer *kafka.Producer
 	reports  chan kafka.Event
 	pending  int
-	failure  error // a DLQ write failed or an intolerable record was reported
+	failure  error // a DLQ write failed
+	stop     error // an intolerable record was reported
 }
 
 var _ connect.ErrantRecordReporter = (*errorHandler)(nil)
@@ -86,8 +87,8 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 	if !s.tolerateAll {
 		err := &connect.TaskError{Connector: s.name, Task: h.t.id, Op: stage,
 			Err: fmt.Errorf("record %s: %w (errors.tolerance=none)", coords, cause)}
-		if h.failure == nil {
-			h.failure = err
+		if h.stop == nil {
+			h.stop = err
 		}
 		return err
 	}
@@ -271,7 +272,18 @@ func (h *errorHandler) flushDLQ(ctx context.Context, timeout time.Duration) erro
 func (h *errorHandler) err() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.failure
+	if h.failure != nil {
+		return h.failure
+	}
+	return h.stop
+}
+
+// takeStop forgets the record that was not tolerated, once the caller has
+// taken charge of failing the task for it.
+func (h *errorHandler) takeStop() {
+	h.mu.Lock()
+	h.stop = nil
+	h.mu.Unlock()
 }
 
 func (h *errorHandler) setInFlight(msgs []*kafka.Message) {

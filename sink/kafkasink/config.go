@@ -196,6 +196,9 @@ type settings struct {
 	txnPrefix        string
 	producer         map[string]string // librdkafka settings
 	headerConverter  string
+	// tolerateAll is errors.tolerance=all. The runtime applies it; the
+	// task reads it only to stop at a bad record under none.
+	tolerateAll bool
 }
 
 // definedPrefixKeys are kafka.sink.* keys that are not client settings.
@@ -223,6 +226,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 	orig := c.Originals()
 	s := &settings{
 		name:             orig["name"],
+		tolerateAll:      strings.EqualFold(strings.TrimSpace(orig["errors.tolerance"]), "all"),
 		bootstrap:        c.String(SinkBootstrapConfig),
 		sampling:         c.Bool(SamplingEnabledConfig),
 		sampleRate:       c.Double(SamplingPercentageConfig),

@@ -218,7 +218,8 @@ func (t *Task) closeProducer() {
 // timestamp and headers the configuration asks for. A record that cannot
 // be handled (a value that is not JSON, a missing key or timestamp) is
 // named in a [*connect.BatchError], so that errors.tolerance decides its
-// fate; the others go on.
+// fate; under errors.tolerance=all the others go on, under none Put stops
+// at it and forwards nothing after it.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	if err := t.collect(ctx, false); err != nil {
 		return err
@@ -242,6 +243,12 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 				bad = &connect.BatchError{}
 			}
 			bad.Add(rec, err)
+			if !t.s.tolerateAll {
+				// errors.tolerance=none fails the task at this record:
+				// nothing after it is forwarded. The runtime commits
+				// what came before, once it is delivered.
+				break
+			}
 		}
 		t.next[tp] = rec.Offset + 1
 		if t.txn != nil {

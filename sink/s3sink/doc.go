@@ -169,7 +169,9 @@
 // behavior.on.null.values=fail, and a null key or missing headers when they
 // are stored, is returned in a [*connect.BatchError]:
 // errors.tolerance decides between failing the task, naming the record, and
-// the dead-letter queue, while the other records go on. With
+// the dead-letter queue. Under errors.tolerance=all the other records go
+// on; under none Put stops at the bad record, so that nothing after it
+// reaches S3, and the runtime commits the records before it. With
 // behavior.on.null.values=ignore null values are skipped, and also sent to
 // the dead-letter queue under errors.tolerance=all and
 // report.null.values.to.dlq.

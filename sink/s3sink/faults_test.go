@@ -216,3 +216,26 @@ func TestPausedStoreTimesOutAndRetries(t *testing.T) {
 		assert.True(t, strings.Contains(fmt.Sprint(r.attrs["err"]), "no answer within 300ms (s3.request.timeout.ms)"), "cause: %v", r.attrs["err"])
 	}
 }
+
+// Under errors.tolerance=none a null value under
+// behavior.on.null.values=fail stops the batch there: the records before it
+// are written, none after it. Under all the others go on.
+func TestToleranceNoneStopsAtTheBadRecord(t *testing.T) {
+	batch := []connect.SinkRecord{rec(0, 0, "a"), rec(0, 1, nil), rec(0, 2, "b"), rec(1, 0, "c")}
+	t.Run("none", func(t *testing.T) {
+		h := startTask(t, map[string]string{NullValuesConfig: "fail", FlushSizeConfig: "1"})
+		err := h.put(batch...)
+		var be *connect.BatchError
+		require.ErrorAs(t, err, &be)
+		require.Len(t, be.Errors, 1)
+		assert.Equal(t, int64(1), be.Errors[0].Record.Offset)
+		assert.Equal(t, []string{"topics/orders/partition=0/orders+0+0000000000.json"}, h.keys(), "nothing after the bad record")
+	})
+	t.Run("all", func(t *testing.T) {
+		h := startTask(t, map[string]string{NullValuesConfig: "fail", FlushSizeConfig: "1", "errors.tolerance": "all"})
+		err := h.put(batch...)
+		var be *connect.BatchError
+		require.ErrorAs(t, err, &be)
+		assert.Len(t, h.keys(), 3)
+	})
+}

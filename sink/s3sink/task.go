@@ -240,6 +240,8 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // partitions concerned lose their unfinished objects, are rewound to the
 // start of the first one, and Put returns a [connect.Retriable] error; a
 // retry of the same batch skips what was already written.
+// Under errors.tolerance=none Put stops at the first bad record: the
+// records after it are not written.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	now := t.o.clock.Now()
 	var failed error
@@ -267,6 +269,12 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 				return err
 			}
 			bad = append(bad, connect.RecordError{Record: rec, Err: err})
+			if !t.s.tolerateAll {
+				// errors.tolerance=none fails the task at this record:
+				// nothing after it may reach S3. What came before is
+				// uploaded as usual and committed by the runtime.
+				break
+			}
 		}
 		p.next = rec.Offset + 1
 		if t.pendingBytes >= t.s.concurrency*t.s.partSize {
