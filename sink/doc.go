@@ -52,8 +52,13 @@
 // the [connect.ErrantRecordReporter] names are, with errors.tolerance=all,
 // logged (errors.log.enable) and written to the dead-letter queue
 // (errors.deadletterqueue.topic.name, with the __connect.errors.* headers
-// when errors.deadletterqueue.context.headers.enable is set); with the
-// default errors.tolerance=none they fail the task, naming the record. Any
+// when errors.deadletterqueue.context.headers.enable is set). A tolerated
+// error never stops the task: a record too large for the dead-letter topic
+// is sent as its context headers and key, without its value and headers,
+// with a [HeaderTruncated] header saying what was cut, and its coordinates
+// are logged. With the default errors.tolerance=none they fail the task,
+// naming the record; the records before it are delivered and committed,
+// none after it. Any
 // other error, and a panic, fails only the task it happened in; its
 // [connect.TaskStatus] holds the cause (and the stack of a panic).
 //

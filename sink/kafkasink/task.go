@@ -37,7 +37,14 @@ type Task struct {
 	failed   map[connect.TopicPartition]failure // lowest undelivered offset per partition
 	attempts map[connect.TopicPartition]failure // the last failure rewound to, per partition
 	rewound  map[connect.TopicPartition]int64   // rewinds requested during the current Put
-	fatal    error                              // the producer cannot go on
+	// suspect holds records the destination refused as too large. The
+	// broker refuses a whole batch, so each is read again after a rewind
+	// and sent alone (alone, aloneErr): only a record refused alone is a
+	// bad record.
+	suspect  map[source]bool
+	alone    source
+	aloneErr error
+	fatal    error // the producer cannot go on
 	hdrConv  converters.HeaderConverter
 	rand     func() float64
 	txn      *transaction                     // exactly-once only
@@ -125,6 +132,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.attempts = map[connect.TopicPartition]failure{}
 	t.rewound = map[connect.TopicPartition]int64{}
 	t.offsets = map[connect.TopicPartition]int64{}
+	t.suspect = map[source]bool{}
 
 	pc := kafka.ConfigMap{}
 	for k, v := range s.producer {
@@ -433,12 +441,13 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			return err
 		}
 	}
+	src := source{tp: rec.TopicPartition(), offset: rec.Offset}
 	m := &kafka.Message{
 		TopicPartition: kafka.TopicPartition{Topic: topic, Partition: kafka.PartitionAny},
 		Key:            key,
 		Value:          val,
 		Timestamp:      ts,
-		Opaque:         source{tp: rec.TopicPartition(), offset: rec.Offset},
+		Opaque:         src,
 	}
 	if t.s.forwardHeaders && len(rec.Headers) > 0 {
 		m.Headers = make([]kafka.Header, len(rec.Headers))
@@ -449,6 +458,9 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			}
 			m.Headers[i] = kafka.Header{Key: h.Key, Value: b}
 		}
+	}
+	if len(t.suspect) > 0 && t.suspect[src] {
+		return t.produceAlone(ctx, rec, m)
 	}
 	for {
 		err := t.producer.Produce(m, t.reports)
@@ -463,6 +475,9 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			}
 			continue
 		}
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge {
+			return tooLargeError(rec, *topic, err)
+		}
 		if errors.As(err, &kerr) && (kerr.IsFatal() || permanent(kerr.Code())) {
 			// The same failure as a delivery report's, seen first: once a
 			// produce to a topic was refused, Produce may refuse the next.
@@ -470,6 +485,34 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 		}
 		return fmt.Errorf("kafkasink: produce record %s to %s: %w", rec, *topic, err)
 	}
+}
+
+// produceAlone sends a record that was refused as too large in a batch,
+// in a batch of its own, and waits for the answer: refused again, it is a
+// bad record, for errors.tolerance to decide.
+func (t *Task) produceAlone(ctx context.Context, rec *connect.SinkRecord, m *kafka.Message) error {
+	src := m.Opaque.(source)
+	delete(t.suspect, src)
+	if err := t.await(ctx); err != nil {
+		return err
+	}
+	t.alone, t.aloneErr = src, nil
+	defer func() { t.alone = source{} }()
+	if err := t.producer.Produce(m, t.reports); err != nil {
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge {
+			return tooLargeError(rec, *m.TopicPartition.Topic, err)
+		}
+		return fmt.Errorf("kafkasink: produce record %s to %s: %w", rec, *m.TopicPartition.Topic, err)
+	}
+	t.pending++
+	if err := t.await(ctx); err != nil {
+		return err
+	}
+	if t.aloneErr != nil {
+		return tooLargeError(rec, *m.TopicPartition.Topic, t.aloneErr)
+	}
+	return nil
 }
 
 func (t *Task) headerBytes(rec *connect.SinkRecord, h connect.Header) ([]byte, error) {
@@ -541,6 +584,19 @@ func (t *Task) delivered(ev kafka.Event) {
 	}
 	src, _ := m.Opaque.(source)
 	var kerr kafka.Error
+	if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge && !kerr.IsFatal() {
+		if src == t.alone {
+			t.aloneErr = err
+			return
+		}
+		// Maybe a bad record, not a broken destination: the partition is
+		// read again from it, and produce sends it alone to tell.
+		t.suspect[src] = true
+		if f, ok := t.failed[src.tp]; !ok || src.offset < f.offset {
+			t.failed[src.tp] = failure{offset: src.offset, err: err}
+		}
+		return
+	}
 	if errors.As(err, &kerr) && (kerr.IsFatal() || permanent(kerr.Code())) {
 		if t.fatal == nil {
 			t.fatal = fmt.Errorf("kafkasink: delivery of record %s-%d@%d to %s failed and cannot succeed by retrying: %w",
@@ -564,6 +620,13 @@ func (t *Task) event(ev kafka.Event) {
 	case *kafka.Message:
 		t.delivered(e)
 	}
+}
+
+// tooLargeError is the bad-record error of a record the destination
+// refused as too large.
+func tooLargeError(rec *connect.SinkRecord, topic string, err error) error {
+	return &connect.DataError{Op: "kafkasink: forward",
+		Err: fmt.Errorf("record %s-%d@%d is too large for %s: %w", rec.Topic, rec.Partition, rec.Offset, topic, err)}
 }
 
 // permanent lists the delivery errors that retrying the same record cannot

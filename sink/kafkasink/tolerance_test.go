@@ -1,11 +1,16 @@
 package kafkasink
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
@@ -37,4 +42,76 @@ func TestToleranceNoneStopsAtTheBadRecord(t *testing.T) {
 	waitCommitted(t, c, "stop", "in", 1, 5)
 	require.NoError(t, h.Stop())
 	assert.Equal(t, []string{`{"id":1}`, `{"id":2}`, `{"id":4}`, `{"id":5}`}, values(c.ReadAll(t, "out")), "each record once")
+}
+
+// A record too large for its destination is a bad record, not a broken
+// destination: under errors.tolerance=all it goes to the dead-letter queue
+// and the task goes on; under none the task fails naming it. Both refusals
+// are covered: the destination topic's max.message.bytes (the broker's
+// answer) and the producer's own max.request.size.
+func TestRecordTooLargeForTheDestinationIsABadRecord(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		configure func(t *testing.T, c *connectortest.Cluster, out string, cfg map[string]string)
+	}{
+		{"broker refuses", func(t *testing.T, c *connectortest.Cluster, out string, cfg map[string]string) {
+			setMaxMessageBytes(t, c, out, "3000")
+		}},
+		{"producer refuses", func(t *testing.T, c *connectortest.Cluster, out string, cfg map[string]string) {
+			cfg[SinkClientPrefix+"max.request.size"] = "4000"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			big := `{"id":2,"pad":"` + strings.Repeat("x", 10_000) + `"}`
+			for _, tolerance := range []string{"all", "none"} {
+				t.Run(tolerance, func(t *testing.T) {
+					c := connectortest.NewCluster(t)
+					for _, topic := range []string{"in", "out", "dlq"} {
+						c.CreateTopic(t, topic, 1)
+					}
+					produceValues(t, c, "in", `{"id":1}`, big, `{"id":3}`)
+					cfg := sinkConfig(c, "big", "in", "out", map[string]string{"errors.tolerance": tolerance})
+					if tolerance == "all" {
+						cfg["errors.deadletterqueue.topic.name"] = "dlq"
+						cfg["errors.deadletterqueue.topic.replication.factor"] = "1"
+					}
+					tc.configure(t, c, "out", cfg)
+					h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), cfg, sink.WithLogger(quiet))
+					if tolerance == "none" {
+						err := waitFailed(t, c, h)
+						assert.Contains(t, err, "in-0@1")
+						assert.Contains(t, err, "too large")
+						_ = h.Stop()
+						assert.Equal(t, []string{`{"id":1}`}, values(c.ReadAll(t, "out")))
+						return
+					}
+					waitDone(t, c, h, "big", "in", 3)
+					assert.Equal(t, connect.StateRunning, h.TaskState(0))
+					require.NoError(t, h.Stop())
+					assert.Equal(t, []string{`{"id":1}`, `{"id":3}`}, valueSet(c.ReadAll(t, "out")), "at least once")
+					assert.Equal(t, []string{big}, values(c.ReadAll(t, "dlq")))
+				})
+			}
+		})
+	}
+}
+
+// setMaxMessageBytes sets a topic's max.message.bytes, as an operator would.
+func setMaxMessageBytes(t *testing.T, c *connectortest.Cluster, topic, value string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(c.BootstrapServers(), ",")...))
+	require.NoError(t, err)
+	defer cl.Close()
+	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	r := kmsg.NewIncrementalAlterConfigsRequestResource()
+	r.ResourceType = kmsg.ConfigResourceTypeTopic
+	r.ResourceName = topic
+	cfg := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+	cfg.Name, cfg.Value, cfg.Op = "max.message.bytes", kmsg.StringPtr(value), kmsg.IncrementalAlterConfigOpSet
+	r.Configs = append(r.Configs, cfg)
+	req.Resources = append(req.Resources, r)
+	resp, err := req.RequestWith(context.Background(), cl)
+	require.NoError(t, err)
+	require.Len(t, resp.Resources, 1)
+	require.NoError(t, kerr.ErrorForCode(resp.Resources[0].ErrorCode))
 }
