@@ -29,6 +29,9 @@ type Client interface {
 	// HeadObject tells whether a multipart upload whose completion was
 	// retried had in fact completed.
 	HeadObject(ctx context.Context, in *s3.HeadObjectInput, optFns ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	// ListMultipartUploads finds the incomplete uploads that an earlier
+	// owner of a partition left behind (killed, say), for Open to abort.
+	ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, optFns ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
 }
 
 var _ Client = (*s3.Client)(nil)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -238,4 +239,35 @@ func TestToleranceNoneStopsAtTheBadRecord(t *testing.T) {
 		require.ErrorAs(t, err, &be)
 		assert.Len(t, h.keys(), 3)
 	})
+}
+
+// A task that takes a partition aborts the incomplete multipart uploads an
+// earlier owner left for that partition's objects (a process killed
+// mid-upload), and only those: other partitions', other topics' and other
+// objects' uploads stay.
+func TestOpenAbortsUploadsLeftByAnEarlierOwner(t *testing.T) {
+	h := startTask(t, map[string]string{"topics.dir": "data"})
+	stale := []string{
+		"data/orders/partition=0/orders+0+0000000000.json",
+		"data/orders/partition=0/orders+0+0000000042.json",
+		"data/orders/tombstone/orders+0+0000000007.json", // another encoded partition of the same Kafka partition
+	}
+	kept := []string{
+		"data/orders/partition=1/orders+1+0000000000.json",   // a partition the task does not take
+		"data/orders/partition=10/orders+10+0000000000.json", // a partition whose number starts the same
+		"data/orders2/partition=0/orders2+0+0000000000.json", // another topic
+		"data/orders/partition=0/notes.txt",                  // not one of ours
+		"other/orders/partition=0/orders+0+0000000000.json",  // outside topics.dir
+	}
+	for _, k := range append(slices.Clone(stale), kept...) {
+		h.s3.startUpload(bucket, k)
+	}
+	h.tc.assign(tp0)
+	require.NoError(t, h.task.Open(context.Background(), []connect.TopicPartition{tp0}))
+	assert.Equal(t, slices.Sorted(slices.Values(kept)), h.s3.openUploads())
+	assert.Equal(t, []fakeCall{{Op: "ListMultipartUploads", Key: "data/orders/"}}, h.s3.callsOf("ListMultipartUploads"))
+
+	// The partition is then written as usual.
+	h.mustPut(recs(0, 0, 3)...)
+	assert.Equal(t, lines(0, 3), h.content("data/orders/partition=0/orders+0+0000000000.json"))
 }

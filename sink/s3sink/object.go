@@ -382,20 +382,56 @@ func (u *uploader) abort(ctx context.Context, o *object) {
 	if o.uploadID == "" {
 		return
 	}
-	id := o.uploadID
-	err := u.retry.do(ctx, "AbortMultipartUpload", o.key, func(ctx context.Context) error {
-		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &o.key, UploadId: &id})
-		if errorCode(err) == "NoSuchUpload" {
+	if u.abortUpload(ctx, o.key, o.uploadID) {
+		o.uploadID = ""
+	}
+}
+
+// abortUpload aborts one multipart upload and reports whether it is gone.
+func (u *uploader) abortUpload(ctx context.Context, key, id string) bool {
+	err := u.retry.do(ctx, "AbortMultipartUpload", key, func(ctx context.Context) error {
+		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &key, UploadId: &id})
+		if errorCode(err) == "NoSuchUpload" || httpStatus(err) == 404 {
 			return nil
 		}
 		return err
 	})
 	if err != nil {
 		u.log.Warn("could not abort a multipart upload; a bucket lifecycle rule (AbortIncompleteMultipartUpload) will have to remove its parts",
-			"key", o.key, "upload_id", id, "err", err)
-		return
+			"key", key, "upload_id", id, "err", err)
+		return false
 	}
-	o.uploadID = ""
+	return true
+}
+
+// incompleteUpload is a multipart upload neither completed nor aborted.
+type incompleteUpload struct{ key, id string }
+
+// listUploads returns the incomplete multipart uploads under prefix.
+func (u *uploader) listUploads(ctx context.Context, prefix string) ([]incompleteUpload, error) {
+	var out []incompleteUpload
+	var keyMarker, idMarker *string
+	for {
+		var resp *s3.ListMultipartUploadsOutput
+		err := u.retry.do(ctx, "ListMultipartUploads", prefix, func(ctx context.Context) error {
+			var err error
+			resp, err = u.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{
+				Bucket: &u.bucket, Prefix: &prefix, KeyMarker: keyMarker, UploadIdMarker: idMarker})
+			return err
+		})
+		if err != nil {
+			return out, fmt.Errorf("s3sink: list multipart uploads under %q: %w", prefix, err)
+		}
+		for _, up := range resp.Uploads {
+			if up.Key != nil && up.UploadId != nil {
+				out = append(out, incompleteUpload{key: *up.Key, id: *up.UploadId})
+			}
+		}
+		if resp.IsTruncated == nil || !*resp.IsTruncated || (resp.NextKeyMarker == nil && resp.NextUploadIdMarker == nil) {
+			return out, nil
+		}
+		keyMarker, idMarker = resp.NextKeyMarker, resp.NextUploadIdMarker
+	}
 }
 
 func wrapOp(op, key string, err error) error {

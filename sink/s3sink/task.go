@@ -174,7 +174,11 @@ func (t *Task) checkBucket(ctx context.Context) error {
 }
 
 // Open prepares newly assigned partitions. Their writing starts from
-// whatever offset the runtime delivers first, the committed one.
+// whatever offset the runtime delivers first, the committed one. The
+// incomplete multipart uploads an earlier owner left under their objects'
+// names (a process killed mid-upload, say) are aborted: names are
+// deterministic, so the objects are written again from the committed
+// offset and nothing of value is lost.
 func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) error {
 	for _, tp := range partitions {
 		if old := t.parts[tp]; old != nil {
@@ -184,7 +188,52 @@ func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) er
 		p.opened = true
 		t.parts[tp] = p
 	}
+	t.abortLeftovers(ctx, partitions)
 	return nil
+}
+
+// abortLeftovers aborts the incomplete multipart uploads of the given
+// partitions' objects: those under the topic's directory whose name is
+// <topic><file.delim><partition><file.delim><offset>... It assumes, as
+// the object names already do, that one connector writes a topic under a
+// bucket's topics.dir. Failures are logged; a bucket lifecycle rule
+// (AbortIncompleteMultipartUpload) is the fallback.
+func (t *Task) abortLeftovers(ctx context.Context, partitions []connect.TopicPartition) {
+	if t.up == nil || len(partitions) == 0 {
+		return
+	}
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	byTopic := map[string][]int32{}
+	for _, tp := range partitions {
+		byTopic[tp.Topic] = append(byTopic[tp.Topic], tp.Partition)
+	}
+	for topic, parts := range byTopic {
+		prefix := t.part.Path(topic, "")
+		if t.s.topicsDir != "" {
+			prefix = t.s.topicsDir + t.s.dirDelim + prefix
+		}
+		uploads, err := t.up.listUploads(ctx, prefix)
+		if err != nil {
+			t.log.Warn("could not look for incomplete multipart uploads left by an earlier owner", "prefix", prefix, "err", err)
+		}
+		for _, u := range uploads {
+			name := u.key[strings.LastIndex(u.key, t.s.dirDelim)+len(t.s.dirDelim):]
+			if !slices.ContainsFunc(parts, func(p int32) bool { return t.isObjectOf(name, topic, p) }) {
+				continue
+			}
+			if t.up.abortUpload(ctx, u.key, u.id) {
+				t.log.Info("aborted an incomplete multipart upload left by an earlier owner of the partition", "key", u.key, "upload_id", u.id)
+			}
+		}
+	}
+}
+
+// isObjectOf reports whether an object name (without its directory) is one
+// this connector gives to an object of topic's partition.
+func (t *Task) isObjectOf(name, topic string, partition int32) bool {
+	rest, ok := strings.CutPrefix(name, topic+t.s.fileDelim+strconv.FormatInt(int64(partition), 10)+t.s.fileDelim)
+	return ok && rest != "" && rest[0] >= '0' && rest[0] <= '9'
 }
 
 // Close discards the open objects of the given partitions only, aborting
