@@ -62,6 +62,21 @@
 // other error, and a panic, fails only the task it happened in; its
 // [connect.TaskStatus] holds the cause (and the stack of a panic).
 //
+// # Group membership
+//
+// A sink task's consumer is a static member of the connector's group
+// (group.instance.id, KIP-345) when the worker configuration identifies
+// the process: connect-<name>-<process>-<task>, where <process> is a hash
+// of the host name and the worker's offset.storage.file.filename (else its
+// listeners or rest.port), which stay the same across a restart and differ
+// between two processes running the same connector. A worker killed and
+// restarted then gets its partitions back at once, instead of after its
+// dead predecessor's session (session.timeout.ms, 45 s) and a rebalance.
+// The price: a worker stopped for good keeps its partitions until its
+// session expires, since static members do not leave the group on close.
+// consumer.group.instance.id (or consumer.override.group.instance.id)
+// sets the stem instead, and an empty value turns static membership off.
+//
 // # Client settings
 //
 // Worker consumer.* and producer.* settings, and the connector's

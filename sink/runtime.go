@@ -69,6 +69,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (*Ru
 		return nil, err
 	}
 	s := newSettings(parsed)
+	s.instanceBase = instanceBase(s.name, o.worker)
 	runner.WarnUnused(o.logger, s.name, def, own, connectorPrefixes)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err

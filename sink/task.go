@@ -159,6 +159,9 @@ func (t *taskRunner) setup() error {
 		return err
 	}
 	t.maxBatch = maxBatch
+	if id, ok := (*cfg)["group.instance.id"]; ok {
+		t.log.Info("the consumer joins its group as a static member", "group.instance.id", id)
+	}
 	t.msgs = make([]*kafka.Message, 0, maxBatch)
 	t.batch = make([]connect.SinkRecord, 0, maxBatch)
 	if t.consumer, err = kafka.NewConsumer(cfg); err != nil {
