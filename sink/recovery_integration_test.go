@@ -137,7 +137,7 @@ func TestKill9RestartGetsPartitionsBack(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode, func(t *testing.T) {
 			const partitions = 4
-			topic, name := c.Unique("recovery"), c.Unique("recovery-"+mode)
+			topic, name := c.Unique("recovery-"+mode), c.Unique("recovery-"+mode)
 			c.CreateTopic(t, topic, partitions)
 			dir := t.TempDir()
 			cfg := recoveryChildConfig{

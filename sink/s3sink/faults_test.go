@@ -271,3 +271,40 @@ func TestOpenAbortsUploadsLeftByAnEarlierOwner(t *testing.T) {
 	h.mustPut(recs(0, 0, 3)...)
 	assert.Equal(t, lines(0, 3), h.content("data/orders/partition=0/orders+0+0000000000.json"))
 }
+
+// s3.buffer.memory.bytes bounds what the tasks hold waiting for upload:
+// past it a task uploads parts of its largest open objects early (at least
+// 5 MiB each), and the objects come out the same. Without the budget the
+// same records would be held whole: 4 partitions of 12 MiB each. (The
+// budget cannot go below 5 MiB per open object, S3's smallest part.)
+func TestMemoryBudgetUploadsPartsEarly(t *testing.T) {
+	const mib = 1 << 20
+	const limit = 24*mib + 7 // a value of its own: tasks with the same value share a budget
+	h := startTask(t, multipartConfig(map[string]string{
+		PartSizeConfig:     fmt.Sprint(25 * mib),
+		FlushSizeConfig:    "12",
+		BufferMemoryConfig: fmt.Sprint(limit),
+	}))
+	peak := int64(0)
+	for off := int64(0); off < 12; off++ {
+		var batch []connect.SinkRecord
+		for p := int32(0); p < 4; p++ {
+			batch = append(batch, bigRec(p, off, mib))
+		}
+		h.mustPut(batch...)
+		peak = max(peak, h.task.mem.used.Load())
+	}
+	t.Logf("peak held %.1f MiB under a budget of %.1f MiB", float64(peak)/mib, float64(limit)/mib)
+	assert.LessOrEqual(t, peak, int64(limit+2*mib), "within the budget, give or take a record and a check step")
+	// The fake refuses to complete an upload with a part but the last under
+	// 5 MiB (EntityTooSmall), as S3 does: the contents below prove the
+	// early parts were large enough.
+	assert.NotEmpty(t, h.s3.callsOf("UploadPart"), "parts went up early")
+	for p := int32(0); p < 4; p++ {
+		key := fmt.Sprintf("topics/orders/partition=%d/orders+%d+0000000000.bin", p, p)
+		assert.Equal(t, expectedBig(0, 12, mib), h.s3.object(bucket, key), "content of %s", key)
+	}
+	assert.Empty(t, h.s3.openUploads())
+	require.NoError(t, h.task.Stop(context.Background()))
+	assert.Zero(t, h.task.mem.used.Load(), "a stopped task gives its share back")
+}

@@ -35,11 +35,15 @@ type object struct {
 	done     []types.CompletedPart
 	sealed   bool // every record is written and buf holds the tail
 	complete bool // the object is in S3
+	written  *int // the task's count of bytes written, for s3.buffer.memory.bytes
 }
 
 // Write appends encoded bytes, for the format (or the gzip stream).
 func (o *object) Write(p []byte) (int, error) {
 	o.buf.write(p)
+	if o.written != nil {
+		*o.written += len(p)
+	}
 	return len(p), nil
 }
 
@@ -50,7 +54,7 @@ func (o *object) writeLine(b []byte) {
 		_, _ = o.gz.Write(b)
 		return
 	}
-	o.buf.write(b)
+	_, _ = o.Write(b)
 }
 
 // cut moves whole parts out of buf and returns how many bytes it moved.

@@ -50,6 +50,13 @@ type Task struct {
 	// permanent is an upload error retrying cannot fix (access denied, a
 	// bad request): it fails the task instead of rewinding forever.
 	permanent error
+
+	// s3.buffer.memory.bytes: the process's shared budget (nil for none),
+	// what this task last told it it holds, the bytes written so far, and
+	// how many had been written at the last look.
+	mem                *memoryBudget
+	published          int64
+	written, checkedAt int
 }
 
 var (
@@ -146,6 +153,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		log:         t.log,
 	}
 	t.parts = map[connect.TopicPartition]*partitionState{}
+	t.mem = sharedBudget(t.s.bufferMemory)
 	return t.checkBucket(ctx)
 }
 
@@ -248,6 +256,7 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 			delete(t.parts, tp)
 		}
 	}
+	t.publishHeld()
 	return nil
 }
 
@@ -257,6 +266,7 @@ func (t *Task) Stop(ctx context.Context) error {
 		t.abortAll(ctx, p)
 		delete(t.parts, tp)
 	}
+	t.releaseMemory()
 	return nil
 }
 
@@ -330,6 +340,9 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 			if err := t.uploadAll(ctx); err != nil && failed == nil {
 				failed = err
 			}
+		}
+		if err := t.keepWithinBudget(ctx); err != nil && failed == nil {
+			failed = err
 		}
 	}
 	if err := t.uploadAll(ctx); err != nil && failed == nil {
@@ -541,7 +554,7 @@ func (t *Task) newFile(rec *connect.SinkRecord, encoded string, tombstones bool)
 }
 
 func (t *Task) newObject(key string, start int64) *object {
-	o := &object{key: key, start: start}
+	o := &object{key: key, start: start, written: &t.written}
 	if t.s.gzip {
 		o.gz, _ = gzip.NewWriterLevel(o, t.s.gzipLevel) // the level was validated
 	}
@@ -674,6 +687,7 @@ func (t *Task) uploadAll(ctx context.Context) error {
 	for _, p := range t.parts {
 		p.popCompleted()
 	}
+	defer t.publishHeld()
 	var first error
 	n := 0
 	for p, err := range failedParts {
