@@ -154,9 +154,8 @@
 // completed is aborted: on failure, on Close for the revoked partitions
 // only, and on Stop. After a crash of the process itself, the task that
 // takes a partition next aborts, in Open, the incomplete uploads under the
-// names of that partition's objects (ListMultipartUploads under the
-// topic's directory): names are deterministic, so nothing of value is
-// lost. A bucket lifecycle rule AbortIncompleteMultipartUpload remains a
+// names of that partition's objects (found with ListMultipartUploads):
+// names are deterministic, so nothing of value is lost. A bucket lifecycle rule AbortIncompleteMultipartUpload remains a
 // good fallback, for a partition no task takes again.
 //
 // Start checks the bucket with HeadBucket, so that a missing bucket, a

@@ -265,7 +265,7 @@ func TestOpenAbortsUploadsLeftByAnEarlierOwner(t *testing.T) {
 	h.tc.assign(tp0)
 	require.NoError(t, h.task.Open(context.Background(), []connect.TopicPartition{tp0}))
 	assert.Equal(t, slices.Sorted(slices.Values(kept)), h.s3.openUploads())
-	assert.Equal(t, []fakeCall{{Op: "ListMultipartUploads", Key: "data/orders/"}}, h.s3.callsOf("ListMultipartUploads"))
+	assert.Len(t, h.s3.callsOf("ListMultipartUploads"), 1, "one listing for the partitions taken together")
 
 	// The partition is then written as usual.
 	h.mustPut(recs(0, 0, 3)...)

@@ -411,7 +411,8 @@ func (u *uploader) abortUpload(ctx context.Context, key, id string) bool {
 // incompleteUpload is a multipart upload neither completed nor aborted.
 type incompleteUpload struct{ key, id string }
 
-// listUploads returns the incomplete multipart uploads under prefix.
+// listUploads returns the incomplete multipart uploads under prefix ("" for
+// the whole bucket).
 func (u *uploader) listUploads(ctx context.Context, prefix string) ([]incompleteUpload, error) {
 	var out []incompleteUpload
 	var keyMarker, idMarker *string

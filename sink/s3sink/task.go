@@ -202,7 +202,8 @@ func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) er
 
 // abortLeftovers aborts the incomplete multipart uploads of the given
 // partitions' objects: those under the topic's directory whose name is
-// <topic><file.delim><partition><file.delim><offset>... It assumes, as
+// <topic><file.delim><partition><file.delim><offset>..., found in one
+// listing of the bucket's incomplete uploads. It assumes, as
 // the object names already do, that one connector writes a topic under a
 // bucket's topics.dir. Failures are logged; a bucket lifecycle rule
 // (AbortIncompleteMultipartUpload) is the fallback.
@@ -216,16 +217,21 @@ func (t *Task) abortLeftovers(ctx context.Context, partitions []connect.TopicPar
 	for _, tp := range partitions {
 		byTopic[tp.Topic] = append(byTopic[tp.Topic], tp.Partition)
 	}
+	// The whole bucket's uploads, filtered here: MinIO lists uploads only
+	// for an exact object name or for the whole bucket, not under a prefix.
+	uploads, err := t.up.listUploads(ctx, "")
+	if err != nil {
+		t.log.Warn("could not look for incomplete multipart uploads left by an earlier owner", "err", err)
+	}
 	for topic, parts := range byTopic {
 		prefix := t.part.Path(topic, "")
 		if t.s.topicsDir != "" {
 			prefix = t.s.topicsDir + t.s.dirDelim + prefix
 		}
-		uploads, err := t.up.listUploads(ctx, prefix)
-		if err != nil {
-			t.log.Warn("could not look for incomplete multipart uploads left by an earlier owner", "prefix", prefix, "err", err)
-		}
 		for _, u := range uploads {
+			if !strings.HasPrefix(u.key, prefix) {
+				continue
+			}
 			name := u.key[strings.LastIndex(u.key, t.s.dirDelim)+len(t.s.dirDelim):]
 			if !slices.ContainsFunc(parts, func(p int32) bool { return t.isObjectOf(name, topic, p) }) {
 				continue
