@@ -43,12 +43,22 @@ const (
 
 func BenchmarkS3SinkBufferMemory(b *testing.B) {
 	kafkaAddr := benchkit.StartChild(b, "TestS3MemoryBenchServers", memBenchServersEnv)[0]
-	for _, budget := range []string{"0", strconv.Itoa(defaultBufferMemory)} {
-		b.Run("budget="+budget, func(b *testing.B) {
+	for _, v := range []struct{ budget, gomemlimit string }{
+		{"0", ""},
+		{strconv.Itoa(defaultBufferMemory), ""},
+		// The Go runtime lets the heap grow to twice what is live before
+		// it collects (GOGC=100); a soft limit keeps it nearer.
+		{strconv.Itoa(defaultBufferMemory), "512MiB"},
+	} {
+		name := "budget=" + v.budget
+		if v.gomemlimit != "" {
+			name += "/GOMEMLIMIT=" + v.gomemlimit
+		}
+		b.Run(name, func(b *testing.B) {
 			var peak int64
 			var elapsed time.Duration
 			for i := range b.N {
-				rss, took := runMemBenchSide(b, kafkaAddr, budget, fmt.Sprintf("membench-%s-%d-%d", budget, i, time.Now().UnixNano()))
+				rss, took := runMemBenchSide(b, kafkaAddr, v.budget, v.gomemlimit, fmt.Sprintf("membench-%d-%d", i, time.Now().UnixNano()))
 				peak = max(peak, rss)
 				elapsed += took
 			}
@@ -77,10 +87,17 @@ func TestS3MemoryBenchServers(t *testing.T) {
 
 // runMemBenchSide runs the sink in a child until every record is in an
 // object and committed, and returns the child's peak RSS and run time.
-func runMemBenchSide(b *testing.B, kafkaAddr, budget, group string) (int64, time.Duration) {
+func runMemBenchSide(b *testing.B, kafkaAddr, budget, gomemlimit, group string) (int64, time.Duration) {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestS3MemoryBenchSide$", "-test.v")
 	cmd.Env = append(os.Environ(), memBenchSideEnv+"="+strings.Join([]string{kafkaAddr, budget, group}, " "))
+	if gomemlimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+gomemlimit)
+	}
+	if os.Getenv("MEMBENCH_GCTRACE") == "1" { // the heap before and after each GC, on stderr
+
+		cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1")
+	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	require.NoError(b, err, "%s", out)

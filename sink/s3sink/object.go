@@ -82,7 +82,14 @@ func (b *chunks) write(p []byte) {
 	b.n += len(p)
 	for len(p) > 0 {
 		if len(b.c) == 0 || len(b.c[len(b.c)-1]) >= chunkSize {
-			b.c = append(b.c, nil)
+			// The first chunk grows with the data, so a small object stays
+			// small; later ones are allocated whole, as growing them by
+			// doubling would leave as much garbage as data.
+			var c []byte
+			if len(b.c) > 0 {
+				c = make([]byte, 0, chunkSize)
+			}
+			b.c = append(b.c, c)
 		}
 		last := &b.c[len(b.c)-1]
 		k := min(chunkSize-len(*last), len(p))
