@@ -95,7 +95,6 @@ func runMemBenchSide(b *testing.B, kafkaAddr, budget, gomemlimit, group string) 
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+gomemlimit)
 	}
 	if os.Getenv("MEMBENCH_GCTRACE") == "1" { // the heap before and after each GC, on stderr
-
 		cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1")
 	}
 	cmd.Stderr = os.Stderr
