@@ -193,6 +193,11 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 		delete(t.attempts, tp)
 		delete(t.offsets, tp)
 	}
+	for src := range t.suspect {
+		if containsTP(partitions, src.tp) {
+			delete(t.suspect, src) // the next owner finds out again
+		}
+	}
 	return nil
 }
 
