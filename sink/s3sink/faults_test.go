@@ -19,6 +19,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/sink"
 )
 
 // logRecorder keeps every log record, with its attributes, for checks.
@@ -307,4 +308,37 @@ func TestMemoryBudgetUploadsPartsEarly(t *testing.T) {
 	assert.Empty(t, h.s3.openUploads())
 	require.NoError(t, h.task.Stop(context.Background()))
 	assert.Zero(t, h.task.mem.used.Load(), "a stopped task gives its share back")
+}
+
+// End to end through the sink runtime: under errors.tolerance=none a null
+// value (behavior.on.null.values=fail) fails the task, the records before
+// it are in S3 and committed, and none after it is in S3. Restarted with
+// errors.tolerance=all, the connector writes the rest, each object once.
+func TestToleranceNoneStopsAtTheBadRecordThroughTheRuntime(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "nulls", 1)
+	c.Produce(t,
+		connectortest.Record{Topic: "nulls", Value: []byte("a")},
+		connectortest.Record{Topic: "nulls", Value: []byte("b")},
+		connectortest.Record{Topic: "nulls", Value: nil},
+		connectortest.Record{Topic: "nulls", Value: []byte("d")},
+	)
+	fake := newFakeS3(bucket)
+	cfg := runtimeConfig(c, "s3-nulls", "nulls", map[string]string{FlushSizeConfig: "1", NullValuesConfig: "fail"})
+	h := connectortest.StartSink(t, NewConnector(WithClient(fake), WithLogger(quiet)), cfg, sink.WithLogger(quiet))
+	c.WaitFor(t, 30*time.Second, func() bool { return h.TaskState(0) == connect.StateFailed }, "the task to fail")
+	assert.Contains(t, h.Status().Tasks[0].Err.Error(), "nulls-0@2")
+	_ = h.Stop()
+	obj := func(off int) string { return fmt.Sprintf("topics/nulls/partition=0/nulls+0+%010d.bin", off) }
+	assert.Equal(t, []string{obj(0), obj(1)}, fake.keys(bucket), "nothing after the bad record")
+	assert.Equal(t, int64(2), c.CommittedOffsets(t, "connect-s3-nulls")[connect.TopicPartition{Topic: "nulls"}])
+
+	cfg["errors.tolerance"] = "all"
+	h = connectortest.StartSink(t, NewConnector(WithClient(fake), WithLogger(quiet)), cfg, sink.WithLogger(quiet))
+	waitCommitted(t, c, "connect-s3-nulls", "nulls", 1, 4)
+	require.NoError(t, h.Stop())
+	assert.Equal(t, []string{obj(0), obj(1), obj(3)}, fake.keys(bucket))
+	for _, off := range []int{0, 1, 3} {
+		assert.Equal(t, 1, fake.writeCount(bucket, obj(off)), "%s written once", obj(off))
+	}
 }
