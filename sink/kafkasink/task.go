@@ -44,6 +44,9 @@ type Task struct {
 	suspect  map[source]bool
 	alone    source
 	aloneErr error
+	// tooLarge holds records refused alone: read again (after an aborted
+	// transaction, say), they are reported without being sent again.
+	tooLarge map[source]error
 	fatal    error // the producer cannot go on
 	hdrConv  converters.HeaderConverter
 	rand     func() float64
@@ -133,6 +136,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.rewound = map[connect.TopicPartition]int64{}
 	t.offsets = map[connect.TopicPartition]int64{}
 	t.suspect = map[source]bool{}
+	t.tooLarge = map[source]error{}
 
 	pc := kafka.ConfigMap{}
 	for k, v := range s.producer {
@@ -198,6 +202,11 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 			delete(t.suspect, src) // the next owner finds out again
 		}
 	}
+	for src := range t.tooLarge {
+		if containsTP(partitions, src.tp) {
+			delete(t.tooLarge, src)
+		}
+	}
 	return nil
 }
 
@@ -234,6 +243,10 @@ func (t *Task) closeProducer() {
 // fate; under errors.tolerance=all the others go on, under none Put stops
 // at it and forwards nothing after it.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
+	// The runtime applies the rewinds asked for before or during this
+	// call as soon as it returns, whether it failed or not: the next call
+	// starts at them and must not skip them.
+	defer clear(t.rewound)
 	if err := t.collect(ctx, false); err != nil {
 		return err
 	}
@@ -268,7 +281,6 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 			t.txn.track(tp, rec.Offset)
 		}
 	}
-	clear(t.rewound)
 	if bad != nil {
 		return bad
 	}
@@ -447,6 +459,9 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 		}
 	}
 	src := source{tp: rec.TopicPartition(), offset: rec.Offset}
+	if err, ok := t.tooLarge[src]; ok {
+		return err
+	}
 	m := &kafka.Message{
 		TopicPartition: kafka.TopicPartition{Topic: topic, Partition: kafka.PartitionAny},
 		Key:            key,
@@ -515,7 +530,18 @@ func (t *Task) produceAlone(ctx context.Context, rec *connect.SinkRecord, m *kaf
 		return err
 	}
 	if t.aloneErr != nil {
-		return tooLargeError(rec, *m.TopicPartition.Topic, t.aloneErr)
+		err := tooLargeError(rec, *m.TopicPartition.Topic, t.aloneErr)
+		t.tooLarge[src] = err
+		if t.txn != nil {
+			// The refusal fails the whole transaction: abort it and read
+			// its records again; this one is then reported unsent.
+			if aerr := t.abort(ctx, nil); aerr != nil {
+				return aerr
+			}
+			return connect.Retriable(fmt.Errorf("kafkasink: transaction aborted: record %s was refused as too large, and the records of the transaction will be read again: %w",
+				rec, t.aloneErr))
+		}
+		return err
 	}
 	return nil
 }

@@ -63,6 +63,10 @@ func TestRecordTooLargeForTheDestinationIsABadRecord(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			big := `{"id":2,"pad":"` + strings.Repeat("x", 10_000) + `"}`
+			// Exactly-once is left out: a refusal fails the transaction, and
+			// against kfake librdkafka then wants an epoch bump (an
+			// OUT_OF_ORDER_SEQUENCE_NUMBER after the abort) that the task
+			// does not make.
 			for _, tolerance := range []string{"all", "none"} {
 				t.Run(tolerance, func(t *testing.T) {
 					c := connectortest.NewCluster(t)
@@ -89,7 +93,7 @@ func TestRecordTooLargeForTheDestinationIsABadRecord(t *testing.T) {
 					assert.Equal(t, connect.StateRunning, h.TaskState(0))
 					require.NoError(t, h.Stop())
 					assert.Equal(t, []string{`{"id":1}`, `{"id":3}`}, valueSet(c.ReadAll(t, "out")), "at least once")
-					assert.Equal(t, []string{big}, values(c.ReadAll(t, "dlq")))
+					assert.Equal(t, []string{big}, valueSet(c.ReadAll(t, "dlq")), "in the dead-letter queue (at least once)")
 				})
 			}
 		})
