@@ -2,6 +2,7 @@ package kafkasink
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +119,34 @@ func setMaxMessageBytes(t *testing.T, c *connectortest.Cluster, topic, value str
 	require.NoError(t, err)
 	require.Len(t, resp.Resources, 1)
 	require.NoError(t, kerr.ErrorForCode(resp.Resources[0].ErrorCode))
+}
+
+// Exactly-once, with the destination refusing writes for a while: the
+// transaction is aborted and its records read again, and none of them is
+// skipped: the first Put after the rewind must not drop the records the
+// rewind brings back, or a later transaction would commit offsets past
+// records never sent.
+func TestExactlyOnceAbortedTransactionLosesNothing(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	c.CreateTopic(t, "in", 1)
+	c.CreateTopic(t, "out", 1)
+	refusing := refuseProduce(c, "out", kerr.NotEnoughReplicas.Code)
+	aborted := &logWatch{text: "flush failed"}
+	cfg := sinkConfig(c, "eos-abort", "in", "out", map[string]string{
+		ExactlyOnceConfig:                        "true",
+		ExactlyOnceOffsetsConfig:                 OffsetsGroup,
+		SinkClientPrefix + "delivery.timeout.ms": "500",
+		SinkClientPrefix + "retry.backoff.ms":    "50",
+	})
+	c.Produce(t, numbered("in", 0, 5, nil)...)
+	h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), cfg, sink.WithLogger(slog.New(aborted)))
+	waitDone(t, c, h, "eos-abort", "in", 5)
+	refusing.Store(true)
+	c.Produce(t, numbered("in", 5, 10, nil)...)
+	c.WaitFor(t, 30*time.Second, func() bool { return aborted.n.Load() > 0 }, "a transaction to be aborted")
+	refusing.Store(false)
+	c.Produce(t, numbered("in", 15, 5, nil)...)
+	waitDone(t, c, h, "eos-abort", "in", 20)
+	require.NoError(t, h.Stop())
+	assert.Equal(t, valueSet(numbered("in", 0, 20, nil)), readCommitted(t, c, "out"), "every record once")
 }
