@@ -83,7 +83,11 @@ func (e RecordError) Unwrap() error { return e.Err }
 // failed and the others were handled. Records not named in Errors are taken
 // as handled. Under errors.tolerance=all the named records go to the
 // dead-letter queue (if one is configured) and the task goes on; otherwise
-// the task fails, and offsets stay before the first failed record.
+// the task fails, and offsets stay before the first failed record. Under
+// errors.tolerance=none a task should stop at its first failed record, so
+// that nothing after it reaches the destination: the runtime then commits
+// the records of the batch before it (after PreCommit or Flush) and fails
+// the task.
 type BatchError struct {
 	Errors []RecordError
 }

@@ -2,9 +2,13 @@ package sink
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -41,6 +45,17 @@ func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.
 	for k, v := range mapped.Config {
 		cfg[k] = v
 	}
+	// Static membership (see instanceBase): a task restarted after a crash
+	// takes its partitions back at once instead of waiting out its dead
+	// predecessor's session.
+	switch v, set := mapped.Config["group.instance.id"]; {
+	case set && v == "":
+		delete(cfg, "group.instance.id")
+	case set:
+		cfg["group.instance.id"] = v + "-" + strconv.Itoa(id) // one per task: tasks must not fence each other
+	case s.instanceBase != "":
+		cfg["group.instance.id"] = s.instanceBase + "-" + strconv.Itoa(id)
+	}
 	// The runtime decides what is committed and when.
 	cfg["group.id"] = "connect-" + s.name
 	cfg["enable.auto.commit"] = false
@@ -51,6 +66,47 @@ func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.
 		maxBatch = mapped.MaxPollRecords
 	}
 	return &cfg, maxBatch, mapped.Warnings, nil
+}
+
+// instanceBase returns the stem of the sink consumers' group.instance.id,
+// connect-<name>-<process>, or "" for dynamic membership. A static member
+// that restarts within session.timeout.ms takes its partitions back at
+// once: with dynamic membership the group waits for the dead member's
+// session to expire (45 s by default), and then rebalances.
+//
+// <process> tells apart two processes running the same connector, which
+// share its partitions and must not fence each other; it must also stay
+// the same across a restart. It is a hash of the host name and of what
+// makes the worker process unique on its host and survives a restart: its
+// offset.storage.file.filename (connect-standalone's own file; two
+// processes cannot share one), else its REST listeners or rest.port (two
+// processes cannot bind one). A worker configuration with none of them
+// (a program that runs the runtime itself) gets dynamic membership. The
+// consumer setting group.instance.id overrides this: its value, with the
+// task number appended, or dynamic membership when it is empty.
+//
+// The cost of static membership: a worker stopped for good, even
+// gracefully, keeps its partitions until its session expires, since a
+// static member does not leave the group when it closes (KIP-345).
+func instanceBase(name string, worker map[string]string) string {
+	var identity string
+	switch {
+	case worker["offset.storage.file.filename"] != "":
+		f := worker["offset.storage.file.filename"]
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		identity = "offsets:" + f
+	case worker["listeners"] != "":
+		identity = "listeners:" + worker["listeners"]
+	case worker["rest.port"] != "":
+		identity = "rest.port:" + worker["rest.port"]
+	default:
+		return ""
+	}
+	host, _ := os.Hostname()
+	sum := sha256.Sum256([]byte(host + "\x00" + identity))
+	return "connect-" + name + "-" + hex.EncodeToString(sum[:4])
 }
 
 // producerConfig builds the librdkafka configuration of a producer the

@@ -152,6 +152,7 @@ type settings struct {
 	converterConfigs  map[string]map[string]string // by key.converter/value.converter/header.converter
 	consumerProps     map[string]string            // Java names, worker consumer.* then connector consumer.override.*
 	producerProps     map[string]string
+	instanceBase      string // stem of group.instance.id; "" for dynamic membership
 }
 
 func newSettings(c *connect.Config) *settings {

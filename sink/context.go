@@ -40,14 +40,38 @@ func ConsumerGroupMetadata(tc connect.SinkTaskContext) (*kafka.ConsumerGroupMeta
 	return nil, errors.New("sink: ConsumerGroupMetadata needs the task context of the sink runtime")
 }
 
+// BootstrapServers returns the bootstrap.servers of the cluster the sink
+// task's consumer reads from, as the runtime resolved it: the connector's
+// setting, or else the worker's. A task that must know whether it writes to
+// the cluster it reads from (exactly-once with offsets in the consumer
+// group) asks here, since Kafka Connect passes a task only its connector's
+// configuration. ok is false when tc is not (and does not wrap) the
+// runtime's context.
+func BootstrapServers(tc connect.SinkTaskContext) (servers string, ok bool) {
+	for tc != nil {
+		if c, is := tc.(*taskContext); is {
+			return c.bootstrap, true
+		}
+		u, is := tc.(interface {
+			Unwrap() connect.SinkTaskContext
+		})
+		if !is {
+			break
+		}
+		tc = u.Unwrap()
+	}
+	return "", false
+}
+
 // taskContext implements connect.SinkTaskContext. Tasks may call it from any
 // goroutine, so it only records requests; the task's runner applies them
 // between calls.
 type taskContext struct {
-	config   map[string]string
-	reporter connect.ErrantRecordReporter
-	consumer *kafka.Consumer // for ConsumerGroupMetadata only
-	log      *slog.Logger    // connect.TaskLogger: the task's own logger
+	config    map[string]string
+	reporter  connect.ErrantRecordReporter
+	consumer  *kafka.Consumer // for ConsumerGroupMetadata only
+	log       *slog.Logger    // connect.TaskLogger: the task's own logger
+	bootstrap string          // for BootstrapServers
 
 	mu            sync.Mutex
 	assignment    []connect.TopicPartition

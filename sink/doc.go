@@ -52,8 +52,13 @@
 // the [connect.ErrantRecordReporter] names are, with errors.tolerance=all,
 // logged (errors.log.enable) and written to the dead-letter queue
 // (errors.deadletterqueue.topic.name, with the __connect.errors.* headers
-// when errors.deadletterqueue.context.headers.enable is set); with the
-// default errors.tolerance=none they fail the task, naming the record. Any
+// when errors.deadletterqueue.context.headers.enable is set). A tolerated
+// error never stops the task: a record too large for the dead-letter topic
+// is sent as its context headers and key, without its value and headers,
+// with a [HeaderTruncated] header saying what was cut, and its coordinates
+// are logged. With the default errors.tolerance=none they fail the task,
+// naming the record; the records before it are delivered and committed,
+// none after it. Any
 // other error, and a panic, fails only the task it happened in; its
 // [connect.TaskStatus] holds the cause (and the stack of a panic).
 //
@@ -68,6 +73,21 @@
 // while either lasts, for a /health endpoint. [WithMetrics] reports Kafka
 // Connect's metrics, and each partition's consumer lag, to a Prometheus
 // registry (docs/metrics.md).
+//
+// # Group membership
+//
+// A sink task's consumer is a static member of the connector's group
+// (group.instance.id, KIP-345) when the worker configuration identifies
+// the process: connect-<name>-<process>-<task>, where <process> is a hash
+// of the host name and the worker's offset.storage.file.filename (else its
+// listeners or rest.port), which stay the same across a restart and differ
+// between two processes running the same connector. A worker killed and
+// restarted then gets its partitions back at once, instead of after its
+// dead predecessor's session (session.timeout.ms, 45 s) and a rebalance.
+// The price: a worker stopped for good keeps its partitions until its
+// session expires, since static members do not leave the group on close.
+// consumer.group.instance.id (or consumer.override.group.instance.id)
+// sets the stem instead, and an empty value turns static membership off.
 //
 // # Client settings
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,7 +50,8 @@ type errorHandler struct {
 	producer *kafka.Producer
 	reports  chan kafka.Event
 	pending  int
-	failure  error // a DLQ write failed or an intolerable record was reported
+	failure  error // a DLQ write failed
+	stop     error // an intolerable record was reported
 }
 
 var _ connect.ErrantRecordReporter = (*errorHandler)(nil)
@@ -87,8 +89,8 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 	if !s.tolerateAll {
 		err := &connect.TaskError{Connector: s.name, Task: h.t.id, Op: stage,
 			Err: fmt.Errorf("record %s: %w (errors.tolerance=none)", coords, cause)}
-		if h.failure == nil {
-			h.failure = err
+		if h.stop == nil {
+			h.stop = err
 		}
 		return err
 	}
@@ -113,6 +115,35 @@ func (h *errorHandler) handle(m *kafka.Message, rec *connect.SinkRecord, stage s
 	return h.sendLocked(m, stage, cause)
 }
 
+// HeaderTruncated marks a dead-letter record that had to be cut to fit the
+// dead-letter topic: it says what was left out, with the sizes. It is this
+// runtime's own header; Kafka Connect has none, and fails the task instead.
+const HeaderTruncated = "__connectkit.errors.truncated"
+
+// Limits of what a cut dead-letter record keeps.
+const (
+	cutKeyMax     = 1 << 10 // a longer key is left out too
+	cutMessageMax = 8 << 10 // exception message and chain, each
+)
+
+// dlqRecord is what a dead-letter write carries in its delivery report, so
+// that a record refused as too large can be sent again without its value.
+type dlqRecord struct {
+	src       kafka.TopicPartition // where the failed record was consumed
+	key       []byte               // nil when longer than cutKeyMax
+	keyLen    int
+	valueLen  int
+	headerLen int
+	timestamp time.Time
+	stage     string
+	cause     error
+	cut       bool // this write is already the cut one
+}
+
+func (r *dlqRecord) coords() string {
+	return fmt.Sprintf("%s-%d@%d", *r.src.Topic, r.src.Partition, r.src.Offset)
+}
+
 // sendLocked queues m for the dead-letter queue. Deliveries are awaited in
 // flushDLQ, before any offset past m is committed.
 func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) error {
@@ -122,46 +153,29 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 			return err
 		}
 	}
-	s := h.t.s
-	topic := s.dlqTopic
+	rec := &dlqRecord{src: m.TopicPartition, keyLen: len(m.Key), valueLen: len(m.Value),
+		timestamp: m.Timestamp, stage: stage, cause: cause}
+	if len(m.Key) <= cutKeyMax {
+		rec.key = m.Key
+	}
+	for _, hd := range m.Headers {
+		rec.headerLen += len(hd.Key) + len(hd.Value)
+	}
+	if rec.timestamp.IsZero() {
+		rec.timestamp = time.Now()
+	}
+	topic := h.t.s.dlqTopic
 	out := &kafka.Message{
 		TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
 		Key:            m.Key, Value: m.Value,
 		Headers:   append([]kafka.Header(nil), m.Headers...),
-		Timestamp: m.Timestamp,
+		Timestamp: rec.timestamp,
+		Opaque:    rec,
 	}
-	if out.Timestamp.IsZero() {
-		out.Timestamp = time.Now()
+	if h.t.s.dlqContextHeaders {
+		out.Headers = h.appendContextHeaders(out.Headers, rec, 0)
 	}
-	if s.dlqContextHeaders {
-		str := func(k, v string) { out.Headers = append(out.Headers, kafka.Header{Key: k, Value: []byte(v)}) }
-		str(HeaderErrorTopic, *m.TopicPartition.Topic)
-		str(HeaderErrorPartition, strconv.Itoa(int(m.TopicPartition.Partition)))
-		str(HeaderErrorOffset, strconv.FormatInt(int64(m.TopicPartition.Offset), 10))
-		str(HeaderErrorConnectorName, s.name)
-		str(HeaderErrorTaskID, strconv.Itoa(h.t.id))
-		str(HeaderErrorStage, stage)
-		str(HeaderErrorClassName, h.stageClass(stage))
-		str(HeaderErrorExceptionClass, errorClass(cause))
-		str(HeaderErrorExceptionMessage, cause.Error())
-		str(HeaderErrorExceptionTrace, errorChain(cause))
-	}
-	for {
-		err := h.producer.Produce(out, h.reports)
-		if err == nil {
-			h.pending++
-			h.t.m.DLQRequests.Add(1)
-			break
-		}
-		var kerr kafka.Error
-		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull && h.pending > 0 {
-			h.awaitOneLocked(time.Second)
-			continue
-		}
-		h.t.m.DLQFailures.Add(1)
-		h.failure = fmt.Errorf("dead-letter queue %s: %w", topic, err)
-		return h.failure
-	}
+	h.produceLocked(out, rec)
 	// Collect reports that are already in, so the channel never fills.
 	for h.pending > 0 {
 		select {
@@ -172,6 +186,88 @@ func (h *errorHandler) sendLocked(m *kafka.Message, stage string, cause error) e
 		}
 	}
 	return h.failure
+}
+
+// appendContextHeaders adds the __connect.errors.* headers; limit, when
+// positive, caps the exception message and chain.
+func (h *errorHandler) appendContextHeaders(hs []kafka.Header, rec *dlqRecord, limit int) []kafka.Header {
+	s := h.t.s
+	str := func(k, v string) { hs = append(hs, kafka.Header{Key: k, Value: []byte(v)}) }
+	capped := func(v string) string {
+		if limit > 0 && len(v) > limit {
+			return v[:limit]
+		}
+		return v
+	}
+	str(HeaderErrorTopic, *rec.src.Topic)
+	str(HeaderErrorPartition, strconv.Itoa(int(rec.src.Partition)))
+	str(HeaderErrorOffset, strconv.FormatInt(int64(rec.src.Offset), 10))
+	str(HeaderErrorConnectorName, s.name)
+	str(HeaderErrorTaskID, strconv.Itoa(h.t.id))
+	str(HeaderErrorStage, rec.stage)
+	str(HeaderErrorClassName, h.stageClass(rec.stage))
+	str(HeaderErrorExceptionClass, errorClass(rec.cause))
+	str(HeaderErrorExceptionMessage, capped(rec.cause.Error()))
+	str(HeaderErrorExceptionTrace, capped(errorChain(rec.cause)))
+	return hs
+}
+
+// cutMessage is the dead-letter record for a record too large for the
+// dead-letter topic: its context headers, always, and its key when short,
+// without its value and headers, and a header saying what was cut. A
+// tolerated error must never stop the task; this keeps the record's
+// coordinates and cause where whoever reads the queue looks.
+func (h *errorHandler) cutMessage(rec *dlqRecord, why error) *kafka.Message {
+	rec.cut = true
+	topic := h.t.s.dlqTopic
+	cut := []string{fmt.Sprintf("value (%d bytes)", rec.valueLen)}
+	if rec.key == nil && rec.keyLen > 0 {
+		cut = append(cut, fmt.Sprintf("key (%d bytes)", rec.keyLen))
+	}
+	if rec.headerLen > 0 {
+		cut = append(cut, fmt.Sprintf("headers (%d bytes)", rec.headerLen))
+	}
+	note := strings.Join(cut, ", ") + " left out: the record is larger than the dead-letter queue accepts"
+	hs := []kafka.Header{{Key: HeaderTruncated, Value: []byte(note)}}
+	out := &kafka.Message{
+		TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+		Key:            rec.key,
+		Headers:        h.appendContextHeaders(hs, rec, cutMessageMax),
+		Timestamp:      rec.timestamp,
+		Opaque:         rec,
+	}
+	h.t.log.Warn("record too large for the dead-letter queue; sending its context headers without its value",
+		"record", rec.coords(), "dlq", topic, "value_bytes", rec.valueLen, "key_bytes", rec.keyLen,
+		"header_bytes", rec.headerLen, "err", why)
+	return out
+}
+
+// produceLocked sends out, cutting it once if it is too large, and records
+// a failure that names the record.
+func (h *errorHandler) produceLocked(out *kafka.Message, rec *dlqRecord) {
+	topic := h.t.s.dlqTopic
+	for {
+		err := h.producer.Produce(out, h.reports)
+		if err == nil {
+			h.pending++
+			h.t.m.DLQRequests.Add(1)
+			return
+		}
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrQueueFull && h.pending > 0 {
+			h.awaitOneLocked(time.Second)
+			continue
+		}
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge && !rec.cut {
+			out = h.cutMessage(rec, err)
+			continue
+		}
+		h.t.m.DLQFailures.Add(1)
+		if h.failure == nil {
+			h.failure = fmt.Errorf("dead-letter queue %s: record %s: %w", topic, rec.coords(), err)
+		}
+		return
+	}
 }
 
 func (h *errorHandler) stageClass(stage string) string {
@@ -236,11 +332,24 @@ func (h *errorHandler) deliveredLocked(ev kafka.Event) {
 		return
 	}
 	h.pending--
-	if m.TopicPartition.Error != nil {
-		h.t.m.DLQFailures.Add(1)
-		if h.failure == nil {
-			h.failure = fmt.Errorf("dead-letter queue %s: write failed: %w", h.t.s.dlqTopic, m.TopicPartition.Error)
+	err := m.TopicPartition.Error
+	if err == nil {
+		return
+	}
+	h.t.m.DLQFailures.Add(1)
+	rec, _ := m.Opaque.(*dlqRecord)
+	var kerr kafka.Error
+	if rec != nil && !rec.cut && errors.As(err, &kerr) &&
+		(kerr.Code() == kafka.ErrMsgSizeTooLarge || kerr.Code() == kafka.ErrRecordListTooLarge) {
+		h.produceLocked(h.cutMessage(rec, err), rec)
+		return
+	}
+	if h.failure == nil {
+		what := "a record"
+		if rec != nil {
+			what = "record " + rec.coords()
 		}
+		h.failure = fmt.Errorf("dead-letter queue %s: write of %s failed: %w", h.t.s.dlqTopic, what, err)
 	}
 }
 
@@ -276,7 +385,18 @@ func (h *errorHandler) flushDLQ(ctx context.Context, timeout time.Duration) erro
 func (h *errorHandler) err() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.failure
+	if h.failure != nil {
+		return h.failure
+	}
+	return h.stop
+}
+
+// takeStop forgets the record that was not tolerated, once the caller has
+// taken charge of failing the task for it.
+func (h *errorHandler) takeStop() {
+	h.mu.Lock()
+	h.stop = nil
+	h.mu.Unlock()
 }
 
 func (h *errorHandler) setInFlight(msgs []*kafka.Message) {

@@ -68,3 +68,46 @@ func ExampleRun() {
 	// greetings-0@2: hallo
 	// stopped: <nil>
 }
+
+// whereTask tells in Start whether it writes to the cluster it reads from,
+// as a Kafka-to-Kafka task must know to commit offsets in its transactions.
+type whereTask struct {
+	destination string
+	stop        context.CancelFunc
+}
+
+func (t *whereTask) Start(_ context.Context, _ map[string]string, tc connect.SinkTaskContext) error {
+	source, ok := sink.BootstrapServers(tc)
+	fmt.Println("known:", ok, "same cluster:", source == t.destination)
+	t.stop()
+	return nil
+}
+
+func (t *whereTask) Put(context.Context, []connect.SinkRecord) error { return nil }
+func (t *whereTask) Stop(context.Context) error                      { return nil }
+
+// A task learns the bootstrap.servers its records come from, even when
+// they are only in the worker's file, which Kafka Connect does not pass to
+// tasks.
+func ExampleBootstrapServers() {
+	cluster, err := connectortest.StartCluster()
+	if err != nil {
+		panic(err)
+	}
+	defer cluster.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	if err := cluster.CreateTopicContext(ctx, "orders", 1); err != nil {
+		panic(err)
+	}
+	conn := connectortest.SinkConnectorFunc(func() connect.SinkTask {
+		return &whereTask{destination: cluster.BootstrapServers(), stop: stop}
+	})
+	err = sink.Run(ctx, conn, map[string]string{"name": "where", "topics": "orders"},
+		sink.WithWorkerConfig(map[string]string{"bootstrap.servers": cluster.BootstrapServers()}),
+		sink.WithLogger(slog.New(slog.DiscardHandler)))
+	fmt.Println("stopped:", err)
+	// Output:
+	// known: true same cluster: true
+	// stopped: <nil>
+}

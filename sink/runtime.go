@@ -94,6 +94,7 @@ func New(c connect.SinkConnector, config map[string]string, opts ...Option) (_ *
 	}
 	s := newSettings(parsed)
 	s.convs = o.convs
+	s.instanceBase = instanceBase(s.name, o.worker)
 	runner.WarnUnused(o.logger, s.name, def, own, connectorPrefixes)
 	if err := checkClients(s, o.logger); err != nil {
 		return nil, err

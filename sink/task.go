@@ -178,6 +178,9 @@ func (t *taskRunner) setup(ctx context.Context) error {
 		(*cfg)["statistics.interval.ms"] = defaultStatisticsInterval
 	}
 	t.maxBatch = maxBatch
+	if id, ok := (*cfg)["group.instance.id"]; ok {
+		t.log.Info("the consumer joins its group as a static member", "group.instance.id", id)
+	}
 	t.msgs = make([]*kafka.Message, 0, maxBatch)
 	t.batch = make([]connect.SinkRecord, 0, maxBatch)
 	if t.consumer, err = kafka.NewConsumer(cfg); err != nil {
@@ -193,6 +196,7 @@ func (t *taskRunner) setup(ctx context.Context) error {
 	t.tc = newTaskContext(t.config)
 	t.tc.log = t.log
 	t.tc.consumer = t.consumer
+	t.tc.bootstrap = t.s.bootstrapServers
 	t.errs = newErrorHandler(t)
 	t.tc.reporter = t.errs
 	if t.s.topicsRegex != "" {
@@ -234,6 +238,10 @@ func (t *taskRunner) loop(ctx context.Context) error {
 		}
 		if len(t.msgs) > 0 {
 			if err := t.convertBatch(); err != nil {
+				var stop *stopAtRecord
+				if errors.As(err, &stop) {
+					return t.stopAt(ctx, stop)
+				}
 				return err
 			}
 			if err := t.deliver(ctx); err != nil {
@@ -297,8 +305,9 @@ func (t *taskRunner) pollBatch() error {
 func (t *taskRunner) convertBatch() error {
 	t.batch = t.batch[:0]
 	clear(t.batchEnd)
-	for _, m := range t.msgs {
+	for i, m := range t.msgs {
 		tp := connect.TopicPartition{Topic: *m.TopicPartition.Topic, Partition: m.TopicPartition.Partition}
+		prevEnd, had := t.batchEnd[tp]
 		t.batchEnd[tp] = int64(m.TopicPartition.Offset) + 1
 		t.batch = append(t.batch, connect.SinkRecord{})
 		rec := &t.batch[len(t.batch)-1]
@@ -306,11 +315,72 @@ func (t *taskRunner) convertBatch() error {
 		if err != nil {
 			t.batch = t.batch[:len(t.batch)-1]
 			if err := t.errs.conversionFailed(m, stage, err); err != nil {
-				return err
+				// Not tolerated: the batch ends before this record.
+				if had {
+					t.batchEnd[tp] = prevEnd
+				} else {
+					delete(t.batchEnd, tp)
+				}
+				t.msgs = t.msgs[:i]
+				return &stopAtRecord{err: err}
 			}
 		}
 	}
 	return nil
+}
+
+// stopAtRecord is a record that errors.tolerance=none does not tolerate,
+// met while converting a batch: the records before it are delivered and
+// committed, and the task fails without anything after it reaching the
+// task.
+type stopAtRecord struct{ err error }
+
+func (e *stopAtRecord) Error() string { return e.err.Error() }
+func (e *stopAtRecord) Unwrap() error { return e.err }
+
+// stopAt delivers and commits the records of the batch before a record
+// that is not tolerated, then returns the error that fails the task. Kafka
+// Connect's worker would deliver none of the batch; delivering them, and
+// committing what was delivered, means that a restart (say, with
+// errors.tolerance=all) neither repeats nor skips any record.
+func (t *taskRunner) stopAt(ctx context.Context, stop *stopAtRecord) error {
+	// The records before it are delivered as if it had not been met.
+	t.errs.takeStop()
+	if err := t.deliver(ctx); err != nil {
+		return errors.Join(stop.err, err)
+	}
+	t.commitBeforeFailing()
+	return stop.err
+}
+
+// commitBeforeFailing commits what was accepted so far, before the task
+// fails on a record it may not skip: the records before it were handled,
+// and committing them keeps a restart from handling them twice. A failure
+// here is only logged; the task fails anyway, with the record's error.
+func (t *taskRunner) commitBeforeFailing() {
+	if err := t.commit(nil); err != nil {
+		t.log.Warn("could not commit the records before the record that stops the task", "err", err)
+	}
+}
+
+// acceptBefore marks as accepted the records of the batch that come before
+// rec, in batch order, for a task that stopped at rec: the task handled
+// them, and nothing of rec or after it.
+func (t *taskRunner) acceptBefore(rec *connect.SinkRecord) {
+	for _, r := range t.batch {
+		if r.Topic == rec.Topic && r.Partition == rec.Partition && r.Offset == rec.Offset {
+			break
+		}
+		if tp := r.TopicPartition(); t.assigned[tp] {
+			t.current[tp] = r.Offset + 1
+		}
+	}
+	// A record the task reported from an earlier batch: never past it.
+	if cur, ok := t.current[rec.TopicPartition()]; ok && cur > rec.Offset {
+		t.current[rec.TopicPartition()] = rec.Offset
+	}
+	clear(t.batchEnd)
+	t.batch = t.batch[:0]
 }
 
 func (t *taskRunner) convert(m *kafka.Message, tp connect.TopicPartition, rec *connect.SinkRecord) (string, error) {
@@ -379,6 +449,12 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 		if errors.As(err, &be) && !connect.IsRetriable(err) {
 			for _, re := range be.Errors {
 				if rerr := t.errs.putFailed(re.Record, re.Err); rerr != nil {
+					if !t.s.tolerateAll {
+						// The task stopped at this record (see
+						// connect.BatchError): commit what came before.
+						t.acceptBefore(t.firstInBatch(be))
+						t.commitBeforeFailing()
+					}
 					return rerr
 				}
 			}
@@ -424,6 +500,25 @@ func (t *taskRunner) deliver(ctx context.Context) error {
 			return t.fatal
 		}
 	}
+}
+
+// firstInBatch returns the record named in be that comes first in the
+// batch.
+func (t *taskRunner) firstInBatch(be *connect.BatchError) *connect.SinkRecord {
+	named := make(map[connect.TopicPartition]map[int64]bool, len(be.Errors))
+	for _, re := range be.Errors {
+		tp := re.Record.TopicPartition()
+		if named[tp] == nil {
+			named[tp] = map[int64]bool{}
+		}
+		named[tp][re.Record.Offset] = true
+	}
+	for i := range t.batch {
+		if named[t.batch[i].TopicPartition()][t.batch[i].Offset] {
+			return &t.batch[i]
+		}
+	}
+	return be.Errors[0].Record
 }
 
 func (t *taskRunner) wrap(op string, err error) error {

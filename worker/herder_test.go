@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectkit/connectkit/connectortest"
-	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/bundled"
 	"github.com/connectkit/connectkit/worker/rest"
 )
 

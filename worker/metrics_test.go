@@ -19,8 +19,8 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
-	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/bundled"
 )
 
 func TestMetricsHandlerServesEveryConnector(t *testing.T) {

@@ -472,14 +472,14 @@ func TestPermanentDeliveryFailureFailsTheTask(t *testing.T) {
 	c := connectortest.NewCluster(t)
 	c.CreateTopic(t, "in", 1)
 	c.CreateTopic(t, "out", 1)
-	refusing := refuseProduce(c, "out", kerr.MessageTooLarge.Code)
+	refusing := refuseProduce(c, "out", kerr.TopicAuthorizationFailed.Code)
 	c.Produce(t, numbered("in", 0, 3, nil)...)
-	h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), sinkConfig(c, "too-large", "in", "out", nil), sink.WithLogger(quiet))
-	waitDone(t, c, h, "too-large", "in", 3)
+	h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), sinkConfig(c, "refused", "in", "out", nil), sink.WithLogger(quiet))
+	waitDone(t, c, h, "refused", "in", 3)
 	refusing.Store(true)
 	c.Produce(t, numbered("in", 3, 3, nil)...)
 	// The first refused record, or one after it that Produce refused.
 	assert.Regexp(t, `delivery of record in-0@[345] to out failed and cannot succeed by retrying`, waitFailed(t, c, h))
 	_ = h.Stop()
-	assert.Equal(t, int64(3), checkCommittedDelivered(t, c, "connect-too-large"))
+	assert.Equal(t, int64(3), checkCommittedDelivered(t, c, "connect-refused"))
 }

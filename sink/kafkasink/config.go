@@ -154,8 +154,8 @@ func ConfigDef() *connect.ConfigDef {
 			Validator: connect.OneOfIgnoreCase(OffsetsAuto, OffsetsGroup, OffsetsDestination),
 			Doc: "Where exactly-once keeps consumed offsets. group: in the consumer group, through the transaction; only when " +
 				"the destination is the source cluster. destination: in kafka.exactly.once.offsets.topic on the destination, " +
-				"restored when partitions are assigned. auto: group when kafka.sink.bootstrap equals the connector's " +
-				"bootstrap.servers, else destination."},
+				"restored when partitions are assigned. auto: group when kafka.sink.bootstrap equals the bootstrap.servers the connector " +
+				"reads from (its own setting or the worker's), else destination."},
 		connect.ConfigKey{Name: OffsetsTopicConfig, Type: connect.ConfigString, Default: "connect-kafkasink-offsets", Importance: connect.Low, Group: eos, OrderInGroup: 3,
 			Validator: connect.NonEmpty(),
 			Doc:       "Compacted topic on the destination that holds consumed offsets in destination mode; created when missing."},
@@ -197,6 +197,9 @@ type settings struct {
 	txnPrefix        string
 	producer         map[string]string // librdkafka settings
 	headerConverter  string
+	// tolerateAll is errors.tolerance=all. The runtime applies it; the
+	// task reads it only to stop at a bad record under none.
+	tolerateAll bool
 }
 
 // definedPrefixKeys are kafka.sink.* keys that are not client settings.
@@ -224,6 +227,7 @@ func newSettings(c *connect.Config) (*settings, []error) {
 	orig := c.Originals()
 	s := &settings{
 		name:             orig["name"],
+		tolerateAll:      strings.EqualFold(strings.TrimSpace(orig["errors.tolerance"]), "all"),
 		bootstrap:        c.String(SinkBootstrapConfig),
 		sampling:         c.Bool(SamplingEnabledConfig),
 		sampleRate:       c.Double(SamplingPercentageConfig),

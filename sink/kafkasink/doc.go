@@ -76,10 +76,14 @@
 // value that is not valid UTF-8 or nests deeper than 1,000 levels (the
 // converters' limit), and a value that is not text are bad records: with
 // errors.tolerance=all they go to the dead-letter queue with the reason, and
-// otherwise the task fails naming the record. As kakao does, a matching
-// record whose key path is missing or null is forwarded without a key, and
-// one whose timestamp is missing or does not parse gets the current time;
-// kafka.key.behavior.on.missing=fail and
+// otherwise the task fails naming the record and forwards nothing after
+// it. So is a record the destination refuses as too large (its
+// max.message.bytes, or kafka.sink.max.request.size): since the broker
+// refuses a whole batch, each record of a refused batch is read again and
+// sent in a batch of its own, and only one refused alone is a bad record.
+// As kakao does, a matching record whose key path is missing or null is
+// forwarded without a key, and one whose timestamp is missing or does not
+// parse gets the current time; kafka.key.behavior.on.missing=fail and
 // kafka.timestamp.behavior.on.invalid=fail make them bad records instead.
 // Tombstones are skipped, as kakao did, or forwarded
 // (kafka.behavior.on.null.values=forward).
@@ -91,8 +95,7 @@
 // only offsets whose records were all acknowledged, filtered out or sampled
 // away. A failed delivery makes the partition read again from the record
 // that failed; after three failures of the same record, or at once for an
-// error retrying cannot fix (authorization, record too large), the task
-// fails.
+// error retrying cannot fix (authorization), the task fails.
 //
 // With kafka.exactly.once.enabled=true the task writes in Kafka
 // transactions, with the transactional.id <prefix>-<task>, committed at

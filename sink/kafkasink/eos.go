@@ -96,6 +96,11 @@ func (t *Task) commitTransaction(ctx context.Context, offsets map[connect.TopicP
 		if aerr := t.abort(ctx, nil); aerr != nil {
 			return nil, aerr
 		}
+		// The runtime seeks to the rewinds right after this commit, before
+		// its next poll: the next Put starts at them and must not skip
+		// them (it would, and a later transaction would commit offsets
+		// past records never sent).
+		clear(t.rewound)
 		return nil, connect.Retriable(fmt.Errorf("kafkasink: transaction aborted, its records will be read again: %w", err))
 	}
 	for tp, off := range x.next {

@@ -93,3 +93,31 @@ func TestExactlyOnceAcrossKill(t *testing.T) {
 		})
 	}
 }
+
+// Exactly-once in auto mode, with bootstrap.servers only in the worker's
+// file (as connect-standalone files have it): the destination is the
+// source cluster, so the offsets go to the consumer group, where lag can
+// be monitored. In destination mode the group would show no offsets and
+// waitCommitted would time out.
+func TestExactlyOnceAutoUsesTheGroupWhenBootstrapIsInTheWorkerFile(t *testing.T) {
+	c := connectortest.NewCluster(t)
+	src, dst, name := "eos-auto-in", "eos-auto-out", "eos-auto"
+	c.CreateTopic(t, src, 2)
+	c.CreateTopic(t, dst, 1)
+	const n = 40
+	c.ProduceN(t, src, n, func(i int) connectortest.Record {
+		return connectortest.Record{Topic: src, Partition: int32(i % 2), Value: []byte(`{"n":` + strconv.Itoa(i) + `}`)}
+	})
+	offsetsTopic := "eos-auto-offsets"
+	cfg := sinkConfig(c, name, src, dst, map[string]string{
+		ExactlyOnceConfig:        "true",
+		ExactlyOnceOffsetsConfig: OffsetsAuto,
+		OffsetsTopicConfig:       offsetsTopic,
+	})
+	delete(cfg, "bootstrap.servers")
+	worker := map[string]string{"bootstrap.servers": c.BootstrapServers()}
+	h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), cfg, sink.WithLogger(quiet), sink.WithWorkerConfig(worker))
+	waitCommitted(t, c, name, src, 2, n)
+	require.NoError(t, h.Stop())
+	assert.Len(t, readCommitted(t, c, dst), n)
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -18,6 +19,7 @@ import (
 	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/internal/clientconfig"
 	"github.com/connectkit/connectkit/internal/jsonpath"
+	"github.com/connectkit/connectkit/sink"
 )
 
 // Task forwards the records of its partitions that match a route to the
@@ -36,7 +38,17 @@ type Task struct {
 	failed   map[connect.TopicPartition]failure // lowest undelivered offset per partition
 	attempts map[connect.TopicPartition]failure // the last failure rewound to, per partition
 	rewound  map[connect.TopicPartition]int64   // rewinds requested during the current Put
-	fatal    error                              // the producer cannot go on
+	// suspect holds records the destination refused as too large. The
+	// broker refuses a whole batch, so each is read again after a rewind
+	// and sent alone (alone, aloneErr): only a record refused alone is a
+	// bad record.
+	suspect  map[source]bool
+	alone    source
+	aloneErr error
+	// tooLarge holds records refused alone: read again (after an aborted
+	// transaction, say), they are reported without being sent again.
+	tooLarge map[source]error
+	fatal    error // the producer cannot go on
 	hdrConv  converters.HeaderConverter
 	rand     func() float64
 	txn      *transaction                     // exactly-once only
@@ -90,12 +102,26 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		return fmt.Errorf("kafkasink: %w", errors.Join(errs...))
 	}
 	t.s, t.tc = s, tc
+	if s.exactlyOnce && strings.EqualFold(cfg.String(ExactlyOnceOffsetsConfig), OffsetsAuto) && config["bootstrap.servers"] == "" {
+		// bootstrap.servers is often only in the worker's file, which
+		// Kafka Connect does not pass to tasks: the runtime knows it.
+		if servers, ok := sink.BootstrapServers(tc); ok {
+			s.offsetsInGroup = sameServers(s.bootstrap, servers)
+		}
+	}
 	if t.id, err = strconv.Atoi(config[TaskIDConfig]); err != nil {
 		t.id = 0
 	}
 	t.log = connect.LoggerOf(tc)
 	if t.o.logger != nil {
 		t.log = t.o.logger.With("connector", s.name, "task", t.id)
+	}
+	if s.exactlyOnce {
+		where := "the destination's offsets topic " + s.offsetsTopic
+		if s.offsetsInGroup {
+			where = "the consumer group"
+		}
+		t.log.Info("exactly-once: offsets are committed in the transactions, to "+where, "mode", cfg.String(ExactlyOnceOffsetsConfig))
 	}
 	t.rand = t.o.rand
 	if t.rand == nil {
@@ -113,6 +139,8 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.attempts = map[connect.TopicPartition]failure{}
 	t.rewound = map[connect.TopicPartition]int64{}
 	t.offsets = map[connect.TopicPartition]int64{}
+	t.suspect = map[source]bool{}
+	t.tooLarge = map[source]error{}
 
 	pc := kafka.ConfigMap{}
 	for k, v := range s.producer {
@@ -173,6 +201,16 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 		delete(t.attempts, tp)
 		delete(t.offsets, tp)
 	}
+	for src := range t.suspect {
+		if containsTP(partitions, src.tp) {
+			delete(t.suspect, src) // the next owner finds out again
+		}
+	}
+	for src := range t.tooLarge {
+		if containsTP(partitions, src.tp) {
+			delete(t.tooLarge, src)
+		}
+	}
 	return nil
 }
 
@@ -206,8 +244,13 @@ func (t *Task) closeProducer() {
 // timestamp and headers the configuration asks for. A record that cannot
 // be handled (a value that is not JSON, a missing key or timestamp) is
 // named in a [*connect.BatchError], so that errors.tolerance decides its
-// fate; the others go on.
+// fate; under errors.tolerance=all the others go on, under none Put stops
+// at it and forwards nothing after it.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
+	// The runtime applies the rewinds asked for before or during this
+	// call as soon as it returns, whether it failed or not: the next call
+	// starts at them and must not skip them.
+	defer clear(t.rewound)
 	if err := t.collect(ctx, false); err != nil {
 		return err
 	}
@@ -230,13 +273,18 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 				bad = &connect.BatchError{}
 			}
 			bad.Add(rec, err)
+			if !t.s.tolerateAll {
+				// errors.tolerance=none fails the task at this record:
+				// nothing after it is forwarded. The runtime commits
+				// what came before, once it is delivered.
+				break
+			}
 		}
 		t.next[tp] = rec.Offset + 1
 		if t.txn != nil {
 			t.txn.track(tp, rec.Offset)
 		}
 	}
-	clear(t.rewound)
 	if bad != nil {
 		return bad
 	}
@@ -414,12 +462,16 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			return err
 		}
 	}
+	src := source{tp: rec.TopicPartition(), offset: rec.Offset}
+	if err, ok := t.tooLarge[src]; ok {
+		return err
+	}
 	m := &kafka.Message{
 		TopicPartition: kafka.TopicPartition{Topic: topic, Partition: kafka.PartitionAny},
 		Key:            key,
 		Value:          val,
 		Timestamp:      ts,
-		Opaque:         source{tp: rec.TopicPartition(), offset: rec.Offset},
+		Opaque:         src,
 	}
 	if t.s.forwardHeaders && len(rec.Headers) > 0 {
 		m.Headers = make([]kafka.Header, len(rec.Headers))
@@ -430,6 +482,9 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			}
 			m.Headers[i] = kafka.Header{Key: h.Key, Value: b}
 		}
+	}
+	if len(t.suspect) > 0 && t.suspect[src] {
+		return t.produceAlone(ctx, rec, m)
 	}
 	for {
 		err := t.producer.Produce(m, t.reports)
@@ -444,6 +499,9 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 			}
 			continue
 		}
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge {
+			return tooLargeError(rec, *topic, err)
+		}
 		if errors.As(err, &kerr) && (kerr.IsFatal() || permanent(kerr.Code())) {
 			// The same failure as a delivery report's, seen first: once a
 			// produce to a topic was refused, Produce may refuse the next.
@@ -451,6 +509,45 @@ func (t *Task) produce(ctx context.Context, rec *connect.SinkRecord, topic *stri
 		}
 		return fmt.Errorf("kafkasink: produce record %s to %s: %w", rec, *topic, err)
 	}
+}
+
+// produceAlone sends a record that was refused as too large in a batch,
+// in a batch of its own, and waits for the answer: refused again, it is a
+// bad record, for errors.tolerance to decide.
+func (t *Task) produceAlone(ctx context.Context, rec *connect.SinkRecord, m *kafka.Message) error {
+	src := m.Opaque.(source)
+	delete(t.suspect, src)
+	if err := t.await(ctx); err != nil {
+		return err
+	}
+	t.alone, t.aloneErr = src, nil
+	defer func() { t.alone = source{} }()
+	if err := t.producer.Produce(m, t.reports); err != nil {
+		var kerr kafka.Error
+		if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge {
+			return tooLargeError(rec, *m.TopicPartition.Topic, err)
+		}
+		return fmt.Errorf("kafkasink: produce record %s to %s: %w", rec, *m.TopicPartition.Topic, err)
+	}
+	t.pending++
+	if err := t.await(ctx); err != nil {
+		return err
+	}
+	if t.aloneErr != nil {
+		err := tooLargeError(rec, *m.TopicPartition.Topic, t.aloneErr)
+		t.tooLarge[src] = err
+		if t.txn != nil {
+			// The refusal fails the whole transaction: abort it and read
+			// its records again; this one is then reported unsent.
+			if aerr := t.abort(ctx, nil); aerr != nil {
+				return aerr
+			}
+			return connect.Retriable(fmt.Errorf("kafkasink: transaction aborted: record %s was refused as too large, and the records of the transaction will be read again: %w",
+				rec, t.aloneErr))
+		}
+		return err
+	}
+	return nil
 }
 
 func (t *Task) headerBytes(rec *connect.SinkRecord, h connect.Header) ([]byte, error) {
@@ -522,6 +619,19 @@ func (t *Task) delivered(ev kafka.Event) {
 	}
 	src, _ := m.Opaque.(source)
 	var kerr kafka.Error
+	if errors.As(err, &kerr) && kerr.Code() == kafka.ErrMsgSizeTooLarge && !kerr.IsFatal() {
+		if src == t.alone {
+			t.aloneErr = err
+			return
+		}
+		// Maybe a bad record, not a broken destination: the partition is
+		// read again from it, and produce sends it alone to tell.
+		t.suspect[src] = true
+		if f, ok := t.failed[src.tp]; !ok || src.offset < f.offset {
+			t.failed[src.tp] = failure{offset: src.offset, err: err}
+		}
+		return
+	}
 	if errors.As(err, &kerr) && (kerr.IsFatal() || permanent(kerr.Code())) {
 		if t.fatal == nil {
 			t.fatal = fmt.Errorf("kafkasink: delivery of record %s-%d@%d to %s failed and cannot succeed by retrying: %w",
@@ -545,6 +655,13 @@ func (t *Task) event(ev kafka.Event) {
 	case *kafka.Message:
 		t.delivered(e)
 	}
+}
+
+// tooLargeError is the bad-record error of a record the destination
+// refused as too large.
+func tooLargeError(rec *connect.SinkRecord, topic string, err error) error {
+	return &connect.DataError{Op: "kafkasink: forward",
+		Err: fmt.Errorf("record %s-%d@%d is too large for %s: %w", rec.Topic, rec.Partition, rec.Offset, topic, err)}
 }
 
 // permanent lists the delivery errors that retrying the same record cannot

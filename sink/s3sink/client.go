@@ -31,6 +31,9 @@ type Client interface {
 	// HeadObject tells whether a multipart upload whose completion was
 	// retried had in fact completed.
 	HeadObject(ctx context.Context, in *s3.HeadObjectInput, optFns ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+	// ListMultipartUploads finds the incomplete uploads that an earlier
+	// owner of a partition left behind (killed, say), for Open to abort.
+	ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, optFns ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
 }
 
 var _ Client = (*s3.Client)(nil)
@@ -99,9 +102,14 @@ var sdkRetryables = retry.IsErrorRetryables(retry.DefaultRetryables)
 
 // retryable reports whether a failed call may succeed if repeated:
 // throttling (503 SlowDown), other 5xx, timeouts and broken connections, as
-// the SDK's standard retryer decides, and a conditional write that raced
-// another (409 ConditionalRequestConflict). A cancelled ctx is final.
+// the SDK's standard retryer decides, a request cut off by
+// s3.request.timeout.ms, and a conditional write that raced another (409
+// ConditionalRequestConflict). A cancelled ctx is final.
 func retryable(err error) bool {
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return true
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
@@ -115,27 +123,82 @@ func retryable(err error) bool {
 // is a day, which only hides a dead store).
 const maxRetryDelay = 20 * time.Second
 
-// retrier runs S3 calls with s3.part.retries retries.
+// retrier runs S3 calls with s3.part.retries retries, each attempt with
+// its own deadline (s3.request.timeout.ms).
 type retrier struct {
 	retries int
 	backoff time.Duration
+	timeout time.Duration // per attempt; 0: none
 	clock   Clock
+	log     *slog.Logger
 }
+
+// timeoutError is an attempt cut off by s3.request.timeout.ms: the store
+// did not answer in time. Unlike a cancelled task context it is retried.
+type timeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("no answer within %v (%s): %v", e.timeout, RequestTimeoutConfig, e.err)
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
 
 // do calls fn until it succeeds, fails with an error that retrying cannot
 // fix, or has been retried r.retries times. Between attempts it waits
-// backoff·2^n with full jitter over the upper half.
-func (r *retrier) do(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		if err == nil || attempt >= r.retries || !retryable(err) {
+// backoff·2^n with full jitter over the upper half. op and key name the
+// call in the log: each retry is logged with its attempt number and the
+// cause (HTTP status, S3 error code, error), and so is giving up after
+// retries. A first failure that is not retried is left to the caller.
+func (r *retrier) do(ctx context.Context, op, key string, fn func(context.Context) error) error {
+	for attempt := 1; ; attempt++ {
+		err := r.attempt(ctx, fn)
+		if err == nil {
+			if attempt > 1 {
+				r.logger().Info("S3 request succeeded after retries", "op", op, "key", key, "attempt", attempt)
+			}
+			return nil
+		}
+		if ctx.Err() != nil {
 			return err
 		}
-		d := r.delay(attempt)
+		attrs := []any{"op", op, "key", key, "attempt", attempt, "max_attempts", r.retries + 1,
+			"status", httpStatus(err), "code", errorCode(err), "err", err}
+		if attempt > r.retries || !retryable(err) {
+			if attempt > 1 {
+				r.logger().Warn("S3 request failed; giving up", attrs...)
+			}
+			return err
+		}
+		d := r.delay(attempt - 1)
+		r.logger().Warn("S3 request failed; retrying", append(attrs, "backoff", d)...)
 		if serr := r.clock.Sleep(ctx, d); serr != nil {
 			return errors.Join(err, serr)
 		}
 	}
+}
+
+// attempt runs fn once, under the request deadline.
+func (r *retrier) attempt(ctx context.Context, fn func(context.Context) error) error {
+	if r.timeout <= 0 {
+		return fn(ctx)
+	}
+	actx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	err := fn(actx)
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return &timeoutError{timeout: r.timeout, err: err}
+	}
+	return err
+}
+
+func (r *retrier) logger() *slog.Logger {
+	if r.log == nil {
+		return slog.Default()
+	}
+	return r.log
 }
 
 func (r *retrier) delay(attempt int) time.Duration {

@@ -63,6 +63,10 @@ const (
 	ConditionalWritesConfig   = "enable.conditional.writes"
 	UploadConcurrencyConfig   = "s3.upload.concurrency"
 
+	// Extensions: Confluent's connector has no equivalent.
+	RequestTimeoutConfig = "s3.request.timeout.ms"
+	BufferMemoryConfig   = "s3.buffer.memory.bytes"
+
 	// Accepted for compatibility; Go's HTTP client and the growing
 	// buffers this connector always uses make them moot.
 	ExpectContinueConfig      = "s3.http.send.expect.continue"
@@ -92,6 +96,10 @@ const (
 	minPartSize     = 5 << 20
 	defaultPartSize = 25 << 20
 )
+
+// defaultBufferMemory is s3.buffer.memory.bytes' default: room for 50 open
+// objects at S3's smallest part, the floor of what the budget can enforce.
+const defaultBufferMemory = 256 << 20
 
 // defaultCredentialsProviders are the values of s3.credentials.provider.class
 // that mean the default AWS credential chain, which is what this connector
@@ -285,6 +293,19 @@ func configDef(formats map[string]FormatFactory) *connect.ConfigDef {
 		connect.ConfigKey{Name: SchemaPartitionAffix, Type: connect.ConfigString, Default: "NONE", Importance: connect.Low, Group: s3g, OrderInGroup: 25,
 			DisplayName: "Schema partition affix type", Validator: connect.OneOfIgnoreCase("NONE", "PREFIX", "SUFFIX"),
 			Doc: "Adding the schema name to object paths is not supported yet: must be NONE."},
+		connect.ConfigKey{Name: RequestTimeoutConfig, Type: connect.ConfigLong, Default: int64(60000), Importance: connect.Low, Group: s3g, OrderInGroup: 26,
+			DisplayName: "S3 request timeout (ms)", Validator: connect.AtLeast(int64(1)),
+			Doc: "How long one S3 request (a part of up to s3.part.size, say) may take before it is cut off, logged with its " +
+				"cause and retried under s3.part.retries. An extension: Confluent's connector relies on the HTTP client's " +
+				"socket timeouts, and an S3 store that stops answering would otherwise hold the task until it answers again."},
+		connect.ConfigKey{Name: BufferMemoryConfig, Type: connect.ConfigLong, Default: int64(defaultBufferMemory), Importance: connect.Medium, Group: s3g, OrderInGroup: 27,
+			DisplayName: "Buffer memory (bytes)", Validator: connect.AtLeast(int64(0)),
+			Doc: "The most object data that the S3 sink tasks of one process hold in memory, waiting for upload, all " +
+				"connectors and tasks together (tasks configured with different values share a budget per value). Past it a " +
+				"task uploads parts of its largest open objects early (at least 5 MiB each, S3's smallest part), which " +
+				"changes no object's name or content. Open objects smaller than 5 MiB cannot be cut, so the budget cannot " +
+				"go below about 5 MiB per open object; past that floor a warning is logged. 0 means no budget: each open " +
+				"object holds up to s3.part.size. An extension: Confluent's connector has no equivalent."},
 	).Check(checkSettings)
 	return own.Merge(partitioner.ConfigDef())
 }
@@ -446,6 +467,8 @@ type settings struct {
 	partRetries              int
 	retryBackoff             time.Duration
 	concurrency              int
+	requestTimeout           time.Duration
+	bufferMemory             int64
 	conditional              bool // enable.conditional.writes, before the determinism test
 	wallclock                bool // timestamp.extractor is Wallclock (it matters only for time-based partitioners)
 	sse                      sseSettings
@@ -487,6 +510,8 @@ func newSettings(c *connect.Config) (*settings, error) {
 		partRetries:             c.Int(PartRetriesConfig),
 		retryBackoff:            time.Duration(c.Long(RetryBackoffConfig)) * time.Millisecond,
 		concurrency:             c.Int(UploadConcurrencyConfig),
+		requestTimeout:          time.Duration(c.Long(RequestTimeoutConfig)) * time.Millisecond,
+		bufferMemory:            c.Long(BufferMemoryConfig),
 		conditional:             c.Bool(ConditionalWritesConfig),
 		cannedACL:               c.String(CannedACLConfig),
 		sendDigest:              c.Bool(SendDigestConfig),

@@ -138,9 +138,13 @@
 // to s3.upload.concurrency at once, and end before Put or PreCommit
 // returns.
 //
-// Throttling (503 SlowDown), other 5xx answers, timeouts and broken
-// connections are retried s3.part.retries times with exponential backoff
-// from s3.retry.backoff.ms. Beyond that the partitions concerned lose their
+// Every S3 request has a deadline, s3.request.timeout.ms, so a store that
+// stops answering costs bounded time. Throttling (503 SlowDown), other 5xx
+// answers, requests cut off by that deadline and broken connections are
+// retried s3.part.retries times with exponential backoff from
+// s3.retry.backoff.ms; each retry is logged with the operation, the object
+// key, the attempt number, the HTTP status, S3's error code and the error,
+// and so is giving up. Beyond that the partitions concerned lose their
 // unfinished objects, whose multipart uploads are aborted, are rewound to
 // the start of the first ([connect.SinkTaskContext.Offset]), and Put
 // returns a [connect.Retriable] error with retry.backoff.ms as backoff: the
@@ -148,8 +152,11 @@
 // positive errors.retry.timeout), without duplicating or losing records.
 // Any multipart upload that is not
 // completed is aborted: on failure, on Close for the revoked partitions
-// only, and on Stop. A bucket lifecycle rule AbortIncompleteMultipartUpload
-// still helps after a crash of the process itself.
+// only, and on Stop. After a crash of the process itself, the task that
+// takes a partition next aborts, in Open, the incomplete uploads under the
+// names of that partition's objects (found with ListMultipartUploads):
+// names are deterministic, so nothing of value is lost. A bucket lifecycle rule AbortIncompleteMultipartUpload remains a
+// good fallback, for a partition no task takes again.
 //
 // Start checks the bucket with HeadBucket, so that a missing bucket, a
 // wrong region or credentials that cannot use it fail the task at once,
@@ -165,7 +172,9 @@
 // behavior.on.null.values=fail, and a null key or missing headers when they
 // are stored, is returned in a [*connect.BatchError]:
 // errors.tolerance decides between failing the task, naming the record, and
-// the dead-letter queue, while the other records go on. With
+// the dead-letter queue. Under errors.tolerance=all the other records go
+// on; under none Put stops at the bad record, so that nothing after it
+// reaches S3, and the runtime commits the records before it. With
 // behavior.on.null.values=ignore null values are skipped, and also sent to
 // the dead-letter queue under errors.tolerance=all and
 // report.null.values.to.dlq.

@@ -59,6 +59,11 @@ func (m *memS3) HeadObject(context.Context, *s3.HeadObjectInput, ...func(*s3.Opt
 	return nil, errors.New("memS3: no HeadObject")
 }
 
+// ListMultipartUploads finds none: memS3 has no multipart uploads.
+func (m *memS3) ListMultipartUploads(context.Context, *s3.ListMultipartUploadsInput, ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+	return &s3.ListMultipartUploadsOutput{}, nil
+}
+
 // The task on its own, as the sink runtime drives it: Put writes records
 // into objects, which are uploaded when flush.size records are in; PreCommit
 // says how far offsets may be committed, never past an object still open.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,8 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -274,6 +277,32 @@ func (f *fakeS3) AbortMultipartUpload(ctx context.Context, in *s3.AbortMultipart
 	}
 	delete(f.uploads, *in.UploadId)
 	return &s3.AbortMultipartUploadOutput{}, nil
+}
+
+func (f *fakeS3) ListMultipartUploads(ctx context.Context, in *s3.ListMultipartUploadsInput, _ ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	prefix := aws.ToString(in.Prefix)
+	if err := f.enter(fakeCall{Op: "ListMultipartUploads", Key: prefix}); err != nil {
+		return nil, err
+	}
+	out := &s3.ListMultipartUploadsOutput{IsTruncated: aws.Bool(false)}
+	for _, id := range slices.Sorted(maps.Keys(f.uploads)) {
+		u := f.uploads[id]
+		if u.bucket == *in.Bucket && strings.HasPrefix(u.key, prefix) {
+			out.Uploads = append(out.Uploads, types.MultipartUpload{Key: aws.String(u.key), UploadId: aws.String(id)})
+		}
+	}
+	return out, nil
+}
+
+// startUpload leaves an incomplete multipart upload of key, as a killed
+// process would.
+func (f *fakeS3) startUpload(bucket, key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	f.uploads["upload-"+strconv.Itoa(f.nextID)] = &fakeUpload{bucket: bucket, key: key, parts: map[int32][]byte{1: []byte("stale")}}
 }
 
 // put stores an object directly, as another writer would have.

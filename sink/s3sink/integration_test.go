@@ -232,6 +232,37 @@ func TestMinIO(t *testing.T) {
 		t.Logf("the first run wrote %d of %d objects", written, partitions*n/10)
 	})
 
+	t.Run("uploads left by a killed owner are aborted", func(t *testing.T) {
+		topic, name := c.Unique("leftovers"), c.Unique("s3-leftovers")
+		c.CreateTopic(t, topic, 1)
+		produce(t, c, topic, 1, 20)
+		ctx := context.Background()
+		start := func(key string) {
+			_, err := m.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &m.bucket, Key: &key})
+			require.NoError(t, err)
+		}
+		for _, off := range []int{0, 10, 20} {
+			start(fmt.Sprintf("topics/%s/partition=0/%s+0+%010d.bin", topic, topic, off))
+		}
+		other := fmt.Sprintf("topics/%s-other/partition=0/%s-other+0+0000000000.bin", topic, topic)
+		start(other)
+		require.Equal(t, 4, m.openUploads(t))
+		h := connectortest.StartSink(t, NewConnector(logs), m.config(c, name, topic, map[string]string{
+			FormatClassConfig: ByteArrayFormatClass, FlushSizeConfig: "10"}))
+		waitCommitted(t, c, "connect-"+name, topic, 1, 20)
+		require.NoError(t, h.Stop())
+		out, err := m.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &m.bucket})
+		require.NoError(t, err)
+		var left []string
+		for _, u := range out.Uploads {
+			left = append(left, *u.Key)
+		}
+		assert.Equal(t, []string{other}, left, "only the other topic's upload is left")
+		for _, u := range out.Uploads {
+			_, _ = m.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &m.bucket, Key: u.Key, UploadId: u.UploadId})
+		}
+	})
+
 	t.Run("start fails clearly", func(t *testing.T) {
 		for _, tc := range []struct {
 			name      string

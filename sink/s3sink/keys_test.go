@@ -112,7 +112,9 @@ func TestKeysAndHeadersStayAligned(t *testing.T) {
 		{"gzip", ".gz", map[string]string{CompressionTypeConfig: "gzip"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := withKeys(map[string]string{FlushSizeConfig: "3"})
+			// Under errors.tolerance=all the bad records are named and the
+			// others go on.
+			cfg := withKeys(map[string]string{FlushSizeConfig: "3", "errors.tolerance": "all"})
 			maps.Copy(cfg, tc.config)
 			h := startTask(t, cfg)
 			err := h.put(
@@ -154,7 +156,7 @@ func TestKeysAndHeadersStayAligned(t *testing.T) {
 }
 
 func TestByteArrayKeyThatIsNotBytesIsABadRecord(t *testing.T) {
-	h := startTask(t, withKeys(map[string]string{KeysFormatClassConfig: "ByteArrayFormat", StoreHeadersConfig: "false",
+	h := startTask(t, withKeys(map[string]string{"errors.tolerance": "all", KeysFormatClassConfig: "ByteArrayFormat", StoreHeadersConfig: "false",
 		FlushSizeConfig: "2", ByteArraySeparatorConfig: "|"}))
 	err := h.put(krec(0, 0, []byte("a"), "v0"), krec(0, 1, "not bytes", "v1"), krec(0, 2, []byte("b"), "v2"))
 	var be *connect.BatchError

@@ -35,11 +35,15 @@ type object struct {
 	done     []types.CompletedPart
 	sealed   bool // every record is written and buf holds the tail
 	complete bool // the object is in S3
+	written  *int // the task's count of bytes written, for s3.buffer.memory.bytes
 }
 
 // Write appends encoded bytes, for the format (or the gzip stream).
 func (o *object) Write(p []byte) (int, error) {
 	o.buf.write(p)
+	if o.written != nil {
+		*o.written += len(p)
+	}
 	return len(p), nil
 }
 
@@ -50,7 +54,7 @@ func (o *object) writeLine(b []byte) {
 		_, _ = o.gz.Write(b)
 		return
 	}
-	o.buf.write(b)
+	_, _ = o.Write(b)
 }
 
 // cut moves whole parts out of buf and returns how many bytes it moved.
@@ -78,7 +82,14 @@ func (b *chunks) write(p []byte) {
 	b.n += len(p)
 	for len(p) > 0 {
 		if len(b.c) == 0 || len(b.c[len(b.c)-1]) >= chunkSize {
-			b.c = append(b.c, nil)
+			// The first chunk grows with the data, so a small object stays
+			// small; later ones are allocated whole, as growing them by
+			// doubling would leave as much garbage as data.
+			var c []byte
+			if len(b.c) > 0 {
+				c = make([]byte, 0, chunkSize)
+			}
+			b.c = append(b.c, c)
 		}
 		last := &b.c[len(b.c)-1]
 		k := min(chunkSize-len(*last), len(p))
@@ -248,7 +259,7 @@ func (u *uploader) run(ctx context.Context, o *object, held func() bool) error {
 }
 
 func (u *uploader) put(ctx context.Context, o *object) error {
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "PutObject", o.key, func(ctx context.Context) error {
 		in := &s3.PutObjectInput{
 			Bucket:        &u.bucket,
 			Key:           &o.key,
@@ -283,7 +294,7 @@ func (u *uploader) put(ctx context.Context, o *object) error {
 }
 
 func (u *uploader) create(ctx context.Context, o *object) error {
-	return wrapOp("create multipart upload", o.key, u.retry.do(ctx, func() error {
+	return wrapOp("create multipart upload", o.key, u.retry.do(ctx, "CreateMultipartUpload", o.key, func(ctx context.Context) error {
 		in := &s3.CreateMultipartUploadInput{Bucket: &u.bucket, Key: &o.key}
 		if u.acl != "" {
 			in.ACL = types.ObjectCannedACL(u.acl)
@@ -302,7 +313,7 @@ func (u *uploader) create(ctx context.Context, o *object) error {
 
 func (u *uploader) uploadPart(ctx context.Context, o *object, part chunks) error {
 	n := int32(len(o.done) + 1)
-	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, func() error {
+	return wrapOp(fmt.Sprintf("upload part %d of", n), o.key, u.retry.do(ctx, fmt.Sprintf("UploadPart %d", n), o.key, func(ctx context.Context) error {
 		in := &s3.UploadPartInput{
 			Bucket:        &u.bucket,
 			Key:           &o.key,
@@ -325,7 +336,7 @@ func (u *uploader) uploadPart(ctx context.Context, o *object, part chunks) error
 
 func (u *uploader) completeUpload(ctx context.Context, o *object) error {
 	attempts := 0
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "CompleteMultipartUpload", o.key, func(ctx context.Context) error {
 		attempts++
 		in := &s3.CompleteMultipartUploadInput{
 			Bucket:          &u.bucket,
@@ -361,7 +372,7 @@ func (u *uploader) completeUpload(ctx context.Context, o *object) error {
 
 func (u *uploader) exists(ctx context.Context, key string) (bool, error) {
 	var found bool
-	err := u.retry.do(ctx, func() error {
+	err := u.retry.do(ctx, "HeadObject", key, func(ctx context.Context) error {
 		in := &s3.HeadObjectInput{Bucket: &u.bucket, Key: &key}
 		u.sse.applyHead(in)
 		_, err := u.client.HeadObject(ctx, in)
@@ -382,20 +393,57 @@ func (u *uploader) abort(ctx context.Context, o *object) {
 	if o.uploadID == "" {
 		return
 	}
-	id := o.uploadID
-	err := u.retry.do(ctx, func() error {
-		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &o.key, UploadId: &id})
-		if errorCode(err) == "NoSuchUpload" {
+	if u.abortUpload(ctx, o.key, o.uploadID) {
+		o.uploadID = ""
+	}
+}
+
+// abortUpload aborts one multipart upload and reports whether it is gone.
+func (u *uploader) abortUpload(ctx context.Context, key, id string) bool {
+	err := u.retry.do(ctx, "AbortMultipartUpload", key, func(ctx context.Context) error {
+		_, err := u.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.bucket, Key: &key, UploadId: &id})
+		if errorCode(err) == "NoSuchUpload" || httpStatus(err) == 404 {
 			return nil
 		}
 		return err
 	})
 	if err != nil {
 		u.log.Warn("could not abort a multipart upload; a bucket lifecycle rule (AbortIncompleteMultipartUpload) will have to remove its parts",
-			"key", o.key, "upload_id", id, "err", err)
-		return
+			"key", key, "upload_id", id, "err", err)
+		return false
 	}
-	o.uploadID = ""
+	return true
+}
+
+// incompleteUpload is a multipart upload neither completed nor aborted.
+type incompleteUpload struct{ key, id string }
+
+// listUploads returns the incomplete multipart uploads under prefix ("" for
+// the whole bucket).
+func (u *uploader) listUploads(ctx context.Context, prefix string) ([]incompleteUpload, error) {
+	var out []incompleteUpload
+	var keyMarker, idMarker *string
+	for {
+		var resp *s3.ListMultipartUploadsOutput
+		err := u.retry.do(ctx, "ListMultipartUploads", prefix, func(ctx context.Context) error {
+			var err error
+			resp, err = u.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{
+				Bucket: &u.bucket, Prefix: &prefix, KeyMarker: keyMarker, UploadIdMarker: idMarker})
+			return err
+		})
+		if err != nil {
+			return out, fmt.Errorf("s3sink: list multipart uploads under %q: %w", prefix, err)
+		}
+		for _, up := range resp.Uploads {
+			if up.Key != nil && up.UploadId != nil {
+				out = append(out, incompleteUpload{key: *up.Key, id: *up.UploadId})
+			}
+		}
+		if resp.IsTruncated == nil || !*resp.IsTruncated || (resp.NextKeyMarker == nil && resp.NextUploadIdMarker == nil) {
+			return out, nil
+		}
+		keyMarker, idMarker = resp.NextKeyMarker, resp.NextUploadIdMarker
+	}
 }
 
 func wrapOp(op, key string, err error) error {

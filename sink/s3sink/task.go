@@ -50,6 +50,13 @@ type Task struct {
 	// permanent is an upload error retrying cannot fix (access denied, a
 	// bad request): it fails the task instead of rewinding forever.
 	permanent error
+
+	// s3.buffer.memory.bytes: the process's shared budget (nil for none),
+	// what this task last told it it holds, the bytes written so far, and
+	// how many had been written at the last look.
+	mem                *memoryBudget
+	published          int64
+	written, checkedAt int
 }
 
 var (
@@ -139,7 +146,7 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 	t.up = &uploader{
 		client:      t.client,
 		bucket:      t.s.bucket,
-		retry:       &retrier{retries: t.s.partRetries, backoff: t.s.retryBackoff, clock: t.o.clock},
+		retry:       &retrier{retries: t.s.partRetries, backoff: t.s.retryBackoff, timeout: t.s.requestTimeout, clock: t.o.clock, log: t.log},
 		conditional: t.s.conditional && deterministic,
 		sse:         t.s.sse,
 		acl:         t.s.cannedACL,
@@ -147,13 +154,14 @@ func (t *Task) Start(ctx context.Context, config map[string]string, tc connect.S
 		log:         t.log,
 	}
 	t.parts = map[connect.TopicPartition]*partitionState{}
+	t.mem = sharedBudget(t.s.bufferMemory)
 	return t.checkBucket(ctx)
 }
 
 // checkBucket fails with a message that says what to fix when the bucket
 // is missing or the credentials cannot use it.
 func (t *Task) checkBucket(ctx context.Context) error {
-	err := t.up.retry.do(ctx, func() error {
+	err := t.up.retry.do(ctx, "HeadBucket", "", func(ctx context.Context) error {
 		_, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &t.s.bucket})
 		return err
 	})
@@ -175,7 +183,11 @@ func (t *Task) checkBucket(ctx context.Context) error {
 }
 
 // Open prepares newly assigned partitions. Their writing starts from
-// whatever offset the runtime delivers first, the committed one.
+// whatever offset the runtime delivers first, the committed one. The
+// incomplete multipart uploads an earlier owner left under their objects'
+// names (a process killed mid-upload, say) are aborted: names are
+// deterministic, so the objects are written again from the committed
+// offset and nothing of value is lost.
 func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) error {
 	for _, tp := range partitions {
 		if old := t.parts[tp]; old != nil {
@@ -185,7 +197,58 @@ func (t *Task) Open(ctx context.Context, partitions []connect.TopicPartition) er
 		p.opened = true
 		t.parts[tp] = p
 	}
+	t.abortLeftovers(ctx, partitions)
 	return nil
+}
+
+// abortLeftovers aborts the incomplete multipart uploads of the given
+// partitions' objects: those under the topic's directory whose name is
+// <topic><file.delim><partition><file.delim><offset>..., found in one
+// listing of the bucket's incomplete uploads. It assumes, as
+// the object names already do, that one connector writes a topic under a
+// bucket's topics.dir. Failures are logged; a bucket lifecycle rule
+// (AbortIncompleteMultipartUpload) is the fallback.
+func (t *Task) abortLeftovers(ctx context.Context, partitions []connect.TopicPartition) {
+	if t.up == nil || len(partitions) == 0 {
+		return
+	}
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	byTopic := map[string][]int32{}
+	for _, tp := range partitions {
+		byTopic[tp.Topic] = append(byTopic[tp.Topic], tp.Partition)
+	}
+	// The whole bucket's uploads, filtered here: MinIO lists uploads only
+	// for an exact object name or for the whole bucket, not under a prefix.
+	uploads, err := t.up.listUploads(ctx, "")
+	if err != nil {
+		t.log.Warn("could not look for incomplete multipart uploads left by an earlier owner", "err", err)
+	}
+	for topic, parts := range byTopic {
+		prefix := t.part.Path(topic, "")
+		if t.s.topicsDir != "" {
+			prefix = t.s.topicsDir + t.s.dirDelim + prefix
+		}
+		for _, u := range uploads {
+			if !strings.HasPrefix(u.key, prefix) {
+				continue
+			}
+			name := u.key[strings.LastIndex(u.key, t.s.dirDelim)+len(t.s.dirDelim):]
+			if !slices.ContainsFunc(parts, func(p int32) bool { return t.isObjectOf(name, topic, p) }) {
+				continue
+			}
+			if t.up.abortUpload(ctx, u.key, u.id) {
+				t.log.Info("aborted an incomplete multipart upload left by an earlier owner of the partition", "key", u.key, "upload_id", u.id)
+			}
+		}
+	}
+}
+
+// isObjectOf reports whether an object name (without its directory) is one
+// this connector gives to an object of topic's partition.
+func (t *Task) isObjectOf(name, topic string, partition int32) bool {
+	rest, ok := strings.CutPrefix(name, topic+t.s.fileDelim+strconv.FormatInt(int64(partition), 10)+t.s.fileDelim)
+	return ok && rest != "" && rest[0] >= '0' && rest[0] <= '9'
 }
 
 // Close discards the open objects of the given partitions only, aborting
@@ -200,6 +263,7 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 			delete(t.parts, tp)
 		}
 	}
+	t.publishHeld()
 	return nil
 }
 
@@ -209,6 +273,7 @@ func (t *Task) Stop(ctx context.Context) error {
 		t.abortAll(ctx, p)
 		delete(t.parts, tp)
 	}
+	t.releaseMemory()
 	return nil
 }
 
@@ -241,9 +306,11 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // partitions concerned lose their unfinished objects, are rewound to the
 // start of the first one, and Put returns a [connect.Retriable] error; a
 // retry of the same batch skips what was already written.
+// Under errors.tolerance=none Put stops at the first bad record: the
+// records after it are not written.
 func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 	now := t.o.clock.Now()
-	failed := false
+	var failed error
 	for _, p := range t.parts {
 		// The runtime applied any rewind asked for earlier before this
 		// call, whether that Put failed or not: this batch starts there.
@@ -268,21 +335,30 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 				return err
 			}
 			bad = append(bad, connect.RecordError{Record: rec, Err: err})
+			if !t.s.tolerateAll {
+				// errors.tolerance=none fails the task at this record:
+				// nothing after it may reach S3. What came before is
+				// uploaded as usual and committed by the runtime.
+				break
+			}
 		}
 		p.next = rec.Offset + 1
 		if t.pendingBytes >= t.s.concurrency*t.s.partSize {
-			if t.uploadAll(ctx) {
-				failed = true
+			if err := t.uploadAll(ctx); err != nil && failed == nil {
+				failed = err
 			}
 		}
+		if err := t.keepWithinBudget(ctx); err != nil && failed == nil {
+			failed = err
+		}
 	}
-	if t.uploadAll(ctx) {
-		failed = true
+	if err := t.uploadAll(ctx); err != nil && failed == nil {
+		failed = err
 	}
-	if failed && t.permanent != nil {
+	if failed != nil && t.permanent != nil {
 		return fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
 	}
-	if failed {
+	if failed != nil {
 		for _, re := range bad {
 			if p := t.parts[re.Record.TopicPartition()]; p != nil && (p.fenced || p.rewinding && re.Record.Offset >= p.rewindTo) {
 				continue // its next owner reads it again, or it comes back with the rewind
@@ -290,10 +366,7 @@ func (t *Task) Put(ctx context.Context, records []connect.SinkRecord) error {
 			r := *re.Record // the batch is reused once Put returns
 			t.unreported = append(t.unreported, connect.RecordError{Record: &r, Err: re.Err})
 		}
-		return &connect.RetriableError{
-			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
-			Backoff: t.s.taskBackoff,
-		}
+		return &connect.RetriableError{Err: failed, Backoff: t.s.taskBackoff}
 	}
 	bad = append(t.unreported, bad...)
 	t.unreported = nil
@@ -488,7 +561,7 @@ func (t *Task) newFile(rec *connect.SinkRecord, encoded string, tombstones bool)
 }
 
 func (t *Task) newObject(key string, start int64) *object {
-	o := &object{key: key, start: start}
+	o := &object{key: key, start: start, written: &t.written}
 	if t.s.gzip {
 		o.gz, _ = gzip.NewWriterLevel(o, t.s.gzipLevel) // the level was validated
 	}
@@ -552,7 +625,7 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 			}
 		}
 	}
-	if t.uploadAll(ctx) {
+	if err := t.uploadAll(ctx); err != nil {
 		if t.permanent != nil {
 			return nil, fmt.Errorf("s3sink: upload failed and cannot succeed by retrying: %w", t.permanent)
 		}
@@ -560,10 +633,7 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 		// polls again, so the failed partitions are read again at once; the
 		// error keeps this commit from happening and lets
 		// errors.retry.timeout bound repeated failures.
-		return nil, &connect.RetriableError{
-			Err:     errors.New("s3sink: uploads failed; the partitions concerned were rewound to their last committed object"),
-			Backoff: t.s.taskBackoff,
-		}
+		return nil, &connect.RetriableError{Err: err, Backoff: t.s.taskBackoff}
 	}
 	out := make(map[connect.TopicPartition]int64, len(offsets))
 	for tp, off := range offsets {
@@ -579,12 +649,13 @@ func (t *Task) PreCommit(ctx context.Context, offsets map[connect.TopicPartition
 }
 
 // uploadAll runs every pending upload, up to s3.upload.concurrency at once,
-// and reports whether any failed. A partition with a failed upload loses
+// and returns an error naming the failures, if any: how many partitions
+// failed, and the first cause with its object key. A partition with a failed upload loses
 // its unfinished objects (their multipart uploads aborted) and is to be
 // read again from the start of the first. A partition the task no longer
 // holds when one of its objects is to be completed loses them too, and
 // is forgotten (see fence).
-func (t *Task) uploadAll(ctx context.Context) bool {
+func (t *Task) uploadAll(ctx context.Context) error {
 	type job struct {
 		p   *partitionState
 		o   *object
@@ -600,7 +671,7 @@ func (t *Task) uploadAll(ctx context.Context) bool {
 	}
 	t.pendingBytes = 0
 	if len(jobs) == 0 {
-		return false
+		return nil
 	}
 	sem := make(chan struct{}, t.s.concurrency)
 	var wg sync.WaitGroup
@@ -623,16 +694,24 @@ func (t *Task) uploadAll(ctx context.Context) bool {
 	for _, p := range t.parts {
 		p.popCompleted()
 	}
-	failed := false
+	defer t.publishHeld()
+	var first error
+	n := 0
 	for p, err := range failedParts {
 		if errors.Is(err, errNotHeld) {
 			t.fence(ctx, p)
 			continue
 		}
 		t.fail(ctx, p, err)
-		failed = true
+		if first == nil {
+			first = err
+		}
+		n++
 	}
-	return failed
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("s3sink: uploads of %d partition(s) failed; they were rewound to their last committed object: %w", n, first)
 }
 
 // holds reports whether the task still holds p's Kafka partition, as far

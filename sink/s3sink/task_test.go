@@ -360,7 +360,7 @@ func TestGzip(t *testing.T) {
 }
 
 func TestJSONFormat(t *testing.T) {
-	h := startTask(t, map[string]string{FlushSizeConfig: "4"})
+	h := startTask(t, map[string]string{"errors.tolerance": "all", FlushSizeConfig: "4"})
 	err := h.put(
 		rec(0, 0, map[string]any{"b": true, "a": []any{int64(1), 2.5}}),
 		rec(0, 1, "text"),
@@ -394,7 +394,7 @@ func TestJSONFormatWritesStructsWithoutTheirSchema(t *testing.T) {
 }
 
 func TestBadFirstRecordLeavesNoObject(t *testing.T) {
-	h := startTask(t, map[string]string{FlushSizeConfig: "2"})
+	h := startTask(t, map[string]string{"errors.tolerance": "all", FlushSizeConfig: "2"})
 	err := h.put(rec(0, 0, struct{}{}), rec(0, 1, "a"), rec(0, 2, "b"))
 	var be *connect.BatchError
 	require.ErrorAs(t, err, &be)
@@ -419,7 +419,7 @@ func TestNullValues(t *testing.T) {
 }
 
 func TestByteArrayFormat(t *testing.T) {
-	h := startTask(t, map[string]string{FormatClassConfig: "ByteArrayFormat", ByteArraySeparatorConfig: " | ",
+	h := startTask(t, map[string]string{"errors.tolerance": "all", FormatClassConfig: "ByteArrayFormat", ByteArraySeparatorConfig: " | ",
 		ByteArrayExtensionConfig: ".txt"})
 	err := h.put(rec(0, 0, []byte("a")), rec(0, 1, "not bytes"), rec(0, 2, []byte("b")), rec(0, 3, []byte("c")))
 	var be *connect.BatchError
@@ -581,7 +581,7 @@ func TestFailureInPreCommitRewindsAtOnce(t *testing.T) {
 }
 
 func TestBadRecordsOfARetriedBatchAreReportedOnce(t *testing.T) {
-	h := startTask(t, map[string]string{PartRetriesConfig: "0"})
+	h := startTask(t, map[string]string{"errors.tolerance": "all", PartRetriesConfig: "0"})
 	h.s3.failNext("PutObject", s3Error(503, "SlowDown"))
 	batch := append(recs(1, 0, 3), rec(0, 0, struct{}{}), rec(0, 1, "a"))
 	// Partition 1's object fails; partition 0's bad record was seen.

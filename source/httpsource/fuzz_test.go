@@ -67,9 +67,6 @@ func FuzzPointers(f *testing.F) {
 			if err != nil || again.String() != p.String() {
 				t.Errorf("pointer %q prints as %q, which parses to %q (%v)", s, p.String(), again, err)
 			}
-			var doc any
-			_ = json.Unmarshal([]byte(`{"items":[{"id":1}],"a/b":{"~c":[0]}}`), &doc)
-			p.get(doc)
 		}
 		_, _ = parseNamedPointers(s)
 		_, _ = parseInitialOffset(s)

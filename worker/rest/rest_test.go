@@ -20,8 +20,8 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
-	"github.com/connectkit/connectkit/internal/bundled"
 	"github.com/connectkit/connectkit/worker"
+	"github.com/connectkit/connectkit/worker/bundled"
 	"github.com/connectkit/connectkit/worker/rest"
 )
 
