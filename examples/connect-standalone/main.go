@@ -30,6 +30,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/connectkit/connectkit/internal/logs"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
@@ -63,13 +65,16 @@ func main() {
 	}
 	log := slog.New(loggers.Handler(h))
 	slog.SetDefault(log)
+	// One registry for every connector's metrics, served at /metrics.
+	metrics := prometheus.NewRegistry()
 	api := func(h worker.Herder) http.Handler {
-		return rest.NewHandler(h, rest.Options{Version: version, Loggers: loggers, Logger: log})
+		return rest.NewHandler(h, rest.Options{Version: version, Loggers: loggers, Logger: log,
+			Metrics: worker.MetricsHandler(metrics)})
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log, API: api})
+	err = worker.RunFiles(ctx, flag.Arg(0), flag.Args()[1:], worker.Options{Registry: bundled.Registry(), Logger: log, API: api, Metrics: metrics})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "connect-standalone:", err)
 		os.Exit(1)

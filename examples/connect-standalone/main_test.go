@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -162,6 +163,15 @@ rest.advertised.host.name=worker-1.example
 	require.Equal(t, 200, code)
 	assert.Equal(t, "RUNNING", st["connector"].(map[string]any)["state"])
 	assert.Equal(t, fmt.Sprintf("worker-1.example:%d", port), st["connector"].(map[string]any)["worker_id"])
+
+	// The same listener serves the runtimes' metrics: the record read.
+	resp, err = http.Get(base + "/metrics")
+	require.NoError(t, err)
+	metrics, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Regexp(t, `(?m)^kafka_connect_sink_task_sink_record_read_total\{connector="rest-sink",task="0"\} 1$`, string(metrics))
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	select {
