@@ -16,5 +16,5 @@
 // The behaviour is checked against java.time itself: golden vectors made by
 // the Java program in testdata/gen (committed, read by the tests), and a
 // differential test on a generated corpus under the integration build tag.
-// What differs from Java, and why, is listed in docs/javatime.md.
+// What differs from Java, and why, is listed in docs/compat/javatime.md.
 package javatime

@@ -107,7 +107,7 @@ func check(t *testing.T, v vector) string {
 }
 
 // deviation returns why a disagreement with Java is accepted, "" if it is
-// not. Each is listed in docs/javatime.md.
+// not. Each is listed in docs/compat/javatime.md.
 func deviation(v vector, goStatus string) string {
 	// Unsupported letters: Java accepts them, this package refuses the
 	// pattern (never a wrong answer).

@@ -16,7 +16,7 @@ import (
 // day, and a pattern without an hour cannot give a date-time. Every letter
 // kakao's users write is supported, optional sections [...] included; the
 // few java.time letters that are not are listed, with the other deviations,
-// in docs/javatime.md.
+// in docs/compat/javatime.md.
 //
 // Unlike kakao, which read the local date-time and dropped any offset, a
 // text that carries an offset (X, x, Z, O) or a zone ID (VV) is read in

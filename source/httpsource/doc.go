@@ -229,7 +229,7 @@
 // request; an array value becoming ""; the proxy password shown in logs.
 //
 // Timestamp patterns follow java.time's own rules (internal/javatime, shared
-// with the kafka sink; docs/javatime.md): the default pattern's [.SSS] reads
+// with the kafka sink; docs/compat/javatime.md): the default pattern's [.SSS] reads
 // exactly three fraction digits and its X no colon, as in castorm; write
 // [.SSSSSSSSS] or XXX for more. One leniency remains: a text without an
 // offset is read in http.response.record.timestamp.parser.zone even when

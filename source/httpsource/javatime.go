@@ -18,7 +18,7 @@ type javaPattern struct {
 
 // compileJavaPattern compiles a pattern as DateTimeFormatter.ofPattern
 // does (optional sections, fractions, offsets and zone IDs included; see
-// docs/javatime.md for the few letters that are not supported).
+// docs/compat/javatime.md for the few letters that are not supported).
 func compileJavaPattern(p string) (*javaPattern, error) {
 	f, err := javatime.Compile(p)
 	if err != nil {
