@@ -63,7 +63,7 @@ func render() (map[string][]byte, error) {
 	}
 	out["sink-runtime.md"] = bytes.Clone(b.Bytes())
 	b.Reset()
-	b.WriteString("# Source runtime settings\n\nEvery source connector accepts these, in addition to its own. Keys in the Worker group usually live in the worker file; a connector file may override them. Source offsets are stored in Kafka Connect's format: in `offset.storage.topic` (as in distributed mode) or `offset.storage.file.filename` (as in standalone mode; a JSON file, see the `source` package documentation).\n\n")
+	b.WriteString("# Source runtime settings\n\nEvery source connector accepts these, in addition to its own. Keys in the Worker group usually live in the worker file; a connector file may override them. Source offsets are stored in Kafka Connect's format: in `offset.storage.topic` (as in distributed mode) or `offset.storage.file.filename` (as in standalone mode, in Kafka Connect's own file format; see the `source` package documentation).\n\n")
 	if err := source.ConfigDef().WriteMarkdown(&b); err != nil {
 		return nil, err
 	}
@@ -79,6 +79,7 @@ func render() (map[string][]byte, error) {
 		return nil, err
 	}
 	out["rest.md"] = bytes.Clone(b.Bytes())
+	b.Reset()
 	b.WriteString(metricsIntro)
 	if err := metrics.WriteMarkdown(&b); err != nil {
 		return nil, err
