@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // appendJavaDouble appends f as Java's Double.toString does ("1.0",
@@ -19,74 +20,7 @@ func appendJavaDouble(b []byte, f float64) []byte { return appendJavaFloatBits(b
 func appendJavaFloat(b []byte, f float32) []byte { return appendJavaFloatBits(b, float64(f), 32) }
 
 func appendJavaFloatBits(b []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(b, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(b, "-Infinity"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(b, "-0.0"...)
-		}
-		return append(b, "0.0"...)
-	}
-	if f < 0 {
-		b = append(b, '-')
-		f = -f
-	}
-	// Shortest round-trip digits as d.dddde±XX.
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, bits)
-	var digits []byte
-	exp := 0
-	if len(e) < 2 || e[1] != '.' {
-		// One digit is the shortest; Java then picks the two-digit decimal
-		// closest to f (4.9E-324, not 5.0E-324), trailing zero dropped.
-		e = strconv.AppendFloat(tmp[:0], f, 'e', 1, bits)
-		if e[2] == '0' {
-			e = append(e[:1], e[3:]...)
-		}
-	}
-	for i, c := range e {
-		if c == 'e' {
-			exp, _ = strconv.Atoi(string(e[i+1:]))
-			break
-		}
-		if c != '.' {
-			digits = append(digits, c)
-		}
-	}
-	// Java prints plainly when the decimal exponent is in [-3, 7).
-	if exp >= -3 && exp < 7 {
-		if exp < 0 {
-			b = append(b, '0', '.')
-			for i := 0; i < -exp-1; i++ {
-				b = append(b, '0')
-			}
-			return append(b, digits...)
-		}
-		intLen := exp + 1
-		if len(digits) <= intLen {
-			b = append(b, digits...)
-			for i := len(digits); i < intLen; i++ {
-				b = append(b, '0')
-			}
-			return append(b, '.', '0')
-		}
-		b = append(b, digits[:intLen]...)
-		b = append(b, '.')
-		return append(b, digits[intLen:]...)
-	}
-	b = append(b, digits[0], '.')
-	if len(digits) > 1 {
-		b = append(b, digits[1:]...)
-	} else {
-		b = append(b, '0')
-	}
-	b = append(b, 'E')
-	return strconv.AppendInt(b, int64(exp), 10)
+	return jsontext.AppendJavaDouble(b, f, bits)
 }
 
 // appendJavaDecimal appends d as Java's BigDecimal.toString does: plain

@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/connectkit/connectkit/internal/jsontext"
 )
 
 // This file prints values the way kakao's connector turns them into keys
@@ -49,41 +51,7 @@ func javaNumber(n number) string {
 
 // javaDouble is Java's Double.toString: plain between 10^-3 and 10^7, else
 // computerized scientific notation, always with a fractional part.
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	case math.Abs(f) == math.SmallestNonzeroFloat64:
-		// Java gives Double.MIN_VALUE two digits.
-		if f < 0 {
-			return "-4.9E-324"
-		}
-		return "4.9E-324"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64) // 1.2345e+07
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
-}
+func javaDouble(f float64) string { return string(jsontext.AppendJavaDouble(nil, f, 64)) }
 
 // parseBigDecimal reads s as Java's new BigDecimal(s) would, returning
 // false where it would throw.
