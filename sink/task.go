@@ -67,6 +67,7 @@ type taskRunner struct {
 	// zero once a Put succeeds.
 	putFailingSince time.Time
 	closing         bool
+	static          bool  // the consumer has a group.instance.id (see closeConsumer)
 	fatal           error // set inside callbacks; checked by the loop
 
 	bg sync.WaitGroup // log and event forwarders of the task's clients
@@ -179,6 +180,7 @@ func (t *taskRunner) setup(ctx context.Context) error {
 	}
 	t.maxBatch = maxBatch
 	if id, ok := (*cfg)["group.instance.id"]; ok {
+		t.static = true
 		t.log.Info("the consumer joins its group as a static member", "group.instance.id", id)
 	}
 	t.msgs = make([]*kafka.Message, 0, maxBatch)
@@ -925,12 +927,46 @@ func (t *taskRunner) shutdown(clean bool) error {
 
 // closeConsumer closes the consumer, which leaves the group; a failure
 // loses nothing (the group evicts the member), so it is logged.
+//
+// A static member (group.instance.id, KIP-345) does not leave its group
+// when it closes: its partitions would wait out its session, and the group
+// would refuse offset changes (KIP-875's alter and reset on a stopped
+// connector) until then. librdkafka does send the LeaveGroup of a static
+// member that unsubscribes, once the revocation is done, so a graceful stop
+// unsubscribes and serves the revocation first; only a crash leaves the
+// member in the group, for the restarted process to take back at once.
 func (t *taskRunner) closeConsumer() {
 	defer t.state.Enter("close consumer")()
+	if t.static {
+		t.leaveGroup()
+	}
 	if err := t.consumer.Close(); err != nil {
 		t.log.Warn("close consumer", "err", err)
 	}
 }
+
+// leaveGroup unsubscribes and polls until the revocation has been served
+// (t.closing keeps the task out of it), for at most leaveTimeout. Records
+// polled meanwhile are dropped: they were neither put nor committed.
+func (t *taskRunner) leaveGroup() {
+	if err := t.consumer.Unsubscribe(); err != nil {
+		t.log.Warn("unsubscribe before leaving the group", "err", err)
+		return
+	}
+	deadline := time.Now().Add(leaveTimeout)
+	for time.Now().Before(deadline) {
+		parts, err := t.consumer.Assignment()
+		if err != nil || len(parts) == 0 {
+			return
+		}
+		t.consumer.Poll(100)
+	}
+	t.log.Warn("the group did not take the partitions back in time; they wait for the session to expire", "waited", leaveTimeout)
+}
+
+// leaveTimeout bounds how long a graceful stop waits for the revocation
+// that lets a static member leave its group.
+const leaveTimeout = 10 * time.Second
 
 func (t *taskRunner) assignedList() []connect.TopicPartition {
 	out := make([]connect.TopicPartition, 0, len(t.assigned))
