@@ -262,6 +262,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 // a trace of masking it.
 func TestShortSecretsChangeNoMessage(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 3))
+	// One offsets file for every run: the sink consumers' static member
+	// id is derived from its path.
+	offsetsFile := filepath.Join(t.TempDir(), "offsets")
 	outputFor := func(secret string) string {
 		var connectors []map[string]string
 		for _, p := range bundled.Plugins() {
@@ -307,7 +310,7 @@ func TestShortSecretsChangeNoMessage(t *testing.T) {
 		// Valid connectors, so that the client settings are checked (and
 		// fail: a PKCS12 key password that differs from the store's).
 		delete(w, "offset.flush.interval.ms")
-		w["offset.storage.file.filename"] = filepath.Join(t.TempDir(), "offsets")
+		w["offset.storage.file.filename"] = offsetsFile
 		err = worker.Run(context.Background(), w, []map[string]string{
 			{"name": "files", "connector.class": "FileStreamSink", "topics": "t", "file": filepath.Join(t.TempDir(), "f")},
 			{"name": "http", "connector.class": "HttpSource", "kafka.topic": "t", "http.request.url": "http://127.0.0.1:1/",
