@@ -61,8 +61,10 @@ type Herder interface {
 	// RestartTask restarts one task.
 	RestartTask(ctx context.Context, name string, task int) error
 
-	// Plugins returns the connector plugins this worker can run.
-	Plugins(ctx context.Context) []PluginInfo
+	// Plugins returns the connector plugins this worker can run and,
+	// unless connectorsOnly, then its converters and header converters
+	// (GET /connector-plugins?connectorsOnly=false).
+	Plugins(ctx context.Context, connectorsOnly bool) []PluginInfo
 	// ValidateConfig checks a connector configuration for the plugin
 	// class, reporting every problem at once.
 	ValidateConfig(ctx context.Context, class string, config map[string]string) (ConfigInfos, error)

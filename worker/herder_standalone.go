@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/connectkit/connectkit/connect"
+	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/sink"
 	"github.com/connectkit/connectkit/source"
 )
@@ -847,7 +848,57 @@ func (s *Standalone) RestartTask(ctx context.Context, name string, task int) err
 }
 
 // Plugins implements [Herder].
-func (s *Standalone) Plugins(ctx context.Context) []PluginInfo {
+func (s *Standalone) Plugins(ctx context.Context, connectorsOnly bool) []PluginInfo {
+	out := s.connectorPlugins()
+	if connectorsOnly {
+		return out
+	}
+	return append(out, converterPlugins(s.reg.Converters())...)
+}
+
+// builtinConverters are the Kafka converters the converters package
+// implements, and whether each also converts headers (all but
+// SimpleHeaderConverter convert keys and values).
+var builtinConverters = []struct {
+	class        string
+	value, heads bool
+}{
+	{converters.ByteArrayConverterClass, true, true},
+	{converters.JSONConverterClass, true, true},
+	{converters.SimpleHeaderConverterClass, false, true},
+	{converters.StringConverterClass, true, true},
+}
+
+// converterPlugins lists the converters, then the header converters, each
+// sorted by class, as Kafka Connect's ConnectorPluginsResource lists them
+// after the connectors (a class that is both is listed twice, once with
+// each type). reg's registered plugins are listed under their Name.
+func converterPlugins(reg *converters.Registry) []PluginInfo {
+	var convs, heads []PluginInfo
+	for _, b := range builtinConverters {
+		if b.value {
+			convs = append(convs, PluginInfo{Class: b.class, Type: "converter", Version: undefinedVersion})
+		}
+		if b.heads {
+			heads = append(heads, PluginInfo{Class: b.class, Type: "header_converter", Version: undefinedVersion})
+		}
+	}
+	for _, p := range reg.Plugins() {
+		if p.New != nil {
+			convs = append(convs, PluginInfo{Class: p.Name, Type: "converter", Version: undefinedVersion})
+		}
+		if p.NewHeader != nil {
+			heads = append(heads, PluginInfo{Class: p.Name, Type: "header_converter", Version: undefinedVersion})
+		}
+	}
+	byClass := func(a, b PluginInfo) int { return strings.Compare(a.Class, b.Class) }
+	slices.SortFunc(convs, byClass)
+	slices.SortFunc(heads, byClass)
+	return append(convs, heads...)
+}
+
+// connectorPlugins lists the sink and source connector plugins by class.
+func (s *Standalone) connectorPlugins() []PluginInfo {
 	var out []PluginInfo
 	for _, p := range s.reg.Plugins() {
 		info := PluginInfo{Class: className(p), Version: undefinedVersion}

@@ -34,13 +34,6 @@ var clientPasswordKeys = map[string]bool{
 	"schema.registry.ssl.key.password": true,
 }
 
-// clientPrefixes are the prefixes under which a connector configures
-// clients and converters.
-var clientPrefixes = []string{
-	sink.ConsumerOverridePrefix, sink.ProducerOverridePrefix, sink.AdminOverridePrefix,
-	sink.KeyConverterConfig + ".", sink.ValueConverterConfig + ".", sink.HeaderConverterConfig + ".",
-}
-
 // isPlaceholder says whether a value is only a config provider reference,
 // ${provider:path:key}, which is shown as written: it holds no secret.
 func isPlaceholder(v string) bool {
@@ -49,7 +42,8 @@ func isPlaceholder(v string) bool {
 
 // passwordKey says whether key holds a password for connector c: a
 // PASSWORD key of the connector's or its runtime's ConfigDef, or a client
-// password setting under a client or converter prefix.
+// password setting, alone or under any prefix (a client or converter
+// prefix, or a connector's own such as kafka.sink.).
 func passwordKey(defs []*connect.ConfigDef, key string) bool {
 	for _, d := range defs {
 		if k, ok := d.Key(key); ok {
@@ -59,8 +53,11 @@ func passwordKey(defs []*connect.ConfigDef, key string) bool {
 	if clientPasswordKeys[key] {
 		return true
 	}
-	for _, p := range clientPrefixes {
-		if rest, ok := strings.CutPrefix(key, p); ok && clientPasswordKeys[rest] {
+	// Any prefix, not only the runtime's own: connectors pass client
+	// settings under prefixes of their own too (kafkasink's kafka.sink.),
+	// which their ConfigDefs do not list.
+	for k := range clientPasswordKeys {
+		if strings.HasSuffix(key, "."+k) {
 			return true
 		}
 	}

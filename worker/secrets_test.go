@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -31,6 +35,7 @@ import (
 	"github.com/connectkit/connectkit/source"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
+	"github.com/connectkit/connectkit/worker/rest"
 )
 
 // saslCluster starts kfake requiring SASL/PLAIN with user "connect" and
@@ -64,7 +69,8 @@ func jaas(pass string) string {
 // ${file:...} config provider), the Kafka clients' sasl.jaas.config, and a
 // run with a wrong password so that authentication errors are logged too.
 // No secret may appear in any log line or error. The REST API's responses
-// join the same check (secretcheck.Check.Add) once the worker serves them.
+// join the same check: restCalls calls every endpoint while the
+// connectors run, and the generated docs are checked too.
 func TestSecretsNeverLeak(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
 	lc := secretcheck.NewCheck(r)
@@ -160,8 +166,20 @@ func TestSecretsNeverLeak(t *testing.T) {
 	t.Cleanup(func() { slog.SetDefault(old) })
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
+	metrics := prometheus.NewRegistry()
+	addr := make(chan net.Addr, 1)
+	w1 := workerCfg(kafkaPass)
+	w1["listeners"] = "http://127.0.0.1:0"
+	// Static members do not leave the group when the connector stops, and
+	// the broker then refuses to alter the stopped sink's offsets (Unknown
+	// member): dynamic membership, so that PATCH .../offsets runs.
+	w1["consumer.group.instance.id"] = ""
 	go func() {
-		done <- worker.Run(runCtx, workerCfg(kafkaPass), connectors, worker.Options{Registry: bundled.Registry(), Logger: log})
+		done <- worker.Run(runCtx, w1, connectors, worker.Options{Registry: bundled.Registry(), Logger: log, Metrics: metrics,
+			API: func(h worker.Herder) http.Handler {
+				return rest.NewHandler(h, rest.Options{Metrics: worker.MetricsHandler(metrics), Logger: log})
+			},
+			Listening: func(a net.Addr) { addr <- a }})
 	}()
 	reader := saslClient(t, addrs, kafkaPass, kgo.ConsumeTopics("out", "from-http"))
 	seen := map[string]int{}
@@ -184,6 +202,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 		keys, _ := store.Keys(ctx, "bucket", "")
 		return strings.Count(string(b), "\n") == 19 && len(keys) > 0
 	}, 30*time.Second, 100*time.Millisecond, "the file and S3 sinks wrote the good records")
+	// Every REST endpoint, while the connectors run: a connector created
+	// with secrets (the HTTP source's password, a ${file:...} placeholder,
+	// sasl.jaas.config) and validated with invalid values beside them.
+	created := with(with(map[string]string{}, connectors[3]), map[string]string{"name": "http-rest", "kafka.topic": "from-http-rest",
+		"producer.override.sasl.jaas.config": jaas(kafkaPass), "producer.override.ssl.key.password": "${file:" + secretsFile + ":secret}"})
+	invalid := with(with(map[string]string{}, created), map[string]string{"http.timer.interval.millis": "soon", "http.auth.type": "Digest",
+		"http.auth.password": httpPass})
+	restCalls(t, lc, "http://"+(<-addr).String(), "forward", "http", created, invalid)
 	cancel()
 	if err := <-done; err != nil {
 		lc.Add("the error of run 1", fmt.Sprintf("%v\n%+v", err, err))
@@ -211,6 +237,17 @@ func TestSecretsNeverLeak(t *testing.T) {
 	lc.Add("the configuration error of run 3", fmt.Sprintf("%v\n%+v", err, err))
 
 	require.Positive(t, len(logs.String()), "run 1 logged")
+	// The generated references (config keys, REST routes, deviations).
+	docs, err := filepath.Glob("../docs/*.md")
+	require.NoError(t, err)
+	compat, err := filepath.Glob("../docs/compat/*.md")
+	require.NoError(t, err)
+	require.NotEmpty(t, compat)
+	for _, f := range append(docs, compat...) {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		lc.Add(f, string(b))
+	}
 	lc.AssertNoLeak(t)
 }
 
@@ -225,6 +262,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 // a trace of masking it.
 func TestShortSecretsChangeNoMessage(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 3))
+	// One offsets file for every run: the sink consumers' static member
+	// id is derived from its path.
+	offsetsFile := filepath.Join(t.TempDir(), "offsets")
 	outputFor := func(secret string) string {
 		var connectors []map[string]string
 		for _, p := range bundled.Plugins() {
@@ -270,7 +310,7 @@ func TestShortSecretsChangeNoMessage(t *testing.T) {
 		// Valid connectors, so that the client settings are checked (and
 		// fail: a PKCS12 key password that differs from the store's).
 		delete(w, "offset.flush.interval.ms")
-		w["offset.storage.file.filename"] = filepath.Join(t.TempDir(), "offsets")
+		w["offset.storage.file.filename"] = offsetsFile
 		err = worker.Run(context.Background(), w, []map[string]string{
 			{"name": "files", "connector.class": "FileStreamSink", "topics": "t", "file": filepath.Join(t.TempDir(), "f")},
 			{"name": "http", "connector.class": "HttpSource", "kafka.topic": "t", "http.request.url": "http://127.0.0.1:1/",
@@ -309,5 +349,129 @@ func TestShortSecretsChangeNoMessage(t *testing.T) {
 		for _, s := range secrets[1:] {
 			assert.Equal(t, first, outputFor(s), "the output changes with the secret (%q vs %q)", secrets[0], s)
 		}
+	}
+}
+
+// restCalls calls every endpoint of rest.Routes(), and GET /metrics, on the
+// worker at base while the connectors of TestSecretsNeverLeak run, and
+// adds each status and response body to lc. It fails t for a route it did
+// not call, so that a new route cannot be forgotten. sinkName and
+// sourceName are running connectors; create is the configuration, with
+// secrets, of a connector to create, change and delete.
+func restCalls(t *testing.T, lc *secretcheck.Check, base, sinkName, sourceName string, create map[string]string, validate map[string]string) {
+	t.Helper()
+	known := map[string]bool{}
+	for _, rt := range rest.Routes() {
+		known[rt.Method+" "+rt.Path] = true
+	}
+	called := map[string]bool{}
+	call := func(method, route, path string, body any) (int, string) {
+		t.Helper()
+		if route != "" {
+			require.True(t, known[method+" "+route], "%s %s is not in rest.Routes()", method, route)
+			called[method+" "+route] = true
+		}
+		var rd io.Reader
+		if body != nil {
+			b, err := json.Marshal(body)
+			require.NoError(t, err)
+			rd = bytes.NewReader(b)
+		}
+		req, err := http.NewRequest(method, base+path, rd)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		lc.Add("REST "+method+" "+path, fmt.Sprintf("%d %s\n%s\n", resp.StatusCode, resp.Header, b))
+		assert.Less(t, resp.StatusCode, 500, "%s %s: %s", method, path, b)
+		return resp.StatusCode, string(b)
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		require.Eventually(t, cond, 20*time.Second, 50*time.Millisecond, what)
+	}
+	state := func(name string) string {
+		_, b := call("GET", "/connectors/{connector}/status", "/connectors/"+name+"/status", nil)
+		var st struct {
+			Connector struct{ State string } `json:"connector"`
+		}
+		_ = json.Unmarshal([]byte(b), &st)
+		return st.Connector.State
+	}
+
+	call("GET", "/{$}", "/", nil)
+	call("GET", "/health", "/health", nil)
+	call("GET", "/connectors", "/connectors", nil)
+	call("GET", "/connectors", "/connectors?expand=status&expand=info", nil)
+	call("GET", "/connector-plugins", "/connector-plugins", nil)
+	call("GET", "/connector-plugins", "/connector-plugins?connectorsOnly=false", nil)
+	for _, name := range []string{sinkName, sourceName} {
+		for _, p := range []string{"", "/config", "/status", "/tasks", "/topics"} {
+			call("GET", "/connectors/{connector}"+p, "/connectors/"+name+p, nil)
+		}
+		call("GET", "/connectors/{connector}/tasks/{task}/status", "/connectors/"+name+"/tasks/0/status", nil)
+		call("GET", "/connectors/{connector}/offsets", "/connectors/"+name+"/offsets", nil)
+		call("GET", "/connector-plugins/{plugin}/config", "/connector-plugins/"+url.PathEscape(create["connector.class"])+"/config", nil)
+	}
+
+	// A connector created, reconfigured and patched with its secrets.
+	name := create["name"]
+	status, b := call("POST", "/connectors", "/connectors", map[string]any{"name": name, "config": create})
+	require.Equal(t, 201, status, b)
+	status, b = call("PUT", "/connectors/{connector}/config", "/connectors/"+name+"/config", create)
+	require.Equal(t, 200, status, b)
+	call("PATCH", "/connectors/{connector}/config", "/connectors/"+name+"/config", map[string]any{"tasks.max": "1"})
+	eventually("the created connector runs", func() bool { return state(name) == "RUNNING" })
+	call("GET", "/connectors/{connector}/config", "/connectors/"+name+"/config", nil)
+	call("GET", "/connectors/{connector}/tasks", "/connectors/"+name+"/tasks", nil)
+
+	// Pause, resume, restart; then stop and change the offsets.
+	call("PUT", "/connectors/{connector}/pause", "/connectors/"+sourceName+"/pause", nil)
+	eventually("paused", func() bool { return state(sourceName) == "PAUSED" })
+	call("PUT", "/connectors/{connector}/resume", "/connectors/"+sourceName+"/resume", nil)
+	eventually("resumed", func() bool { return state(sourceName) == "RUNNING" })
+	call("POST", "/connectors/{connector}/restart", "/connectors/"+sourceName+"/restart", nil)
+	call("POST", "/connectors/{connector}/restart", "/connectors/"+sourceName+"/restart?includeTasks=true&onlyFailed=false", nil)
+	call("POST", "/connectors/{connector}/tasks/{task}/restart", "/connectors/"+sourceName+"/tasks/0/restart", nil)
+	call("PUT", "/connectors/{connector}/topics/reset", "/connectors/"+sinkName+"/topics/reset", nil)
+	for _, n := range []string{sourceName, sinkName} {
+		status, b = call("PUT", "/connectors/{connector}/stop", "/connectors/"+n+"/stop", nil)
+		require.Equal(t, 204, status, b)
+		eventually("stopped", func() bool { return state(n) == "STOPPED" })
+		_, b = call("GET", "/connectors/{connector}/offsets", "/connectors/"+n+"/offsets", nil)
+		var o map[string]any
+		require.NoError(t, json.Unmarshal([]byte(b), &o), b)
+		if offs, _ := o["offsets"].([]any); len(offs) > 0 {
+			status, b = call("PATCH", "/connectors/{connector}/offsets", "/connectors/"+n+"/offsets", o)
+			require.Equal(t, 200, status, b)
+		}
+		status, b = call("DELETE", "/connectors/{connector}/offsets", "/connectors/"+n+"/offsets", nil)
+		require.Equal(t, 200, status, b)
+		call("PUT", "/connectors/{connector}/resume", "/connectors/"+n+"/resume", nil)
+	}
+	status, b = call("DELETE", "/connectors/{connector}", "/connectors/"+name, nil)
+	require.Equal(t, 204, status, b)
+
+	// Validation, with the secrets and with invalid values beside them.
+	for _, cfg := range []map[string]string{create, validate} {
+		status, b = call("PUT", "/connector-plugins/{plugin}/config/validate",
+			"/connector-plugins/"+url.PathEscape(cfg["connector.class"])+"/config/validate", cfg)
+		require.Equal(t, 200, status, b)
+	}
+	require.Contains(t, b, `"error_count"`)
+
+	call("GET", "/admin/loggers", "/admin/loggers", nil)
+	call("PUT", "/admin/loggers/{logger}", "/admin/loggers/org.apache.kafka.connect", map[string]string{"level": "DEBUG"})
+	call("GET", "/admin/loggers/{logger}", "/admin/loggers/org.apache.kafka.connect", nil)
+	status, b = call("GET", "", "/metrics", nil)
+	require.Equal(t, 200, status)
+	require.Contains(t, b, "kafka_connect_", "the metrics are served")
+	call("GET", "/health", "/health", nil)
+
+	for _, rt := range rest.Routes() {
+		assert.True(t, called[rt.Method+" "+rt.Path], "the secrets test does not call %s %s: add it to restCalls", rt.Method, rt.Path)
 	}
 }

@@ -152,7 +152,7 @@ var routes = []route{
 	{Route{"GET", "/connectors/{connector}/offsets", 200, "Committed offsets (KIP-875): a sink's consumer group offsets, a source's stored offsets."}, (*api).getOffsets},
 	{Route{"PATCH", "/connectors/{connector}/offsets", 200, `Alters the offsets of a STOPPED connector ({"offsets": [{"partition": {...}, "offset": {...}}]}); 400 if it is not STOPPED.`}, (*api).alterOffsets},
 	{Route{"DELETE", "/connectors/{connector}/offsets", 200, "Resets every offset of a STOPPED connector; 400 if it is not STOPPED."}, (*api).resetOffsets},
-	{Route{"GET", "/connector-plugins", 200, "The connector plugins; ?connectorsOnly=false would add converters and transforms, which are not listed yet."}, (*api).plugins},
+	{Route{"GET", "/connector-plugins", 200, "The connector plugins; with ?connectorsOnly=false, the converters and header converters too."}, (*api).plugins},
 	{Route{"PUT", "/connector-plugins/{plugin}/config/validate", 200, "Validates a configuration for a plugin, reporting every problem at once (Kafka Connect's ConfigInfos)."}, (*api).validate},
 	{Route{"GET", "/connector-plugins/{plugin}/config", 200, "The configuration keys of a plugin."}, (*api).pluginConfig},
 	{Route{"GET", "/admin/loggers", 200, "Loggers with a level of their own, and their levels."}, (*api).loggers},
@@ -559,7 +559,11 @@ func (a *api) resetOffsets(w http.ResponseWriter, r *http.Request) (any, int, er
 }
 
 func (a *api) plugins(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	return a.h.Plugins(r.Context()), 0, nil
+	// JAX-RS's @DefaultValue("true") boolean: only "true" in any case is
+	// true, but an absent parameter takes the default.
+	q := r.URL.Query()
+	connectorsOnly := !q.Has("connectorsOnly") || boolParam(q, "connectorsOnly")
+	return a.h.Plugins(r.Context(), connectorsOnly), 0, nil
 }
 
 // normalizedPlugin drops a Connector suffix, as Kafka Connect compares a

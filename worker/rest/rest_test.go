@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/connectkit/connectkit/connect"
 	"github.com/connectkit/connectkit/connectortest"
+	"github.com/connectkit/connectkit/converters"
 	"github.com/connectkit/connectkit/worker"
 	"github.com/connectkit/connectkit/worker/bundled"
 	"github.com/connectkit/connectkit/worker/rest"
@@ -537,4 +540,57 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	require.Equal(t, 202, call(t, srv, "PUT", "/connectors/busy/resume", "").status)
 	waitState(t, c, srv, "busy", "RUNNING", "RUNNING")
+}
+
+func TestConnectorPluginsListsConvertersWhenAsked(t *testing.T) {
+	reg := bundled.Registry()
+	reg.RegisterConverter(converters.Plugin{Name: "com.example.Rot13Converter",
+		New: func(map[string]string, bool) (converters.Converter, error) { return nil, errors.New("not used") }})
+	reg.RegisterConverter(converters.Plugin{Name: "com.example.TraceHeaderConverter",
+		NewHeader: func(map[string]string) (converters.HeaderConverter, error) { return nil, errors.New("not used") }})
+	h, err := worker.NewStandalone(map[string]string{"bootstrap.servers": "127.0.0.1:1"}, worker.Options{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	srv := httptest.NewServer(rest.NewHandler(h, rest.Options{Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+
+	list := func(query string) (connectors, others []string) {
+		t.Helper()
+		r := call(t, srv, "GET", "/connector-plugins"+query, "")
+		require.Equal(t, 200, r.status, "%s", r.body)
+		for _, p := range r.json(t).([]any) {
+			m := p.(map[string]any)
+			require.ElementsMatch(t, []string{"class", "type", "version"}, slices.Collect(maps.Keys(m)))
+			switch m["type"] {
+			case "sink", "source":
+				require.Empty(t, others, "connectors come first")
+				connectors = append(connectors, m["class"].(string))
+			default:
+				others = append(others, m["type"].(string)+" "+m["class"].(string))
+			}
+		}
+		return connectors, others
+	}
+	only, none := list("")
+	assert.Contains(t, only, "org.apache.kafka.connect.file.FileStreamSinkConnector")
+	assert.Empty(t, none)
+	for _, q := range []string{"?connectorsOnly=true", "?connectorsOnly=TRUE"} {
+		c, o := list(q)
+		assert.Equal(t, only, c, q)
+		assert.Empty(t, o, q)
+	}
+	for _, q := range []string{"?connectorsOnly=false", "?connectorsOnly=no"} { // JAX-RS: anything but "true" is false
+		c, o := list(q)
+		assert.Equal(t, only, c, q)
+		assert.Equal(t, []string{
+			"converter com.example.Rot13Converter",
+			"converter org.apache.kafka.connect.converters.ByteArrayConverter",
+			"converter org.apache.kafka.connect.json.JsonConverter",
+			"converter org.apache.kafka.connect.storage.StringConverter",
+			"header_converter com.example.TraceHeaderConverter",
+			"header_converter org.apache.kafka.connect.converters.ByteArrayConverter",
+			"header_converter org.apache.kafka.connect.json.JsonConverter",
+			"header_converter org.apache.kafka.connect.storage.SimpleHeaderConverter",
+			"header_converter org.apache.kafka.connect.storage.StringConverter",
+		}, o, q)
+	}
 }
