@@ -85,9 +85,9 @@ func consumerConfig(s *settings, id int) (*kafka.ConfigMap, int, []clientconfig.
 // consumer setting group.instance.id overrides this: its value, with the
 // task number appended, or dynamic membership when it is empty.
 //
-// The cost of static membership: a worker stopped for good, even
-// gracefully, keeps its partitions until its session expires, since a
-// static member does not leave the group when it closes (KIP-345).
+// A static member does not leave its group when it closes (KIP-345), so a
+// graceful stop unsubscribes first (see closeConsumer): only a crashed
+// worker's partitions wait, for the process that restarts it.
 func instanceBase(name string, worker map[string]string) string {
 	var identity string
 	switch {

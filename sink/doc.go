@@ -84,8 +84,8 @@
 // between two processes running the same connector. A worker killed and
 // restarted then gets its partitions back at once, instead of after its
 // dead predecessor's session (session.timeout.ms, 45 s) and a rebalance.
-// The price: a worker stopped for good keeps its partitions until its
-// session expires, since static members do not leave the group on close.
+// A graceful stop still leaves the group at once: a static member does not
+// leave when it closes (KIP-345), so the task unsubscribes first.
 // consumer.group.instance.id (or consumer.override.group.instance.id)
 // sets the stem instead, and an empty value turns static membership off.
 //

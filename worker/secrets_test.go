@@ -170,10 +170,6 @@ func TestSecretsNeverLeak(t *testing.T) {
 	addr := make(chan net.Addr, 1)
 	w1 := workerCfg(kafkaPass)
 	w1["listeners"] = "http://127.0.0.1:0"
-	// Static members do not leave the group when the connector stops, and
-	// the broker then refuses to alter the stopped sink's offsets (Unknown
-	// member): dynamic membership, so that PATCH .../offsets runs.
-	w1["consumer.group.instance.id"] = ""
 	go func() {
 		done <- worker.Run(runCtx, w1, connectors, worker.Options{Registry: bundled.Registry(), Logger: log, Metrics: metrics,
 			API: func(h worker.Herder) http.Handler {
