@@ -2,6 +2,7 @@ package converters
 
 import (
 	"testing"
+	"time"
 )
 
 // FuzzSimpleHeaderConverterRoundTrip reads header values as Kafka's
@@ -21,6 +22,12 @@ func FuzzSimpleHeaderConverterRoundTrip(f *testing.F) {
 		out, err := c.FromConnectHeader("topic", "key", schema, v)
 		if err != nil {
 			t.Fatalf("%q read as %v %#v, which does not write back: %v", value, schema.Type, v, err)
+		}
+		if tm, ok := v.(time.Time); ok && tm.Year() > 9999 {
+			// Kafka's reader takes a date or timestamp by the length of
+			// its text, and writes a year past 9999 with five digits: it
+			// reads back as a string, in Kafka too.
+			return
 		}
 		again, _, err := c.ToConnectHeader("topic", "key", out)
 		if err != nil || again == nil || again.Type != schema.Type {
