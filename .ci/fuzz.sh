@@ -17,8 +17,20 @@ fi
 for pkg in "${pkgs[@]}"; do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
 		echo "== fuzz $pkg $target ($fuzztime)"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/fuzz.$$.log 2>&1 || {
-			cat /tmp/fuzz.$$.log; rm -f /tmp/fuzz.$$.log; exit 1; }
+		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/fuzz.$$.log 2>&1; then
+			# Go's fuzzer fails with "context deadline exceeded" and no
+			# input when reading its corpus (the committed seeds and what
+			# the build cache kept) outlasts -fuzztime, as on a loaded
+			# machine: that is no finding, so the target gets once more
+			# with time for its start-up. Anything else is a finding.
+			if grep -q 'context deadline exceeded' /tmp/fuzz.$$.log && ! grep -q 'Failing input written' /tmp/fuzz.$$.log; then
+				echo "   (start-up outlasted $fuzztime; once more for 30s)"
+				go test -run '^$' -fuzz "^${target}\$" -fuzztime 30s "$pkg" >/tmp/fuzz.$$.log 2>&1 || {
+					cat /tmp/fuzz.$$.log; rm -f /tmp/fuzz.$$.log; exit 1; }
+			else
+				cat /tmp/fuzz.$$.log; rm -f /tmp/fuzz.$$.log; exit 1
+			fi
+		fi
 		tail -n 3 /tmp/fuzz.$$.log | grep -E 'elapsed|^ok' | tail -n 2
 	done
 done
