@@ -30,7 +30,7 @@ func TestConformance(t *testing.T) {
 	)
 }
 
-// TestMain runs the child processes of TestExactlyOnceAcrossKill and
+// TestMain runs the child processes of TestExactlyOnceAcrossKillAlone and
 // BenchmarkEndToEnd when asked.
 func TestMain(m *testing.M) {
 	if cfg := os.Getenv(eosChildEnv); cfg != "" {

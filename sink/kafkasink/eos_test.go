@@ -38,7 +38,12 @@ func runEOSChild(cfg string) {
 // consumer of the destination sees every record exactly once, in both
 // offset modes: offsets in the consumer group (same cluster) and offsets
 // stored on the destination (what a second cluster needs).
-func TestExactlyOnceAcrossKill(t *testing.T) {
+//
+// Alone: against Apache Kafka the second run takes about 10 s by itself,
+// but more than 240 s, in group mode, while the whole integration suite
+// loads the machine (not yet understood; see the session notes), so
+// .ci/integration.sh runs it after the others, one package at a time.
+func TestExactlyOnceAcrossKillAlone(t *testing.T) {
 	for _, mode := range []string{OffsetsGroup, OffsetsDestination} {
 		t.Run(mode, func(t *testing.T) {
 			connectortest.EachCluster(t, func(t *testing.T, c *connectortest.Cluster) {
@@ -82,10 +87,8 @@ func TestExactlyOnceAcrossKill(t *testing.T) {
 				h := connectortest.StartSink(t, NewConnector(WithLogger(quiet)), cfg, sink.WithLogger(quiet))
 				var got []string
 				// The second run waits out the killed member's session and
-				// its open transaction first: about 10 s alone, but more
-				// than 90 s in CI's integration run, where every package's
-				// tests share the two cores with the broker.
-				c.WaitFor(t, 240*time.Second, func() bool {
+				// its open transaction first.
+				c.WaitFor(t, 120*time.Second, func() bool {
 					got = readCommitted(t, c, dst)
 					return len(got) >= n
 				}, "the second run to commit every record")
